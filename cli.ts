@@ -1,0 +1,41 @@
+/**
+ * The `bluegreen` command: wiring only. Each subcommand's options live in its part's command.ts, which
+ * loads the part's implementation lazily so `serve` starts without loading the loadtester or the demo.
+ */
+import { Command, CommanderError } from 'commander';
+import { packageVersion } from './common/package-info.js';
+import { UsageError } from './common/usage-error.js';
+import { registerServe } from './server/command.js';
+import { registerLoad } from './loadtester/command.js';
+import { registerDemo } from './demo/command.js';
+
+const program = new Command('bluegreen')
+  .description('Blue/Green load-test target and live traffic dashboard for Kubernetes rollouts')
+  .version(packageVersion)
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerServe(program);
+registerLoad(program);
+registerDemo(program);
+
+function exitFor(error: unknown): never {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; every other parse error is bad usage.
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`bluegreen: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(
+    `bluegreen: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  exitFor(error);
+}

@@ -1,0 +1,218 @@
+/**
+ * The live stream between the loadtester (or the demo) and the dashboard: JSON text frames on
+ * `ws://…/api/stream`, relative to the page's own path. Both ends import this module, so a change
+ * here is a type error on both sides.
+ *
+ * Server → page: `hello` first (settings plus a bounded history so late joiners see charts at once),
+ * then `tick` once per interval, `sample` batches for the box grid, `event` for pod and rollout
+ * lifecycle, `settings` when the run changes, and `summary` once at the end.
+ * Page → server: `control`, accepted only when the run allows it (see RunSettings.controls).
+ */
+
+export const STREAM_PATH = 'api/stream';
+export const PROTOCOL_VERSION = 1;
+
+export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+export type StatusClass = (typeof STATUS_CLASSES)[number];
+
+/** Why a request got no response. `refused`: connect refused; `reset`: ECONNRESET/EPIPE; `other`: anything else. */
+export const ERROR_KINDS = ['refused', 'reset', 'other'] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/**
+ * Every request sent ends in exactly one outcome. For a running total:
+ *   sent = sum(responses) + sum(errors) + timeouts + dropped + inFlight
+ * and at the end of a run inFlight is 0, so sent = responses + errors + timeouts + dropped.
+ */
+export interface Outcomes {
+  sent: number;
+  responses: Record<StatusClass, number>;
+  errors: Record<ErrorKind, number>;
+  timeouts: number;
+  /** The connection closed (or was recycled) with this request in flight. */
+  dropped: number;
+  /** Everything that is not a 2xx/3xx response: errors + timeouts + dropped + 1xx/4xx/5xx. */
+  failed: number;
+}
+
+/** Milliseconds, measured from when each request was due to be sent (no coordinated omission). */
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export interface PodTally {
+  color: string;
+  count: number;
+}
+
+/** One interval's counts. Colour and pod counts are responses that carried those identities. */
+export interface Bucket extends Outcomes {
+  byColor: Record<string, number>;
+  byPod: Record<string, PodTally>;
+  latency: LatencySummary;
+}
+
+export interface RunSettings {
+  /** What generates the traffic: a plain `bluegreen load` run, or the embedded demo. */
+  mode: 'load' | 'demo';
+  target: string;
+  /** Requests per second asked; null = as fast as the connections allow. */
+  rate: number | null;
+  connections: number;
+  durationMs: number | null;
+  requests: number | null;
+  intervalMs: number;
+  timeoutMs: number;
+  keepAlive: boolean;
+  recycle: { afterRequests: number | null; afterMs: number | null } | null;
+  /** Epoch ms when the current run started; null while stopped. */
+  startedAt: number | null;
+  running: boolean;
+  controls: {
+    /** start/stop/set-rate from the page (`--allow-control`). */
+    allowed: boolean;
+    maxRate: number;
+    /** rollout/rollback buttons (demo only). */
+    rollout: boolean;
+    strategies: string[];
+  };
+}
+
+export interface HelloMessage {
+  type: 'hello';
+  protocol: typeof PROTOCOL_VERSION;
+  settings: RunSettings;
+  /** The most recent ticks and events, oldest first, bounded by the server. */
+  history: { ticks: TickMessage[]; events: EventMessage[] };
+}
+
+export interface TickMessage {
+  type: 'tick';
+  /** Increments by one per tick within a run. */
+  seq: number;
+  /** Epoch ms at the end of the interval. */
+  t: number;
+  /** Since the run started, at the end of the interval. */
+  elapsedMs: number;
+  intervalMs: number;
+  bucket: Bucket;
+  /** Running totals since the run started. */
+  total: Outcomes;
+  inFlight: number;
+  askedRate: number | null;
+}
+
+export type SampleOutcome = 'response' | ErrorKind | 'timeout' | 'dropped';
+
+export interface Sample {
+  t: number;
+  outcome: SampleOutcome;
+  status: number | null;
+  color: string | null;
+  pod: string | null;
+  latencyMs: number;
+}
+
+/** A bounded handful of individual results for the box grid; never every request. */
+export interface SampleMessage {
+  type: 'sample';
+  samples: Sample[];
+}
+
+export const EVENT_KINDS = [
+  'pod-added',
+  'pod-ready',
+  'pod-not-ready',
+  'pod-terminating',
+  'pod-gone',
+  'pod-crashed',
+  'rollout-started',
+  'rollout-step',
+  'rollout-finished',
+  'run-started',
+  'run-stopped',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export interface EventMessage {
+  type: 'event';
+  t: number;
+  kind: EventKind;
+  pod?: string;
+  color?: string;
+  message?: string;
+}
+
+export interface SettingsMessage {
+  type: 'settings';
+  settings: RunSettings;
+}
+
+export interface SummaryMessage {
+  type: 'summary';
+  report: Report;
+}
+
+export interface ControlResultMessage {
+  type: 'control-result';
+  id?: string;
+  ok: boolean;
+  error?: string;
+}
+
+export type ServerMessage =
+  | HelloMessage
+  | TickMessage
+  | SampleMessage
+  | EventMessage
+  | SettingsMessage
+  | SummaryMessage
+  | ControlResultMessage;
+
+export type ControlMessage =
+  | { type: 'control'; id?: string; action: 'start' | 'stop' }
+  | { type: 'control'; id?: string; action: 'set-rate'; rate: number }
+  | { type: 'control'; id?: string; action: 'rollout'; strategy: string; color: string }
+  | { type: 'control'; id?: string; action: 'rollback' };
+
+export interface ThresholdResult {
+  name: 'max-errors' | 'max-error-rate' | 'max-p99';
+  limit: number;
+  value: number;
+  pass: boolean;
+}
+
+export interface ColorReport {
+  count: number;
+  share: number;
+  /** Ms since the run started when this colour was first and last seen. */
+  firstSeenMs: number;
+  lastSeenMs: number;
+}
+
+/** The final report: printed, written by `--json FILE`, and sent as the stream's `summary`. */
+export interface Report {
+  target: string;
+  startedAt: string;
+  durationMs: number;
+  sent: number;
+  responses: Record<StatusClass, number>;
+  errors: Record<ErrorKind, number>;
+  timeouts: number;
+  dropped: number;
+  failed: number;
+  byColor: Record<string, number>;
+  colors: Record<string, ColorReport>;
+  byPod: Record<string, PodTally>;
+  /** From the last moment only the old colour was seen to the first moment only the new one was; null without a switch. */
+  switchOver: { from: string; to: string; startMs: number; endMs: number; windowMs: number } | null;
+  latency: LatencySummary & { note: string };
+  rate: { asked: number | null; achieved: number };
+  thresholds: ThresholdResult[];
+  pass: boolean;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Integration tests start real processes and sockets; a shared 2-core machine needs headroom.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Files that start servers, child processes or a browser run one at a time so load tests do not skew each other.
+    fileParallelism: false,
+  },
+});

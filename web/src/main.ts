@@ -1,0 +1,2 @@
+// Replaced by the dashboard (issue: The dashboard).
+document.getElementById('app')!.textContent = 'bluegreen';
