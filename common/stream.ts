@@ -212,7 +212,8 @@ export interface Report {
   /** From the last moment only the old colour was seen to the first moment only the new one was; null without a switch. */
   switchOver: { from: string; to: string; startMs: number; endMs: number; windowMs: number } | null;
   latency: LatencySummary & { note: string };
-  rate: { asked: number | null; achieved: number };
+  /** Requests per second. `skipped`: paced requests never sent because no connection was free within the timeout. */
+  rate: { asked: number | null; achieved: number; skipped: number };
   thresholds: ThresholdResult[];
   pass: boolean;
 }

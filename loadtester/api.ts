@@ -76,10 +76,15 @@ export interface LoadRun {
   readonly done: Promise<Report>;
   /** Ends the run early; in-flight requests are settled (dropped/timeouts) so the invariant holds. */
   stop(): Promise<Report>;
+  /** Changes the paced rate from the next request on (null = as fast as the connections allow). */
+  setRate(rate: number | null): void;
+  readonly running: boolean;
 }
 
 export interface LoadHooks {
   /** When given, ticks, samples, settings and the summary are published here. */
   hub?: StreamHub;
   onTick?: (tick: TickMessage) => void;
+  /** Called with each run's final report, also for runs restarted from the page. */
+  onReport?: (report: Report) => void;
 }

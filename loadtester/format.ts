@@ -1,0 +1,100 @@
+/** Terminal text: the live line per bucket, the progress bar, the final report. Pure string building. */
+import type { Report, TickMessage } from '../common/stream.js';
+
+const pct = (part: number, whole: number): string =>
+  whole === 0 ? '0%' : `${Math.round((part / whole) * 100)}%`;
+const secs = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
+const fmtMs = (ms: number): string =>
+  ms >= 100 ? `${Math.round(ms)}ms` : `${ms.toFixed(ms >= 10 ? 1 : 2)}ms`;
+
+function shares(counts: Record<string, number>): string {
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const parts = Object.entries(counts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([color, n]) => `${color} ${pct(n, total)}`);
+  return parts.length > 0 ? parts.join(' ') : 'no colour';
+}
+
+export function liveLine(tick: TickMessage): string {
+  const b = tick.bucket;
+  const rps = tick.intervalMs > 0 ? Math.round((b.sent * 1000) / tick.intervalMs) : 0;
+  const errors = b.errors.refused + b.errors.reset + b.errors.other;
+  const fails =
+    `fail ${b.failed}` + (b.failed > 0 ? ` (err ${errors} timeout ${b.timeouts} drop ${b.dropped})` : '');
+  return [
+    secs(tick.elapsedMs).padStart(6),
+    `${rps} req/s`.padStart(11),
+    shares(b.byColor),
+    `p50 ${fmtMs(b.latency.p50)} p99 ${fmtMs(b.latency.p99)}`,
+    fails,
+  ].join('  ');
+}
+
+/** e.g. `[#########-----------]  45%  13.5s/30s`; fraction is clamped to 0..1. */
+export function progressBar(fraction: number, label: string, width = 30): string {
+  const f = Math.min(1, Math.max(0, fraction));
+  const full = Math.round(f * width);
+  return `[${'#'.repeat(full)}${'-'.repeat(width - full)}] ${String(Math.round(f * 100)).padStart(3)}%  ${label}`;
+}
+
+export function formatReport(report: Report): string {
+  const lines: string[] = [];
+  const tagged = Object.values(report.byColor).reduce((a, b) => a + b, 0);
+  const responses = Object.values(report.responses).reduce((a, b) => a + b, 0);
+  lines.push(
+    '',
+    `Target     ${report.target}`,
+    `Started    ${report.startedAt}, ran ${secs(report.durationMs)}`,
+  );
+  lines.push(
+    `Rate       asked ${report.rate.asked === null ? 'max' : `${report.rate.asked}/s`}, achieved ${report.rate.achieved}/s` +
+      (report.rate.skipped > 0 ? `, ${report.rate.skipped} skipped (no free connection)` : ''),
+  );
+  lines.push(
+    `Requests   ${report.sent} sent: ${responses} responses, ${report.errors.refused + report.errors.reset + report.errors.other} errors, ${report.timeouts} timeouts, ${report.dropped} dropped; ${report.failed} failed`,
+  );
+  lines.push(
+    `Responses  ${
+      Object.entries(report.responses)
+        .filter(([, n]) => n > 0)
+        .map(([cls, n]) => `${cls} ${n}`)
+        .join(', ') || 'none'
+    }`,
+  );
+  lines.push(
+    `Errors     refused ${report.errors.refused}, reset ${report.errors.reset}, other ${report.errors.other}`,
+  );
+  lines.push('Colours');
+  for (const [color, c] of Object.entries(report.colors)) {
+    lines.push(
+      `  ${color.padEnd(12)} ${String(c.count).padStart(8)}  ${pct(c.count, tagged).padStart(4)}  seen ${secs(c.firstSeenMs)} – ${secs(c.lastSeenMs)}`,
+    );
+  }
+  if (tagged < responses)
+    lines.push(`  ${'(untagged)'.padEnd(12)} ${String(responses - tagged).padStart(8)}`);
+  lines.push('Pods');
+  for (const [pod, p] of Object.entries(report.byPod).sort((a, b) => b[1].count - a[1].count)) {
+    lines.push(`  ${pod.padEnd(28)} ${(p.color || '?').padEnd(8)} ${String(p.count).padStart(8)}`);
+  }
+  if (report.switchOver) {
+    const s = report.switchOver;
+    lines.push(
+      `Switch     ${s.from} → ${s.to} between ${secs(s.startMs)} and ${secs(s.endMs)} (window ${secs(s.windowMs)})`,
+    );
+  }
+  const l = report.latency;
+  lines.push(
+    `Latency    p50 ${fmtMs(l.p50)}  p90 ${fmtMs(l.p90)}  p99 ${fmtMs(l.p99)}  max ${fmtMs(l.max)}  (from each request's due time)`,
+  );
+  for (const t of report.thresholds) {
+    lines.push(`Threshold  ${t.name} ${t.value} (limit ${t.limit}): ${t.pass ? 'pass' : 'BROKEN'}`);
+  }
+  lines.push(`Result     ${report.pass ? 'pass' : 'FAIL'}`);
+  return lines.join('\n') + '\n';
+}
+
+export function brokenThresholds(report: Report): string[] {
+  return report.thresholds
+    .filter((t) => !t.pass)
+    .map((t) => `threshold broken: ${t.name} is ${t.value}, limit ${t.limit}`);
+}

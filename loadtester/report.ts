@@ -1,0 +1,114 @@
+/** Builds the final Report and evaluates thresholds. Pure: everything it needs is passed in. */
+import type { LatencySummary, Outcomes, Report, ThresholdResult } from '../common/stream.js';
+import type { LoadOptions } from './api.js';
+import type { ColorSeen, SoloSwitch } from './tally.js';
+import type { PodTally } from '../common/stream.js';
+
+export const LATENCY_NOTE =
+  'ms, responses only, measured from when each request was due to be sent (includes any wait for a free connection: no coordinated omission)';
+
+export function evaluateThresholds(
+  limits: LoadOptions['thresholds'],
+  total: Outcomes,
+  latency: LatencySummary,
+): ThresholdResult[] {
+  const results: ThresholdResult[] = [];
+  if (limits.maxErrors !== null) {
+    results.push({
+      name: 'max-errors',
+      limit: limits.maxErrors,
+      value: total.failed,
+      pass: total.failed <= limits.maxErrors,
+    });
+  }
+  if (limits.maxErrorRate !== null) {
+    const value = total.sent === 0 ? 0 : round((total.failed / total.sent) * 100, 3);
+    results.push({
+      name: 'max-error-rate',
+      limit: limits.maxErrorRate,
+      value,
+      pass: value <= limits.maxErrorRate,
+    });
+  }
+  if (limits.maxP99Ms !== null) {
+    results.push({
+      name: 'max-p99',
+      limit: limits.maxP99Ms,
+      value: latency.p99,
+      pass: latency.p99 <= limits.maxP99Ms,
+    });
+  }
+  return results;
+}
+
+export function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+export interface ReportInput {
+  target: string;
+  startedAtEpochMs: number;
+  durationMs: number;
+  sendingMs: number;
+  total: Outcomes;
+  colors: ReadonlyMap<string, ColorSeen>;
+  pods: ReadonlyMap<string, PodTally>;
+  switchOver: SoloSwitch | null;
+  latency: LatencySummary;
+  askedRate: number | null;
+  skipped: number;
+  thresholds: LoadOptions['thresholds'];
+}
+
+export function buildReport(input: ReportInput): Report {
+  const { total } = input;
+  let tagged = 0;
+  for (const c of input.colors.values()) tagged += c.count;
+  const colors: Report['colors'] = {};
+  const byColor: Report['byColor'] = {};
+  for (const [name, c] of input.colors) {
+    byColor[name] = c.count;
+    colors[name] = {
+      count: c.count,
+      share: tagged === 0 ? 0 : round(c.count / tagged, 4),
+      firstSeenMs: Math.round(c.firstSeenMs),
+      lastSeenMs: Math.round(c.lastSeenMs),
+    };
+  }
+  const byPod: Report['byPod'] = {};
+  for (const [name, p] of input.pods) byPod[name] = { color: p.color, count: p.count };
+  const thresholds = evaluateThresholds(input.thresholds, total, input.latency);
+  const s = input.switchOver;
+  return {
+    target: input.target,
+    startedAt: new Date(input.startedAtEpochMs).toISOString(),
+    durationMs: Math.round(input.durationMs),
+    sent: total.sent,
+    responses: { ...total.responses },
+    errors: { ...total.errors },
+    timeouts: total.timeouts,
+    dropped: total.dropped,
+    failed: total.failed,
+    byColor,
+    colors,
+    byPod,
+    switchOver: s
+      ? {
+          from: s.from,
+          to: s.to,
+          startMs: Math.round(s.startMs),
+          endMs: Math.round(s.endMs),
+          windowMs: Math.round(s.endMs - s.startMs),
+        }
+      : null,
+    latency: { ...input.latency, note: LATENCY_NOTE },
+    rate: {
+      asked: input.askedRate,
+      achieved: input.sendingMs > 0 ? round((total.sent * 1000) / input.sendingMs, 1) : 0,
+      skipped: input.skipped,
+    },
+    thresholds,
+    pass: thresholds.every((t) => t.pass),
+  };
+}

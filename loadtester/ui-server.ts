@@ -1,0 +1,144 @@
+/**
+ * `--ui`: serves the built dashboard (dist/web) and the stream over ws. Both work under any path prefix,
+ * because an Ingress may or may not strip `/dashboard` before the request reaches us.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { once } from 'node:events';
+import { WebSocketServer } from 'ws';
+import type { RunSettings } from '../common/stream.js';
+import { STREAM_PATH } from '../common/stream.js';
+import { webDistDir } from '../common/package-info.js';
+import type { UiServer } from './api.js';
+import { Hub } from './hub.js';
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export interface UiServerOptions {
+  port: number;
+  host?: string;
+  settings: RunSettings;
+  allowControl: boolean;
+  maxRate: number;
+  /** Where the built dashboard lives; dist/web by default. */
+  webDir?: string;
+}
+
+/** True for `/api/stream` and `/<any prefix>/api/stream`. */
+export function isStreamPath(pathname: string): boolean {
+  return pathname === `/${STREAM_PATH}` || pathname.endsWith(`/${STREAM_PATH}`);
+}
+
+/** Files to try for a request path, most specific first: the path itself, then without each leading segment. */
+export function candidateFiles(pathname: string): string[] {
+  const segments = pathname.split('/').slice(1);
+  const out: string[] = [];
+  for (let i = 0; i < segments.length; i++) {
+    const rest = segments.slice(i).join('/');
+    out.push(rest === '' || rest.endsWith('/') ? `${rest}index.html` : rest);
+  }
+  return out;
+}
+
+async function findFile(root: string, pathname: string): Promise<string | null> {
+  for (const candidate of candidateFiles(pathname)) {
+    const file = normalize(join(root, candidate));
+    if (!file.startsWith(root + sep)) continue;
+    const info = await stat(file).catch(() => null);
+    if (info?.isFile()) return file;
+  }
+  return null;
+}
+
+async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    return;
+  }
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  } catch {
+    res.writeHead(400).end();
+    return;
+  }
+  const file = await findFile(root, pathname);
+  if (!file) {
+    const last = pathname.split('/').pop() ?? '';
+    if (last !== '' && !last.includes('.')) {
+      // `/dashboard` → `dashboard/`, relative, so the page's relative asset paths resolve under the prefix.
+      res.writeHead(302, { location: `${encodeURIComponent(last)}/` }).end();
+      return;
+    }
+    const built = await stat(join(root, 'index.html')).catch(() => null);
+    res
+      .writeHead(built ? 404 : 503, { 'content-type': 'text/plain; charset=utf-8' })
+      .end(built ? 'not found\n' : 'the dashboard is not built (run npm run build)\n');
+    return;
+  }
+  const isIndex = file.endsWith('index.html');
+  res.writeHead(200, {
+    'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+    'cache-control': isIndex ? 'no-cache' : 'public, max-age=3600',
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  createReadStream(file).pipe(res);
+}
+
+export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
+  const root = normalize(options.webDir ?? webDistDir);
+  const hub = new Hub({
+    ...options.settings,
+    controls: { ...options.settings.controls, allowed: options.allowControl, maxRate: options.maxRate },
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const server = createServer((req, res) => {
+    serveStatic(root, req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    if (!isStreamPath(pathname)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => hub.addClient(ws));
+  });
+  const host = options.host ?? '127.0.0.1';
+  server.listen(options.port, host);
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const shownHost =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}/`,
+    port,
+    hub,
+    async close() {
+      hub.closeAll();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
