@@ -1,0 +1,24 @@
+import type { ServeConfig } from './config.js';
+import type { Faults } from './faults.js';
+import type { Identity } from './identity.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { Metrics } from './metrics.js';
+
+/** What the routes share: settings, identity and the app's mutable state. */
+export interface ServerContext {
+  config: ServeConfig;
+  identity: Identity;
+  lifecycle: Lifecycle;
+  faults: Faults;
+  metrics: Metrics;
+  stats: { requests: number; startedAtMs: number };
+}
+
+/** Route config flag: probes, metrics and the fault endpoint are spared fault injection and rate limiting. */
+export const EXEMPT = { exempt: true } as const;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    exempt?: boolean;
+  }
+}

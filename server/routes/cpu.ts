@@ -1,0 +1,49 @@
+/**
+ * `GET /cpu/:n`: n iterations of busy arithmetic, for HPA demos. The work runs in slices of a few
+ * milliseconds with the event loop free in between, so probes and other requests still answer.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../context.js';
+import { sendError } from '../errors.js';
+import { wholeNumber } from './params.js';
+
+const SLICE_MS = 10;
+const CHECK_EVERY = 20_000;
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Runs `iterations` steps of arithmetic in time slices; stops early when `cancelled()` turns true. */
+export async function burnCpu(iterations: number, cancelled: () => boolean): Promise<number> {
+  let x = 1;
+  let done = 0;
+  while (done < iterations) {
+    const sliceEnd = performance.now() + SLICE_MS;
+    while (done < iterations && performance.now() < sliceEnd) {
+      const stop = Math.min(iterations, done + CHECK_EVERY);
+      for (let i = done; i < stop; i++) x = (x * 1.000001 + Math.sqrt(i)) % 1_000_003;
+      done = stop;
+    }
+    if (done < iterations) {
+      await yieldToLoop();
+      if (cancelled()) break;
+    }
+  }
+  return x;
+}
+
+export function registerCpuRoute(app: FastifyInstance, ctx: ServerContext): void {
+  app.get<{ Params: { n: string } }>('/cpu/:n', async (request, reply) => {
+    const n = wholeNumber(request.params.n, 'cpu iterations', 0, ctx.config.maxCpuIterations);
+    if (!n.ok) return sendError(reply, 400, `${n.message} (MAX_CPU_ITERATIONS)`);
+    const started = performance.now();
+    // A client that hung up does not need its answer: stop burning for it.
+    const result = await burnCpu(n.value, () => request.raw.socket.destroyed);
+    return {
+      iterations: n.value,
+      ms: Math.round(performance.now() - started),
+      result,
+      color: ctx.identity.color,
+      pod: ctx.identity.pod,
+    };
+  });
+}
