@@ -1,0 +1,251 @@
+/**
+ * Checks the manifests against the code they run: the server's config (env names, values, drain timing),
+ * its routes (probe and metrics paths), the loadtester's target and UI port, and the package version.
+ */
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IServiceSpec } from 'kubernetes-models/v1/ServiceSpec';
+import { IDENTITY_ENV, SERVE_ENV_NAMES, SERVE_SETTINGS, resolveServeConfig } from '../../../server/config.js';
+import type { Finding } from './findings.js';
+import type { Manifest } from './manifest.js';
+import {
+  type ContainerRef,
+  containers,
+  declaresPort,
+  obj,
+  ofKind,
+  reporter,
+  runsServe,
+  workloads,
+} from './objects.js';
+
+export interface Contract {
+  /** The package version: the image tag and the app.kubernetes.io/version label. */
+  version: string;
+  /** Whether the server answers GET `path` (fastify's hasRoute on the real app). */
+  hasGetRoute: (path: string) => boolean;
+}
+
+/** The app's readiness path: the one that turns 503 on SIGTERM (/healthz stays 200 while draining). */
+export const READINESS_PATH = '/readyz';
+/** Time between the app's hard shutdown timer and the kubelet's SIGKILL, for the exit itself. */
+export const GRACE_MARGIN_SECONDS = 5;
+const DEFAULT_GRACE_SECONDS = 30;
+const DEFAULT_UI_PORT = 8090;
+
+const DOWNWARD_API: Record<(typeof IDENTITY_ENV)[number], string> = {
+  POD_NAME: 'metadata.name',
+  POD_NAMESPACE: 'metadata.namespace',
+  NODE_NAME: 'spec.nodeName',
+  POD_IP: 'status.podIP',
+};
+
+type Report = ReturnType<typeof reporter>;
+
+/** Env values set literally on the container, by name. */
+function literalEnv(c: IContainer): Record<string, string> {
+  return Object.fromEntries((c.env ?? []).flatMap((e) => (e.value !== undefined ? [[e.name, e.value]] : [])));
+}
+
+function checkServeEnv({ container, path }: ContainerRef, report: Report): void {
+  (container.env ?? []).forEach((e, i) => {
+    const at = `${path}.env[${i}]`;
+    if (!SERVE_ENV_NAMES.includes(e.name)) {
+      report('env-name', `${at}.name`, `"${e.name}" is not read by bluegreen serve`);
+      return;
+    }
+    const setting = SERVE_SETTINGS.find((s) => s.env === e.name);
+    if (setting && e.value !== undefined) {
+      try {
+        setting.parse(e.value, e.name);
+      } catch (error) {
+        report('env-value', `${at}.value`, (error as Error).message);
+      }
+    }
+    const field = DOWNWARD_API[e.name as keyof typeof DOWNWARD_API];
+    if (field && e.valueFrom?.fieldRef?.fieldPath !== field) {
+      report('downward-api', `${at}.valueFrom.fieldRef.fieldPath`, `${e.name} must come from ${field}`);
+    }
+  });
+  for (const name of IDENTITY_ENV) {
+    if (!(container.env ?? []).some((e) => e.name === name)) {
+      report('downward-api', `${path}.env`, `${name} is missing (pod identity falls back to the hostname)`);
+    }
+  }
+}
+
+function checkServeTiming(ref: ContainerRef, report: Report): void {
+  const { container, path, workload } = ref;
+  const env = literalEnv(container);
+  let config;
+  try {
+    config = resolveServeConfig({}, env);
+  } catch (error) {
+    report('drain-grace', `${path}.env`, (error as Error).message);
+    return;
+  }
+  if (!declaresPort(container, config.port)) {
+    report(
+      'app-port',
+      `${path}.ports`,
+      `no containerPort ${config.port}, the port the app listens on (PORT)`,
+    );
+  }
+  const longestRequestSeconds = (config.maxDelayMs + config.latency.maxMs) / 1000;
+  if (config.drainSeconds + longestRequestSeconds > config.shutdownTimeoutSeconds) {
+    report(
+      'drain-grace',
+      `${path}.env`,
+      `SHUTDOWN_TIMEOUT_SECONDS (${config.shutdownTimeoutSeconds}) is shorter than DRAIN_SECONDS (${config.drainSeconds}) + the longest request (${longestRequestSeconds} s, MAX_DELAY_MS + LATENCY_MS)`,
+    );
+  }
+  const grace = workload.template.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+  if (grace < config.shutdownTimeoutSeconds + GRACE_MARGIN_SECONDS) {
+    report(
+      'drain-grace',
+      `${workload.path}.spec.terminationGracePeriodSeconds`,
+      `${grace} s leaves less than ${GRACE_MARGIN_SECONDS} s after SHUTDOWN_TIMEOUT_SECONDS (${config.shutdownTimeoutSeconds}): the kubelet would kill the app mid-shutdown`,
+    );
+  }
+  const annotations = workload.template.metadata?.annotations ?? {};
+  const annotationsPath = `${workload.path}.metadata.annotations`;
+  if (annotations['prometheus.io/scrape'] !== 'true') {
+    report('prometheus', `${annotationsPath}.prometheus.io/scrape`, 'must be "true"');
+  }
+  if (annotations['prometheus.io/port'] !== String(config.port)) {
+    report('prometheus', `${annotationsPath}.prometheus.io/port`, `must be "${config.port}", the app's port`);
+  }
+}
+
+function checkServeRoutes({ container, path }: ContainerRef, contract: Contract, report: Report): void {
+  for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
+    const probePath = container[probe]?.httpGet?.path;
+    if (probePath !== undefined && !contract.hasGetRoute(probePath)) {
+      report('probe-path', `${path}.${probe}.httpGet.path`, `the server has no GET ${probePath}`);
+    }
+  }
+  const readiness = container.readinessProbe?.httpGet?.path;
+  if (readiness !== undefined && readiness !== READINESS_PATH) {
+    report(
+      'probe-path',
+      `${path}.readinessProbe.httpGet.path`,
+      `must be ${READINESS_PATH}, the path that fails during start delay and drain`,
+    );
+  }
+}
+
+function checkMetricsPath(ref: ContainerRef, contract: Contract, report: Report): void {
+  const annotations = ref.workload.template.metadata?.annotations ?? {};
+  const metricsPath = annotations['prometheus.io/path'] ?? '/metrics';
+  if (!contract.hasGetRoute(metricsPath)) {
+    report(
+      'prometheus',
+      `${ref.workload.path}.metadata.annotations.prometheus.io/path`,
+      `the server has no GET ${metricsPath}`,
+    );
+  }
+}
+
+/** `load <url> … --ui [PORT]`: the URL must reach a Service defined here, the UI port must be declared. */
+function checkLoad({ container, path }: ContainerRef, manifests: readonly Manifest[], report: Report): void {
+  const args = container.args ?? [];
+  const raw = args[1];
+  let url: URL;
+  try {
+    url = new URL(raw ?? '');
+  } catch {
+    report('loadtester-target', `${path}.args[1]`, `"${raw}" is not an absolute URL`);
+    return;
+  }
+  const [service, namespace] = url.hostname.split('.');
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const target = ofKind(manifests, 'Service').find(
+    (s) => obj(s).metadata?.name === service && obj(s).metadata?.namespace === namespace,
+  );
+  if (!target || !url.hostname.endsWith(`.svc.cluster.local`)) {
+    report(
+      'loadtester-target',
+      `${path}.args[1]`,
+      `${url.hostname} is not <service>.<namespace>.svc.cluster.local of a Service defined in these files`,
+    );
+  } else if (!(obj<IServiceSpec>(target).spec?.ports ?? []).some((p) => p.port === port)) {
+    report('loadtester-target', `${path}.args[1]`, `Service "${service}" has no port ${port}`);
+  }
+  const ui = args.indexOf('--ui');
+  if (ui >= 0) {
+    const next = args[ui + 1];
+    const uiPort = next !== undefined && /^\d+$/.test(next) ? Number(next) : DEFAULT_UI_PORT;
+    if (!declaresPort(container, uiPort)) {
+      report('loadtester-ui', `${path}.ports`, `no containerPort ${uiPort} for --ui`);
+    }
+  }
+}
+
+function checkImages(refs: readonly ContainerRef[], contract: Contract, out: Finding[]): void {
+  const first = refs[0]?.container.image;
+  for (const { workload, container, path } of refs) {
+    const report = reporter(workload.manifest, out);
+    const image = container.image ?? '';
+    const tag = /^[^@]+:([^:/@]+)$/.exec(image)?.[1];
+    if (tag !== contract.version) {
+      report(
+        'image',
+        `${path}.image`,
+        `"${image}" must be tagged with the package version ${contract.version}`,
+      );
+    } else if (image !== first) {
+      report(
+        'image',
+        `${path}.image`,
+        `"${image}" differs from "${first}": use one image reference everywhere`,
+      );
+    }
+    if (container.imagePullPolicy !== 'IfNotPresent') {
+      report(
+        'image',
+        `${path}.imagePullPolicy`,
+        'must be IfNotPresent: works with an image loaded into kind/k3d/minikube and with a registry',
+      );
+    }
+  }
+}
+
+function checkVersionLabels(manifests: readonly Manifest[], contract: Contract, out: Finding[]): void {
+  const labelled = [
+    ...manifests.map((m) => ({ m, labels: obj(m).metadata?.labels, path: 'metadata.labels' })),
+    ...workloads(manifests).map((w) => ({
+      m: w.manifest,
+      labels: w.template.metadata?.labels,
+      path: `${w.path}.metadata.labels`,
+    })),
+  ];
+  for (const { m, labels, path } of labelled) {
+    const version = labels?.['app.kubernetes.io/version'];
+    if (version !== undefined && version !== contract.version) {
+      reporter(m, out)(
+        'labels',
+        `${path}.app.kubernetes.io/version`,
+        `"${version}" differs from the package version ${contract.version}`,
+      );
+    }
+  }
+}
+
+export function checkContract(manifests: readonly Manifest[], contract: Contract): Finding[] {
+  const out: Finding[] = [];
+  const refs = workloads(manifests).flatMap(containers);
+  for (const ref of refs) {
+    const report = reporter(ref.workload.manifest, out);
+    const isMain = ref.path.includes('.containers[');
+    if (isMain && runsServe(ref.container)) {
+      checkServeEnv(ref, report);
+      checkServeTiming(ref, report);
+      checkServeRoutes(ref, contract, report);
+      checkMetricsPath(ref, contract, report);
+    } else if (isMain && ref.container.args?.[0] === 'load') {
+      checkLoad(ref, manifests, report);
+    }
+  }
+  checkImages(refs, contract, out);
+  checkVersionLabels(manifests, contract, out);
+  return out;
+}

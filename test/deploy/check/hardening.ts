@@ -1,0 +1,248 @@
+/**
+ * The hardening checks trusted linters apply (kube-linter, Polaris, kube-score, kubescape), as our rules:
+ * see the notes on Kubernetes in the shared docs for where each comes from.
+ */
+import type { IDeploymentSpec } from 'kubernetes-models/apps/v1/DeploymentSpec';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import type { IPodDisruptionBudgetSpec } from 'kubernetes-models/policy/v1/PodDisruptionBudgetSpec';
+import type { INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicySpec';
+import type { Finding } from './findings.js';
+import type { Manifest } from './manifest.js';
+import {
+  type ContainerRef,
+  type Labels,
+  containers,
+  obj,
+  ofKind,
+  reporter,
+  sameNamespace,
+  selectorMatches,
+  workloads,
+  type Workload,
+} from './objects.js';
+
+export const REQUIRED_LABELS = [
+  'app.kubernetes.io/name',
+  'app.kubernetes.io/instance',
+  'app.kubernetes.io/version',
+  'app.kubernetes.io/component',
+  'app.kubernetes.io/part-of',
+  'app.kubernetes.io/managed-by',
+] as const;
+
+/** kube-score's threshold: UIDs below it may collide with users on the host. */
+export const MIN_UID = 10000;
+
+type Report = ReturnType<typeof reporter>;
+
+function checkLabels(labels: Labels | undefined, path: string, report: Report): void {
+  const missing = REQUIRED_LABELS.filter((l) => !labels?.[l]);
+  if (missing.length > 0) report('labels', path, `missing ${missing.join(', ')}`);
+}
+
+function checkProbes(c: IContainer, path: string, report: Report): void {
+  if (!c.readinessProbe) report('probes', `${path}.readinessProbe`, 'missing');
+  if (!c.livenessProbe) report('probes', `${path}.livenessProbe`, 'missing');
+  if (c.readinessProbe && c.livenessProbe) {
+    const action = (p: typeof c.readinessProbe) =>
+      JSON.stringify({ httpGet: p?.httpGet, tcpSocket: p?.tcpSocket, grpc: p?.grpc, exec: p?.exec });
+    if (action(c.readinessProbe) === action(c.livenessProbe)) {
+      report(
+        'probes',
+        `${path}.livenessProbe`,
+        'same check as the readinessProbe: a pod that is only unready (draining, starting) would be restarted',
+      );
+    }
+  }
+}
+
+function checkResources(c: IContainer, path: string, report: Report): void {
+  for (const kind of ['requests', 'limits'] as const) {
+    for (const resource of ['cpu', 'memory']) {
+      if (c.resources?.[kind]?.[resource] === undefined) {
+        report('resources', `${path}.resources.${kind}.${resource}`, 'missing');
+      }
+    }
+  }
+}
+
+function checkSecurityContext(pod: IPodSpec, ref: ContainerRef, report: Report): void {
+  const { container: c, path } = ref;
+  const podPath = `${ref.workload.path}.spec.securityContext`;
+  const sc = c.securityContext ?? {};
+  const podSc = pod.securityContext ?? {};
+  const at = `${path}.securityContext`;
+  if ((sc.runAsNonRoot ?? podSc.runAsNonRoot) !== true)
+    report('security-context', `${at}.runAsNonRoot`, 'must be true');
+  const uid = sc.runAsUser ?? podSc.runAsUser;
+  if (uid === undefined || uid < MIN_UID) {
+    report('security-context', `${at}.runAsUser`, `must be a numeric UID of at least ${MIN_UID}`);
+  }
+  if (sc.allowPrivilegeEscalation !== false) {
+    report('security-context', `${at}.allowPrivilegeEscalation`, 'must be false');
+  }
+  if (sc.privileged === true) report('security-context', `${at}.privileged`, 'must not be true');
+  if (sc.readOnlyRootFilesystem !== true)
+    report('security-context', `${at}.readOnlyRootFilesystem`, 'must be true');
+  if (!(sc.capabilities?.drop ?? []).includes('ALL')) {
+    report('security-context', `${at}.capabilities.drop`, 'must include ALL');
+  }
+  if ((sc.capabilities?.add ?? []).length > 0) {
+    report('security-context', `${at}.capabilities.add`, 'must be empty');
+  }
+  const seccomp = sc.seccompProfile?.type ?? podSc.seccompProfile?.type;
+  if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') {
+    report(
+      'security-context',
+      `${at}.seccompProfile.type`,
+      `must be RuntimeDefault (set here or at ${podPath})`,
+    );
+  }
+  if (sc.readOnlyRootFilesystem === true) {
+    const tmp = (c.volumeMounts ?? []).find((v) => v.mountPath === '/tmp');
+    const volume = tmp && (pod.volumes ?? []).find((v) => v.name === tmp.name);
+    if (!volume?.emptyDir) {
+      report(
+        'security-context',
+        `${path}.volumeMounts`,
+        'read-only root filesystem needs an emptyDir at /tmp',
+      );
+    }
+  }
+  (c.ports ?? []).forEach((p, i) => {
+    if (p.hostPort !== undefined) report('host-access', `${path}.ports[${i}].hostPort`, 'must not be set');
+  });
+}
+
+function checkPod(w: Workload, report: Report): void {
+  const pod = w.template.spec;
+  const path = `${w.path}.spec`;
+  if (!pod) return;
+  if (pod.automountServiceAccountToken !== false) {
+    report(
+      'service-account-token',
+      `${path}.automountServiceAccountToken`,
+      'must be false: the pod needs no API access',
+    );
+  }
+  for (const field of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
+    if (pod[field] === true) report('host-access', `${path}.${field}`, 'must not be true');
+  }
+  (pod.volumes ?? []).forEach((v, i) => {
+    if (v.hostPath) report('host-access', `${path}.volumes[${i}].hostPath`, 'must not be used');
+  });
+  const required =
+    pod.topologySpreadConstraints?.findIndex((t) => t.whenUnsatisfiable !== 'ScheduleAnyway') ?? -1;
+  if (required >= 0) {
+    report(
+      'topology-spread',
+      `${path}.topologySpreadConstraints[${required}].whenUnsatisfiable`,
+      'must be ScheduleAnyway, so a one-node cluster still schedules every replica',
+    );
+  }
+  if (pod.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution) {
+    report(
+      'topology-spread',
+      `${path}.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution`,
+      'use the preferred form, so a one-node cluster still schedules every replica',
+    );
+  }
+  const spread =
+    (pod.topologySpreadConstraints ?? []).length > 0 ||
+    (pod.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).length > 0;
+  if (!spread) {
+    report(
+      'topology-spread',
+      `${path}.topologySpreadConstraints`,
+      'missing: replicas may all land on one node',
+    );
+  } else {
+    (pod.topologySpreadConstraints ?? []).forEach((t, i) => {
+      if (!selectorMatches(t.labelSelector, w.template.metadata?.labels)) {
+        report(
+          'topology-spread',
+          `${path}.topologySpreadConstraints[${i}].labelSelector`,
+          'does not select this pod template, so it spreads nothing',
+        );
+      }
+    });
+  }
+}
+
+function checkAvailability(m: Manifest, w: Workload, manifests: readonly Manifest[], report: Report): void {
+  if (m.obj['kind'] !== 'Deployment') return;
+  const spec = obj<IDeploymentSpec>(m).spec;
+  if (!spec) return;
+  if (w.replicas < 2) {
+    report(
+      'min-replicas',
+      'spec.replicas',
+      `${w.replicas}: at least 2, so one pod can go while another serves`,
+    );
+    return;
+  }
+  const budget = ofKind(manifests, 'PodDisruptionBudget').some(
+    (p) =>
+      sameNamespace(p, m) &&
+      selectorMatches(obj<IPodDisruptionBudgetSpec>(p).spec?.selector, w.template.metadata?.labels),
+  );
+  if (!budget) report('pdb', 'metadata.name', 'no PodDisruptionBudget selects these pods');
+  const strategy = spec.strategy;
+  if (strategy?.type === 'Recreate') {
+    report('rolling-update', 'spec.strategy.type', 'Recreate stops every pod before starting new ones');
+    return;
+  }
+  const rolling = strategy?.rollingUpdate;
+  if (
+    rolling?.maxUnavailable === undefined ||
+    (rolling.maxUnavailable !== 0 && rolling.maxUnavailable !== '0%')
+  ) {
+    report(
+      'rolling-update',
+      'spec.strategy.rollingUpdate.maxUnavailable',
+      'must be 0: take no pod away before its replacement is ready',
+    );
+  }
+  if (rolling?.maxSurge === undefined || rolling.maxSurge === 0 || rolling.maxSurge === '0%') {
+    report(
+      'rolling-update',
+      'spec.strategy.rollingUpdate.maxSurge',
+      'must be at least 1 when maxUnavailable is 0',
+    );
+  }
+  if (!spec.minReadySeconds) {
+    report(
+      'rolling-update',
+      'spec.minReadySeconds',
+      'must be a few seconds, so a pod proves itself before the next one goes',
+    );
+  }
+}
+
+function checkNetworkPolicy(m: Manifest, w: Workload, manifests: readonly Manifest[], report: Report): void {
+  const covered = ofKind(manifests, 'NetworkPolicy').some(
+    (p) =>
+      sameNamespace(p, m) &&
+      selectorMatches(obj<INetworkPolicySpec>(p).spec?.podSelector, w.template.metadata?.labels),
+  );
+  if (!covered) report('networkpolicy', `${w.path}.metadata.labels`, 'no NetworkPolicy selects these pods');
+}
+
+export function checkHardening(manifests: readonly Manifest[]): Finding[] {
+  const out: Finding[] = [];
+  for (const m of manifests) checkLabels(obj(m).metadata?.labels, 'metadata.labels', reporter(m, out));
+  for (const w of workloads(manifests)) {
+    const report = reporter(w.manifest, out);
+    checkLabels(w.template.metadata?.labels, `${w.path}.metadata.labels`, report);
+    checkPod(w, report);
+    checkAvailability(w.manifest, w, manifests, report);
+    checkNetworkPolicy(w.manifest, w, manifests, report);
+    for (const ref of containers(w)) {
+      if (ref.path.includes('.containers[')) checkProbes(ref.container, ref.path, report);
+      checkResources(ref.container, ref.path, report);
+      if (w.template.spec) checkSecurityContext(w.template.spec, ref, report);
+    }
+  }
+  return out;
+}

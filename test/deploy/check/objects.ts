@@ -1,0 +1,129 @@
+/** Typed views of the manifests that the cross-checks and hardening rules share. */
+import type { IDeploymentSpec } from 'kubernetes-models/apps/v1/DeploymentSpec';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
+import type { Finding } from './findings.js';
+import { type Manifest, label } from './manifest.js';
+
+export type Labels = Record<string, string>;
+export type LabelSelector = IDeploymentSpec['selector'];
+
+export interface Meta {
+  name?: string;
+  namespace?: string;
+  labels?: Labels;
+  annotations?: Labels;
+}
+
+/** A schema-valid object; fields are typed by the caller that knows its kind. */
+export interface K8sObject<Spec = unknown> {
+  apiVersion: string;
+  kind: string;
+  metadata?: Meta;
+  spec?: Spec;
+}
+
+export interface Workload {
+  manifest: Manifest;
+  template: IPodTemplateSpec;
+  /** Path of the pod template inside the object. */
+  path: string;
+  replicas: number;
+}
+
+export interface ContainerRef {
+  workload: Workload;
+  container: IContainer;
+  path: string;
+}
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
+export function obj<Spec = unknown>(m: Manifest): K8sObject<Spec> {
+  return m.obj as unknown as K8sObject<Spec>;
+}
+
+export function ofKind(manifests: readonly Manifest[], kind: string): Manifest[] {
+  return manifests.filter((m) => m.obj['kind'] === kind);
+}
+
+export function workloads(manifests: readonly Manifest[]): Workload[] {
+  return manifests
+    .filter((m) => WORKLOAD_KINDS.has(String(m.obj['kind'])))
+    .flatMap((manifest) => {
+      const spec = obj<{ template?: IPodTemplateSpec; replicas?: number }>(manifest).spec;
+      if (!spec?.template) return [];
+      const replicas = manifest.obj['kind'] === 'DaemonSet' ? 1 : (spec.replicas ?? 1);
+      return [{ manifest, template: spec.template, path: 'spec.template', replicas }];
+    });
+}
+
+export function containers(w: Workload): ContainerRef[] {
+  const spec = w.template.spec;
+  if (!spec) return [];
+  return [
+    ...(spec.initContainers ?? []).map((container, i) => ({
+      workload: w,
+      container,
+      path: `${w.path}.spec.initContainers[${i}]`,
+    })),
+    ...spec.containers.map((container, i) => ({
+      workload: w,
+      container,
+      path: `${w.path}.spec.containers[${i}]`,
+    })),
+  ];
+}
+
+export function mainContainers(w: Workload): ContainerRef[] {
+  return containers(w).filter((c) => c.path.includes('.containers['));
+}
+
+/** Whether a container runs the app (`bluegreen serve`, the image's default command). */
+export function runsServe(c: IContainer): boolean {
+  return !c.command && (c.args === undefined || c.args.length === 0 || c.args[0] === 'serve');
+}
+
+export function selectorMatches(selector: LabelSelector | undefined, labels: Labels | undefined): boolean {
+  // An absent selector selects nothing for our purposes; an empty one would select every pod.
+  if (!selector) return false;
+  const have = labels ?? {};
+  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => have[k] === v);
+  const byExpressions = (selector.matchExpressions ?? []).every((e) => {
+    const value = have[e.key];
+    switch (e.operator) {
+      case 'In':
+        return value !== undefined && (e.values ?? []).includes(value);
+      case 'NotIn':
+        return value === undefined || !(e.values ?? []).includes(value);
+      case 'Exists':
+        return value !== undefined;
+      case 'DoesNotExist':
+        return value === undefined;
+      default:
+        return false;
+    }
+  });
+  return byLabels && byExpressions;
+}
+
+export function mapSelects(selector: Labels | undefined, labels: Labels | undefined): boolean {
+  if (!selector || Object.keys(selector).length === 0) return false;
+  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
+
+/** Finds a container port by number or name. */
+export function declaresPort(c: IContainer, port: number | string): boolean {
+  return (c.ports ?? []).some((p) => (typeof port === 'number' ? p.containerPort === port : p.name === port));
+}
+
+export function sameNamespace(a: Manifest, b: Manifest): boolean {
+  return obj(a).metadata?.namespace === obj(b).metadata?.namespace;
+}
+
+/** A finding factory bound to one object. */
+export function reporter(m: Manifest, out: Finding[]) {
+  return (rule: string, path: string, message: string): void => {
+    out.push({ rule, file: m.file, object: label(m), path, message });
+  };
+}

@@ -1,0 +1,275 @@
+/** Cross-checks between objects: what kubectl accepts but leaves broken (selectors, ports, references). */
+import type { IDeploymentSpec } from 'kubernetes-models/apps/v1/DeploymentSpec';
+import type { IServiceSpec } from 'kubernetes-models/v1/ServiceSpec';
+import type { IIngressSpec } from 'kubernetes-models/networking.k8s.io/v1/IngressSpec';
+import type { IIngressBackend } from 'kubernetes-models/networking.k8s.io/v1/IngressBackend';
+import type { IPodDisruptionBudgetSpec } from 'kubernetes-models/policy/v1/PodDisruptionBudgetSpec';
+import type { INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicySpec';
+import type { Finding } from './findings.js';
+import type { Manifest } from './manifest.js';
+import {
+  containers,
+  declaresPort,
+  mainContainers,
+  mapSelects,
+  obj,
+  ofKind,
+  reporter,
+  sameNamespace,
+  selectorMatches,
+  workloads,
+  type Workload,
+} from './objects.js';
+
+export const NAMESPACE = 'bluegreen';
+
+const CLUSTER_SCOPED = new Set(['Namespace', 'IngressClass', 'ClusterRole', 'ClusterRoleBinding']);
+
+function checkNamespaces(manifests: readonly Manifest[], out: Finding[]): void {
+  const namespaceAt = manifests.findIndex((m) => m.obj['kind'] === 'Namespace');
+  const declared = manifests.some(
+    (m) => m.obj['kind'] === 'Namespace' && obj(m).metadata?.name === NAMESPACE,
+  );
+  manifests.forEach((m, i) => {
+    const report = reporter(m, out);
+    const kind = String(m.obj['kind']);
+    if (CLUSTER_SCOPED.has(kind)) return;
+    const namespace = obj(m).metadata?.namespace;
+    if (namespace !== NAMESPACE) {
+      report(
+        'namespace',
+        'metadata.namespace',
+        namespace === undefined
+          ? `missing: set "${NAMESPACE}" (otherwise kubectl uses the current context's namespace)`
+          : `is "${namespace}", expected "${NAMESPACE}"`,
+      );
+    } else if (!declared) {
+      report('namespace', 'metadata.namespace', `namespace "${NAMESPACE}" is not created by these files`);
+    } else if (i < namespaceAt) {
+      report('namespace', 'metadata.namespace', `applied before the Namespace (files apply in name order)`);
+    }
+  });
+}
+
+function checkDuplicates(manifests: readonly Manifest[], out: Finding[]): void {
+  const seen = new Map<string, Manifest>();
+  for (const m of manifests) {
+    const meta = obj(m).metadata;
+    const key = `${String(m.obj['kind'])}/${meta?.namespace ?? ''}/${meta?.name ?? ''}`;
+    const first = seen.get(key);
+    if (first) reporter(m, out)('duplicate', 'metadata.name', `same kind and name as in ${first.file}`);
+    else seen.set(key, m);
+  }
+}
+
+function checkDeploymentSelectors(manifests: readonly Manifest[], out: Finding[]): void {
+  for (const m of ofKind(manifests, 'Deployment')) {
+    const spec = obj<IDeploymentSpec>(m).spec;
+    if (!spec) continue;
+    if (!selectorMatches(spec.selector, spec.template.metadata?.labels)) {
+      reporter(m, out)(
+        'selector',
+        'spec.selector',
+        'does not match spec.template.metadata.labels (the API server rejects this)',
+      );
+    }
+  }
+}
+
+function checkServices(manifests: readonly Manifest[], pods: readonly Workload[], out: Finding[]): void {
+  for (const m of ofKind(manifests, 'Service')) {
+    const report = reporter(m, out);
+    const spec = obj<IServiceSpec>(m).spec;
+    if (!spec?.selector || Object.keys(spec.selector).length === 0) {
+      report('service-selector', 'spec.selector', 'missing: the Service would have no endpoints');
+      continue;
+    }
+    const selected = pods.filter(
+      (w) => sameNamespace(w.manifest, m) && mapSelects(spec.selector, w.template.metadata?.labels),
+    );
+    if (selected.length === 0) {
+      report('service-selector', 'spec.selector', 'selects no pod template in these files');
+      continue;
+    }
+    (spec.ports ?? []).forEach((port, i) => {
+      const target = port.targetPort ?? port.port;
+      for (const w of selected) {
+        if (!mainContainers(w).some((c) => declaresPort(c.container, target))) {
+          report(
+            'service-port',
+            `spec.ports[${i}].targetPort`,
+            `${JSON.stringify(target)} is not a container port of ${w.manifest.obj['kind']}/${obj(w.manifest).metadata?.name}`,
+          );
+        }
+      }
+    });
+  }
+}
+
+function checkProbePorts(pods: readonly Workload[], out: Finding[]): void {
+  for (const w of pods) {
+    const report = reporter(w.manifest, out);
+    for (const { container, path } of containers(w)) {
+      for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
+        const p = container[probe];
+        const action = p?.httpGet ? 'httpGet' : p?.tcpSocket ? 'tcpSocket' : p?.grpc ? 'grpc' : undefined;
+        if (!p || !action) continue;
+        const port = p.httpGet?.port ?? p.tcpSocket?.port ?? p.grpc?.port;
+        if (port !== undefined && !declaresPort(container, port)) {
+          report(
+            'probe-port',
+            `${path}.${probe}.${action}.port`,
+            `${JSON.stringify(port)} is not a declared port of container "${container.name}"`,
+          );
+        }
+      }
+    }
+  }
+}
+
+function checkIngresses(manifests: readonly Manifest[], out: Finding[]): void {
+  const services = ofKind(manifests, 'Service');
+  for (const m of ofKind(manifests, 'Ingress')) {
+    const report = reporter(m, out);
+    const spec = obj<IIngressSpec>(m).spec;
+    const backends: [IIngressBackend, string][] = [];
+    if (spec?.defaultBackend) backends.push([spec.defaultBackend, 'spec.defaultBackend']);
+    (spec?.rules ?? []).forEach((rule, r) =>
+      (rule.http?.paths ?? []).forEach((p, i) =>
+        backends.push([p.backend, `spec.rules[${r}].http.paths[${i}].backend`]),
+      ),
+    );
+    for (const [backend, path] of backends) {
+      if (!backend.service) {
+        report('ingress-backend', `${path}.service`, 'missing: no Service to send traffic to');
+        continue;
+      }
+      const { name, port } = backend.service;
+      const service = services.find((s) => sameNamespace(s, m) && obj(s).metadata?.name === name);
+      if (!service) {
+        report('ingress-backend', `${path}.service.name`, `Service "${name}" is not defined in these files`);
+        continue;
+      }
+      const ports = obj<IServiceSpec>(service).spec?.ports ?? [];
+      const found = ports.some((p) =>
+        port?.name !== undefined ? p.name === port.name : p.port === port?.number,
+      );
+      if (!found) {
+        report(
+          'ingress-backend',
+          `${path}.service.port`,
+          `${JSON.stringify(port ?? {})} is not a port of Service "${name}"`,
+        );
+      }
+    }
+    const hosts = (spec?.rules ?? []).flatMap((r) => (r.host ? [r.host] : []));
+    const tlsHosts = new Set((spec?.tls ?? []).flatMap((t) => t.hosts ?? []));
+    hosts
+      .filter((h) => !tlsHosts.has(h))
+      .forEach((h) => report('ingress-tls', 'spec.tls', `no TLS for host "${h}"`));
+  }
+}
+
+function checkPodDisruptionBudgets(
+  manifests: readonly Manifest[],
+  pods: readonly Workload[],
+  out: Finding[],
+): void {
+  for (const m of ofKind(manifests, 'PodDisruptionBudget')) {
+    const report = reporter(m, out);
+    const spec = obj<IPodDisruptionBudgetSpec>(m).spec;
+    const selected = pods.filter(
+      (w) => sameNamespace(w.manifest, m) && selectorMatches(spec?.selector, w.template.metadata?.labels),
+    );
+    if (selected.length === 0) {
+      report('pdb-selector', 'spec.selector', 'selects no pod template in these files');
+      continue;
+    }
+    const total = selected.reduce((n, w) => n + w.replicas, 0);
+    const allowed = allowedDisruptions(spec ?? {}, total);
+    if (allowed < 1) {
+      const field = spec?.maxUnavailable !== undefined ? 'spec.maxUnavailable' : 'spec.minAvailable';
+      report(
+        'pdb-allows-disruption',
+        field,
+        `allows no disruption with ${total} pods: node drains would block`,
+      );
+    }
+  }
+}
+
+function fromIntOrPercent(value: number | string, total: number, round: (n: number) => number): number {
+  if (typeof value === 'number') return value;
+  const percent = /^(\d+)%$/.exec(value);
+  return percent ? round((Number(percent[1]) * total) / 100) : NaN;
+}
+
+export function allowedDisruptions(spec: IPodDisruptionBudgetSpec, total: number): number {
+  if (spec.maxUnavailable !== undefined) return fromIntOrPercent(spec.maxUnavailable, total, Math.ceil);
+  if (spec.minAvailable !== undefined) return total - fromIntOrPercent(spec.minAvailable, total, Math.ceil);
+  return 0;
+}
+
+function checkNetworkPolicies(
+  manifests: readonly Manifest[],
+  pods: readonly Workload[],
+  out: Finding[],
+): void {
+  for (const m of ofKind(manifests, 'NetworkPolicy')) {
+    const report = reporter(m, out);
+    const spec = obj<INetworkPolicySpec>(m).spec;
+    const selected = pods.filter(
+      (w) => sameNamespace(w.manifest, m) && selectorMatches(spec?.podSelector, w.template.metadata?.labels),
+    );
+    if (selected.length === 0) {
+      report('networkpolicy-selector', 'spec.podSelector', 'selects no pod template in these files');
+      continue;
+    }
+    (spec?.ingress ?? []).forEach((rule, r) => {
+      (rule.from ?? []).forEach((peer, p) => {
+        if (peer.podSelector && !peer.namespaceSelector) {
+          const admitted = pods.some(
+            (w) =>
+              sameNamespace(w.manifest, m) && selectorMatches(peer.podSelector, w.template.metadata?.labels),
+          );
+          if (!admitted) {
+            report(
+              'networkpolicy-selector',
+              `spec.ingress[${r}].from[${p}].podSelector`,
+              'admits no pod template in these files',
+            );
+          }
+        }
+      });
+      (rule.ports ?? []).forEach((port, i) => {
+        if (port.port === undefined) return;
+        const target = port.port;
+        const missing = selected.filter(
+          (w) => !mainContainers(w).some((c) => declaresPort(c.container, target)),
+        );
+        for (const w of missing) {
+          report(
+            'networkpolicy-port',
+            `spec.ingress[${r}].ports[${i}].port`,
+            `${JSON.stringify(target)} is not a container port of ${w.manifest.obj['kind']}/${obj(w.manifest).metadata?.name}`,
+          );
+        }
+      });
+    });
+  }
+}
+
+/** Every cross-object check. `manifests` must be schema-valid (the caller filters). */
+export function checkWiring(manifests: readonly Manifest[]): Finding[] {
+  const out: Finding[] = [];
+  const pods = workloads(manifests);
+  checkNamespaces(manifests, out);
+  checkDuplicates(manifests, out);
+  checkDeploymentSelectors(manifests, out);
+  checkServices(manifests, pods, out);
+  checkProbePorts(pods, out);
+  checkIngresses(manifests, out);
+  checkPodDisruptionBudgets(manifests, pods, out);
+  checkNetworkPolicies(manifests, pods, out);
+  return out;
+}
