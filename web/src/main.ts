@@ -1,2 +1,7 @@
-// Replaced by the dashboard (issue: The dashboard).
-document.getElementById('app')!.textContent = 'bluegreen';
+import { mount } from 'svelte';
+import App from './App.svelte';
+import './app.css';
+
+const target = document.getElementById('app');
+if (!target) throw new Error('#app is missing from index.html');
+export default mount(App, { target });

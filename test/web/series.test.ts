@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_COLORS,
+  OTHER_COLOR,
+  SeriesWindow,
+  okByColor,
+  recentByColor,
+  shares,
+} from '../../web/src/lib/stores/series.js';
+import { tick } from './ticks.js';
+
+describe('SeriesWindow', () => {
+  it('turns ticks into per-second rates by colour, failures and latency', () => {
+    const w = new SeriesWindow();
+    const p = w.add(tick({ seq: 1, intervalMs: 500, byColor: { blue: 30, green: 10 }, timeouts: 2, p50: 7 }));
+    expect(p.byColor).toEqual({ blue: 60, green: 20 });
+    expect(p.ok).toEqual({ blue: 60, green: 20 });
+    expect(p.failed).toBe(4);
+    expect(p.p50).toBe(7);
+    expect(p.p99).toBe(28);
+    expect(w.colors).toEqual(['blue', 'green']);
+  });
+
+  it('keeps a bounded window however many ticks arrive', () => {
+    const w = new SeriesWindow(10);
+    for (let seq = 1; seq <= 1000; seq++) w.add(tick({ seq, byColor: { blue: seq } }));
+    expect(w.points).toHaveLength(10);
+    expect(w.points[0]!.byColor.blue).toBe(991);
+    expect(w.points.at(-1)!.byColor.blue).toBe(1000);
+  });
+
+  it('forgets colours that left the window, and keeps the order colours were first seen', () => {
+    const w = new SeriesWindow(3);
+    w.add(tick({ seq: 1, byColor: { blue: 1 } }));
+    w.add(tick({ seq: 2, byColor: { blue: 1, green: 1 } }));
+    expect(w.colors).toEqual(['blue', 'green']);
+    for (let seq = 3; seq <= 6; seq++) w.add(tick({ seq, byColor: { green: 1 } }));
+    expect(w.colors).toEqual(['green']);
+  });
+
+  it('folds colours beyond the cap into "other"', () => {
+    const w = new SeriesWindow();
+    const byColor = Object.fromEntries(Array.from({ length: MAX_COLORS + 5 }, (_, i) => [`c${i}`, 1]));
+    const p = w.add(tick({ seq: 1, byColor }));
+    expect(w.colors).toHaveLength(MAX_COLORS + 1);
+    expect(p.byColor[OTHER_COLOR]).toBe(5);
+  });
+
+  it('ignores a tick older than the newest point (history overlap)', () => {
+    const w = new SeriesWindow();
+    w.add(tick({ seq: 2, byColor: { blue: 1 } }));
+    w.add(tick({ seq: 1, byColor: { blue: 9 } }));
+    expect(w.points).toHaveLength(1);
+    expect(w.points[0]!.byColor.blue).toBe(1);
+  });
+
+  it('records no latency for an interval without responses', () => {
+    const w = new SeriesWindow();
+    const p = w.add(tick({ seq: 1, ok: 0, timeouts: 3 }));
+    expect(p.p50).toBeNull();
+    expect(p.failed).toBe(3);
+  });
+});
+
+describe('okByColor', () => {
+  it('is exact without failed responses and counts uncoloured successes apart', () => {
+    expect(okByColor(tick({ seq: 1, byColor: { blue: 8 }, ok: 10 }))).toEqual({
+      ok: { blue: 8 },
+      unlabelled: 2,
+    });
+  });
+
+  it('takes failed responses from colours in proportion', () => {
+    const { ok } = okByColor(tick({ seq: 1, byColor: { blue: 60, green: 40 }, ok: 90, s5xx: 10 }));
+    expect(ok.blue).toBeCloseTo(54);
+    expect(ok.green).toBeCloseTo(36);
+  });
+});
+
+describe('shares', () => {
+  it('gives each colour its fraction, largest first', () => {
+    expect(shares({ green: 1, blue: 3 })).toEqual([
+      { color: 'blue', count: 3, share: 0.75 },
+      { color: 'green', count: 1, share: 0.25 },
+    ]);
+    expect(shares({})).toEqual([]);
+  });
+
+  it('sums the last n points for the current share', () => {
+    const w = new SeriesWindow();
+    w.add(tick({ seq: 1, byColor: { blue: 10 } }));
+    w.add(tick({ seq: 2, byColor: { blue: 5, green: 5 } }));
+    w.add(tick({ seq: 3, byColor: { green: 10 } }));
+    expect(recentByColor(w.points, 2)).toEqual({ blue: 5, green: 15 });
+  });
+});

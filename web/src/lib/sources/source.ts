@@ -1,0 +1,16 @@
+/** What feeds the dashboard store: the loadtester's stream (live mode) or the page's own requests. */
+import type { ControlMessage, ServerMessage } from '../../../../common/stream.js';
+import type { ConnectionState } from '../stores/store.js';
+
+export interface SourceSink {
+  message(message: ServerMessage): void;
+  connection(state: ConnectionState): void;
+}
+
+export interface DataSource {
+  readonly kind: 'live' | 'browser';
+  start(sink: SourceSink): void;
+  stop(): void;
+  /** Sends a control to the loadtester; false when there is no open stream to send it on. */
+  send(control: ControlMessage): boolean;
+}
