@@ -175,7 +175,7 @@ export class Engine {
       this.queueHead = 0;
       for (const conn of this.idle.splice(0)) this.dispatch(conn, now);
     } else if (wasOpen && this.pacer) {
-      this.pacer.setRate(rate);
+      this.pacer.setRate(rate, clock());
       this.clearTimer();
       this.tick();
     } else {
@@ -229,8 +229,10 @@ export class Engine {
       conn.connectedAt = clock();
       conn.served = 0;
     });
+    // The next request is decided before its socket connects: reset the count when the old socket goes.
     client.on('disconnect', () => {
       conn.connectedAt = 0;
+      conn.served = 0;
     });
     return conn;
   }

@@ -25,10 +25,15 @@ export class Pacer {
     return due;
   }
 
-  /** Changes the rate from the next due request on, without a burst or a gap. */
-  setRate(rate: number): void {
-    this.anchorMs = this.nextDueMs();
-    this.issued = 0;
+  /**
+   * Changes the rate from now on: the next request is due no later than it was, and no earlier than now
+   * (a faster rate must not turn the time since the last send into a burst).
+   */
+  setRate(rate: number, nowMs: number): void {
+    const next = this.nextDueMs();
+    const last = this.issued > 0 ? next - this.intervalMs : -Infinity;
     this.intervalMs = 1000 / rate;
+    this.anchorMs = Math.min(next, Math.max(nowMs, last + this.intervalMs));
+    this.issued = 0;
   }
 }

@@ -1,0 +1,262 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { killAllCli, spawnCli } from '../helpers/cli.js';
+import {
+  app,
+  closedPort,
+  expectInvariant,
+  roundRobinProxy,
+  runLoad,
+  startTarget,
+  type Target,
+} from './targets.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await killAllCli();
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+});
+
+async function target(handler: Parameters<typeof startTarget>[0]): Promise<Target> {
+  const t = await startTarget(handler);
+  cleanups.push(() => t.close());
+  return t;
+}
+
+describe('bluegreen load against real app processes', () => {
+  async function servePod(color: string, pod: string): Promise<number> {
+    const cli = spawnCli(['serve', '--port', '0', '--host', '127.0.0.1', '--color', color], {
+      POD_NAME: pod,
+      LOG_LEVEL: 'info',
+    });
+    const match = await cli.waitFor(/"port":(\d+)/);
+    await cli.waitFor(/"msg":"ready"/);
+    return Number(match[1]);
+  }
+
+  it('tallies by colour and pod behind an L4 proxy; --recycle spreads few connections over both pods', async () => {
+    const [blue, green] = await Promise.all([servePod('blue', 'blue-pod'), servePod('green', 'green-pod')]);
+    const proxy = await roundRobinProxy([blue, green]);
+    cleanups.push(() => proxy.close());
+    const url = `http://127.0.0.1:${proxy.port}/`;
+
+    const sticky = await runLoad(url, ['--rate', '100', '-c', '1', '-d', '2s', '-q']);
+    expect(sticky.code).toBe(0);
+    expectInvariant(sticky.report!);
+    expect(Object.keys(sticky.report!.byPod)).toHaveLength(1);
+
+    const recycled = await runLoad(url, ['--rate', '100', '-c', '1', '-d', '2s', '-q', '--recycle', '10']);
+    expect(recycled.code).toBe(0);
+    const r = recycled.report!;
+    expectInvariant(r);
+    expect(r.dropped).toBe(0);
+    expect(r.byPod['blue-pod']).toMatchObject({ color: 'blue' });
+    expect(r.byPod['green-pod']).toMatchObject({ color: 'green' });
+    expect(r.byColor.blue! / r.sent).toBeGreaterThan(0.35);
+    expect(r.byColor.green! / r.sent).toBeGreaterThan(0.35);
+    expect(r.byColor.blue! + r.byColor.green!).toBe(r.responses['2xx']);
+  });
+});
+
+describe('bluegreen load against misbehaving servers', () => {
+  it('counts requests cut off by the server as dropped, without inflating latency', async () => {
+    let destroyed = 0;
+    const t = await target((req, res, n) => {
+      if (n % 4 === 0) {
+        destroyed++;
+        req.socket.destroy();
+      } else app('blue', 'p')(req, res);
+    });
+    const { code, report } = await runLoad(t.url, ['--rate', '100', '-c', '4', '-d', '2s', '-q']);
+    expect(code).toBe(0);
+    expectInvariant(report!);
+    expect(report!.dropped).toBe(destroyed);
+    expect(report!.sent).toBe(t.arrivals.length);
+    expect(report!.responses['2xx']).toBe(t.arrivals.length - destroyed);
+    expect(report!.latency.max).toBeLessThan(250);
+  });
+
+  it('classifies a reset connection as reset', async () => {
+    let resets = 0;
+    const t = await target((req, res, n) => {
+      if (n % 5 === 0) {
+        resets++;
+        req.socket.resetAndDestroy();
+      } else app('blue', 'p')(req, res);
+    });
+    const { report } = await runLoad(t.url, ['--rate', '50', '-c', '2', '-n', '50', '-q']);
+    expectInvariant(report!);
+    expect(report!.sent).toBe(50);
+    expect(report!.errors.reset + report!.dropped).toBe(resets);
+    expect(report!.errors.reset).toBeGreaterThan(0);
+  });
+
+  it('honours Connection: close on every response without losing requests', async () => {
+    const t = await target((req, res) => {
+      res.setHeader('connection', 'close');
+      app('green', 'g')(req, res);
+    });
+    const { report } = await runLoad(t.url, ['--rate', '100', '-c', '2', '-n', '100', '-q']);
+    expectInvariant(report!);
+    expect(report!.responses['2xx']).toBe(100);
+    expect(report!.failed).toBe(0);
+    expect(t.connections).toBeGreaterThanOrEqual(100);
+  });
+
+  it('times out a stalling server and settles everything', async () => {
+    const t = await target(() => undefined);
+    const { code, report } = await runLoad(t.url, [
+      '--rate',
+      '20',
+      '-c',
+      '5',
+      '-d',
+      '2s',
+      '--timeout',
+      '500ms',
+      '-q',
+    ]);
+    expect(code).toBe(0);
+    expectInvariant(report!);
+    expect(report!.timeouts).toBe(report!.sent);
+    expect(report!.sent).toBe(t.arrivals.length);
+    expect(report!.sent).toBeGreaterThanOrEqual(5);
+    expect(report!.rate.skipped).toBeGreaterThan(0);
+    expect(report!.latency.count).toBe(0);
+  });
+
+  it('backs off from a closed port and counts each refused attempt once', async () => {
+    const port = await closedPort();
+    const { code, report } = await runLoad(`http://127.0.0.1:${port}/`, [
+      '--rate',
+      '200',
+      '-c',
+      '2',
+      '-d',
+      '2s',
+      '-q',
+    ]);
+    expect(code).toBe(0);
+    expectInvariant(report!);
+    expect(report!.errors.refused).toBe(report!.sent);
+    expect(report!.errors.refused).toBeGreaterThan(2);
+    // Without backoff this is thousands; with it, a handful per connection per second.
+    expect(report!.errors.refused).toBeLessThan(40);
+    expect(report!.latency.count).toBe(0);
+  });
+});
+
+describe('pacing', () => {
+  it('holds --rate 200 for 5 s within 2 %, with no 100 ms window over twice its share', async () => {
+    const t = await target(app('blue', 'p'));
+    const { report } = await runLoad(t.url, ['--rate', '200', '-c', '10', '-d', '5s', '-q']);
+    expectInvariant(report!);
+    const arrivals = t.arrivals;
+    expect(arrivals.length).toBeGreaterThanOrEqual(980);
+    expect(arrivals.length).toBeLessThanOrEqual(1020);
+    expect(Math.abs(report!.rate.achieved - 200)).toBeLessThanOrEqual(4);
+    const start = arrivals[0]!;
+    const windows = new Map<number, number>();
+    for (const a of arrivals) {
+      const w = Math.floor((a - start) / 100);
+      windows.set(w, (windows.get(w) ?? 0) + 1);
+    }
+    expect(Math.max(...windows.values())).toBeLessThanOrEqual(40);
+  });
+});
+
+describe('thresholds, exit codes and usage', () => {
+  it('exits 1 and names the broken threshold', async () => {
+    const t = await target((req, res, n) => {
+      if (n % 10 === 0) res.writeHead(500).end();
+      else app('blue', 'p')(req, res);
+    });
+    const broken = await runLoad(t.url, [
+      '--rate',
+      '100',
+      '-n',
+      '50',
+      '-q',
+      '--max-errors',
+      '0',
+      '--max-p99',
+      '5000',
+    ]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/threshold broken: max-errors is 5, limit 0/);
+    expect(broken.stderr).not.toMatch(/max-p99/);
+    expect(broken.report!.thresholds).toEqual([
+      { name: 'max-errors', limit: 0, value: 5, pass: false },
+      { name: 'max-p99', limit: 5000, value: broken.report!.latency.p99, pass: true },
+    ]);
+    const kept = await runLoad(t.url, ['--rate', '100', '-n', '50', '-q', '--max-error-rate', '10%']);
+    expect(kept.code).toBe(0);
+    expect(kept.report!.pass).toBe(true);
+  });
+
+  it.each([
+    [['load', 'not-a-url'], /not a URL/],
+    [['load', 'http://127.0.0.1:1/', '--duration', 'soon'], /not a duration/],
+    [['load', 'http://127.0.0.1:1/', '--rate', 'x'], /--rate/],
+    [['load', 'http://127.0.0.1:1/', '--frobnicate'], /unknown option/],
+  ])('exits 2 on bad usage: %j', async (args, message) => {
+    const cli = spawnCli(args);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr()).toMatch(message);
+  });
+
+  it('writes the documented JSON report', async () => {
+    const t = await target(app('blue', 'blue-1'));
+    const { report, stdout } = await runLoad(t.url, ['--rate', '50', '-n', '20']);
+    expect(Object.keys(report!).sort()).toEqual(
+      [
+        'target',
+        'startedAt',
+        'durationMs',
+        'sent',
+        'responses',
+        'errors',
+        'timeouts',
+        'dropped',
+        'failed',
+        'byColor',
+        'colors',
+        'byPod',
+        'switchOver',
+        'latency',
+        'rate',
+        'thresholds',
+        'pass',
+      ].sort(),
+    );
+    expect(report).toMatchObject({
+      target: t.url,
+      sent: 20,
+      responses: { '1xx': 0, '2xx': 20, '3xx': 0, '4xx': 0, '5xx': 0 },
+      errors: { refused: 0, reset: 0, other: 0 },
+      timeouts: 0,
+      dropped: 0,
+      failed: 0,
+      byColor: { blue: 20 },
+      byPod: { 'blue-1': { color: 'blue', count: 20 } },
+      switchOver: null,
+      rate: { asked: 50 },
+      thresholds: [],
+      pass: true,
+    });
+    expect(Object.keys(report!.latency).sort()).toEqual([
+      'count',
+      'max',
+      'mean',
+      'note',
+      'p50',
+      'p90',
+      'p99',
+    ]);
+    expect(new Date(report!.startedAt).getTime()).toBeGreaterThan(0);
+    // Piped: live lines but no control codes.
+    // eslint-disable-next-line no-control-regex
+    expect(stdout).not.toMatch(/\x1b|\r/);
+    expect(stdout).toMatch(/req\/s/);
+    expect(stdout).toMatch(/Result {5}pass/);
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { addLoadFlags, resolveLoadOptions } from '../../loadtester/options.js';
+import { UsageError } from '../../common/usage-error.js';
+
+function parse(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const cmd = addLoadFlags(new Command('load').argument('<url>').exitOverride());
+  cmd.parse(args, { from: 'user' });
+  return resolveLoadOptions(cmd.args[0]!, cmd.opts(), env);
+}
+
+describe('load options', () => {
+  it('has defaults', () => {
+    const o = parse(['http://127.0.0.1:8080/']);
+    expect(o).toMatchObject({
+      rate: 100,
+      connections: 10,
+      durationMs: 30_000,
+      requests: null,
+      keepAlive: true,
+      ui: null,
+    });
+  });
+
+  it('reads flags, env, recycle and headers', () => {
+    const o = parse(
+      [
+        'https://app.example.com/x?y=1',
+        '--rate',
+        'max',
+        '-n',
+        '50',
+        '--recycle',
+        '100,10s',
+        '--no-keepalive',
+        '-H',
+        'X-A: 1',
+        '-H',
+        'b:2',
+        '--max-error-rate',
+        '0.5%',
+        '--ui',
+      ],
+      { LOAD_CONNECTIONS: '3', LOAD_TIMEOUT: '2s' },
+    );
+    expect(o).toMatchObject({
+      url: 'https://app.example.com/x?y=1',
+      rate: null,
+      requests: 50,
+      durationMs: null,
+      connections: 3,
+      timeoutMs: 2000,
+      keepAlive: false,
+      recycle: { afterRequests: 100, afterMs: 10_000 },
+      headers: { 'x-a': '1', b: '2' },
+      thresholds: { maxErrors: null, maxErrorRate: 0.5, maxP99Ms: null },
+      ui: { port: 8090, host: '127.0.0.1' },
+    });
+  });
+
+  it('runs until stopped with --serve, listening on all interfaces', () => {
+    expect(parse(['http://a/', '--serve'])).toMatchObject({
+      durationMs: null,
+      serve: true,
+      ui: { port: 8090, host: '0.0.0.0' },
+    });
+  });
+
+  it.each([
+    [['ftp://a/'], /only http/],
+    [['not a url'], /not a URL/],
+    [['http://a/', '--duration', '5x'], /not a duration/],
+    [['http://a/', '--rate', '-3'], /--rate/],
+    [['http://a/', '--connections', '1.5'], /whole number/],
+    [['http://a/', '--max-errors', 'lots'], /--max-errors/],
+    [['http://a/', '-H', 'nocolon'], /--header/],
+    [['http://a/', '--ui', '70000'], /not a port/],
+  ])('%j is bad usage', (args, message) => {
+    expect(() => parse(args)).toThrow(UsageError);
+    expect(() => parse(args)).toThrow(message);
+  });
+
+  it('names the env variable in errors', () => {
+    expect(() => parse(['http://a/'], { LOAD_RATE: 'fast' })).toThrow(/LOAD_RATE/);
+  });
+});
