@@ -23,6 +23,15 @@ export interface Contract {
   version: string;
   /** Whether the server answers GET `path` (fastify's hasRoute on the real app). */
   hasGetRoute: (path: string) => boolean;
+  /** Parses `load …` container args (and literal env) as the real CLI does; throws on bad usage. */
+  parseLoadArgs: (args: readonly string[], env: Record<string, string>) => LoadSettings;
+}
+
+/** What the checks need from the loadtester's resolved options. */
+export interface LoadSettings {
+  url: string;
+  uiPort: number | null;
+  serve: boolean;
 }
 
 /** The app's readiness path: the one that turns 503 on SIGTERM (/healthz stays 200 while draining). */
@@ -30,7 +39,6 @@ export const READINESS_PATH = '/readyz';
 /** Time between the app's hard shutdown timer and the kubelet's SIGKILL, for the exit itself. */
 export const GRACE_MARGIN_SECONDS = 5;
 const DEFAULT_GRACE_SECONDS = 30;
-const DEFAULT_UI_PORT = 8090;
 
 const DOWNWARD_API: Record<(typeof IDENTITY_ENV)[number], string> = {
   POD_NAME: 'metadata.name',
@@ -145,23 +153,37 @@ function checkMetricsPath(ref: ContainerRef, contract: Contract, report: Report)
   }
 }
 
-/** `load <url> … --ui [PORT]`: the URL must reach a Service defined here, the UI port must be declared. */
-function checkLoad({ container, path }: ContainerRef, manifests: readonly Manifest[], report: Report): void {
-  const args = container.args ?? [];
-  const raw = args[1];
-  let url: URL;
+/** `load <url> --serve --ui …`: valid flags, a long-running UI on a declared port, a target Service defined here. */
+function checkLoad(
+  { container, path }: ContainerRef,
+  manifests: readonly Manifest[],
+  contract: Contract,
+  report: Report,
+): void {
+  let load: LoadSettings;
   try {
-    url = new URL(raw ?? '');
-  } catch {
-    report('loadtester-target', `${path}.args[1]`, `"${raw}" is not an absolute URL`);
+    load = contract.parseLoadArgs(container.args ?? [], literalEnv(container));
+  } catch (error) {
+    report('loadtester-args', `${path}.args`, (error as Error).message);
     return;
   }
+  if (!load.serve) {
+    report('loadtester-args', `${path}.args`, 'needs --serve: without it the run ends and the pod restarts');
+  }
+  if (load.uiPort === null || !declaresPort(container, load.uiPort)) {
+    report(
+      'loadtester-ui',
+      `${path}.ports`,
+      `no containerPort for the dashboard (--ui ${load.uiPort ?? ''})`,
+    );
+  }
+  const url = new URL(load.url);
   const [service, namespace] = url.hostname.split('.');
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const target = ofKind(manifests, 'Service').find(
     (s) => obj(s).metadata?.name === service && obj(s).metadata?.namespace === namespace,
   );
-  if (!target || !url.hostname.endsWith(`.svc.cluster.local`)) {
+  if (!target || !url.hostname.endsWith('.svc.cluster.local')) {
     report(
       'loadtester-target',
       `${path}.args[1]`,
@@ -169,14 +191,6 @@ function checkLoad({ container, path }: ContainerRef, manifests: readonly Manife
     );
   } else if (!(obj<IServiceSpec>(target).spec?.ports ?? []).some((p) => p.port === port)) {
     report('loadtester-target', `${path}.args[1]`, `Service "${service}" has no port ${port}`);
-  }
-  const ui = args.indexOf('--ui');
-  if (ui >= 0) {
-    const next = args[ui + 1];
-    const uiPort = next !== undefined && /^\d+$/.test(next) ? Number(next) : DEFAULT_UI_PORT;
-    if (!declaresPort(container, uiPort)) {
-      report('loadtester-ui', `${path}.ports`, `no containerPort ${uiPort} for --ui`);
-    }
   }
 }
 
@@ -242,7 +256,7 @@ export function checkContract(manifests: readonly Manifest[], contract: Contract
       checkServeRoutes(ref, contract, report);
       checkMetricsPath(ref, contract, report);
     } else if (isMain && ref.container.args?.[0] === 'load') {
-      checkLoad(ref, manifests, report);
+      checkLoad(ref, manifests, contract, report);
     }
   }
   checkImages(refs, contract, out);

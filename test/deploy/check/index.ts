@@ -10,7 +10,7 @@ import { obj } from './objects.js';
 import { checkSchema } from './schema.js';
 import { checkWiring } from './wiring.js';
 
-export type { Contract } from './contract.js';
+export type { Contract, LoadSettings } from './contract.js';
 export { type Finding, formatFinding } from './findings.js';
 export { type Manifest, type ManifestSet, loadManifestDir, parseManifestText } from './manifest.js';
 
@@ -39,6 +39,7 @@ export const RULES = [
   'drain-grace',
   'probe-path',
   'prometheus',
+  'loadtester-args',
   'loadtester-target',
   'loadtester-ui',
   'image',
