@@ -49,6 +49,13 @@ export class Hub implements StreamHub {
     return this.clients.size;
   }
 
+  /** Bytes queued for all clients and not yet written to their sockets. */
+  get bufferedBytes(): number {
+    let n = 0;
+    for (const ws of this.clients) n += ws.bufferedAmount;
+    return n;
+  }
+
   settings(): RunSettings {
     return this.current;
   }

@@ -1,0 +1,282 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { request } from 'node:http';
+import WebSocket from 'ws';
+import type { Report, ServerMessage, TickMessage } from '../../common/stream.js';
+import { killAllCli, spawnCli } from '../helpers/cli.js';
+import { startLoad, startUiServer, settingsFor, resolveLoadOptions } from '../../loadtester/index.js';
+import type { Hub } from '../../loadtester/hub.js';
+import { SKIP_BYTES } from '../../loadtester/hub.js';
+import { app, startTarget } from './targets.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  await killAllCli();
+  for (const c of cleanups.splice(0).reverse()) await Promise.resolve(c()).catch(() => undefined);
+});
+
+interface Client {
+  ws: WebSocket;
+  messages: ServerMessage[];
+  next(type: ServerMessage['type'], timeoutMs?: number): Promise<ServerMessage>;
+  send(message: object): void;
+}
+
+async function connect(url: string): Promise<Client> {
+  const ws = new WebSocket(url);
+  const messages: ServerMessage[] = [];
+  let cursor = 0;
+  const waiters = new Set<() => void>();
+  ws.on('message', (data) => {
+    messages.push(JSON.parse(String(data)) as ServerMessage);
+    for (const w of waiters) w();
+  });
+  cleanups.push(() => ws.terminate());
+  await once(ws, 'open');
+  return {
+    ws,
+    messages,
+    send: (m) => ws.send(JSON.stringify(m)),
+    next(type, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          while (cursor < messages.length) {
+            const m = messages[cursor++]!;
+            if (m.type === type) {
+              waiters.delete(check);
+              clearTimeout(timer);
+              return resolve(m);
+            }
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(
+            new Error(`no ${type} within ${timeoutMs} ms; got ${messages.map((m) => m.type).join(',')}`),
+          );
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
+
+describe('the stream of bluegreen load --ui', () => {
+  it('sends hello, ticks and a summary equal to the JSON report; a late joiner gets the history', async () => {
+    const target = await startTarget(app('blue', 'blue-1'));
+    cleanups.push(() => target.close());
+    const dir = mkdtempSync(join(tmpdir(), 'bluegreen-stream-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'report.json');
+    const cli = spawnCli([
+      'load',
+      target.url,
+      '--rate',
+      '50',
+      '-d',
+      '3s',
+      '--ui',
+      '0',
+      '--serve',
+      '-q',
+      '--json',
+      file,
+    ]);
+    const [, base] = await cli.waitFor(/dashboard: (http:\S+)/);
+    const streamUrl = `${base!.replace('http', 'ws')}dashboard/api/stream`;
+
+    const early = await connect(streamUrl);
+    const hello = await early.next('hello');
+    expect(hello).toMatchObject({
+      type: 'hello',
+      protocol: 1,
+      settings: { target: target.url, rate: 50, mode: 'load' },
+    });
+    const tick = (await early.next('tick')) as TickMessage;
+    expect(tick.total.sent).toBe(
+      Object.values(tick.total.responses).reduce((a, b) => a + b) +
+        tick.total.timeouts +
+        tick.total.dropped +
+        tick.inFlight,
+    );
+    const summary = await early.next('summary');
+    await cli.waitFor(/serving the dashboard/);
+    const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
+    expect(summary).toEqual({ type: 'summary', report });
+    const ticks = early.messages.filter((m): m is TickMessage => m.type === 'tick');
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
+    expect(ticks.at(-1)!.total.sent).toBe(report.sent);
+    expect(ticks.reduce((n, t) => n + t.bucket.sent, 0)).toBe(report.sent);
+    expect(early.messages.some((m) => m.type === 'sample')).toBe(true);
+
+    const late = await connect(streamUrl.replace('/dashboard', ''));
+    const lateHello = await late.next('hello');
+    if (lateHello.type !== 'hello') throw new Error('expected hello');
+    expect(lateHello.history.ticks.map((t) => t.seq)).toEqual(ticks.map((t) => t.seq));
+    expect(lateHello.settings.running).toBe(false);
+    expect(lateHello.history.events.map((e) => e.kind)).toEqual(['run-started', 'run-stopped']);
+
+    cli.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('serves the dashboard files under any prefix, never outside its folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bluegreen-web-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(join(dir, 'index.html'), '<html>dash</html>');
+    writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');
+    const options = resolveLoadOptions('http://127.0.0.1:1/', {});
+    const ui = await startUiServer({
+      port: 0,
+      settings: settingsFor(options),
+      allowControl: false,
+      maxRate: 10,
+      webDir: dir,
+    });
+    cleanups.push(() => ui.close());
+    const get = (path: string): Promise<Response> => fetch(new URL(path, ui.url), { redirect: 'manual' });
+    expect(await (await get('/')).text()).toBe('<html>dash</html>');
+    expect(await (await get('/dashboard/')).text()).toBe('<html>dash</html>');
+    const js = await get('/dashboard/assets/app.js');
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+    expect(await js.text()).toBe('console.log(1)');
+    const redirect = await get('/dashboard');
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('location')).toBe('dashboard/');
+    for (const raw of [
+      '/..%2f..%2f..%2f..%2fetc%2fpasswd',
+      '/../../../../etc/passwd',
+      '/x/..%2f..%2f..%2fetc%2fhosts',
+    ]) {
+      const res = await rawGet(ui.port, raw);
+      expect(res.status).not.toBe(200);
+      expect(res.body).not.toMatch(/root:|localhost/);
+    }
+    expect((await get('/missing.js')).status).toBe(404);
+  });
+});
+
+/** A GET whose path is sent exactly as given (fetch would normalise the dots away). */
+function rawGet(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('controls', () => {
+  async function setup(allowControl: boolean) {
+    const target = await startTarget(app('blue', 'b'));
+    cleanups.push(() => target.close());
+    const options = {
+      ...resolveLoadOptions(target.url, { rate: '20', serve: true }),
+      allowControl,
+      maxRate: 50,
+    };
+    const ui = await startUiServer({ port: 0, settings: settingsFor(options), allowControl, maxRate: 50 });
+    cleanups.push(() => ui.close());
+    const run = startLoad(options, { hub: ui.hub });
+    cleanups.push(() => run.stop().then(() => undefined));
+    const client = await connect(`${ui.url.replace('http', 'ws')}api/stream`);
+    await client.next('hello');
+    const control = async (m: object) => {
+      client.send({ type: 'control', id: 'x', ...m });
+      return client.next('control-result');
+    };
+    return { ui, run, client, control, target };
+  }
+
+  it('refuses start, stop and set-rate without --allow-control', async () => {
+    const { control, run } = await setup(false);
+    expect(await control({ action: 'set-rate', rate: 10 })).toEqual({
+      type: 'control-result',
+      id: 'x',
+      ok: false,
+      error: expect.stringMatching(/--allow-control/),
+    });
+    expect(await control({ action: 'stop' })).toMatchObject({ ok: false });
+    expect(run.running).toBe(true);
+  });
+
+  it('caps the rate, stops and starts again on the same target, and rejects the unknown', async () => {
+    const { control, run, ui, target } = await setup(true);
+    expect(await control({ action: 'set-rate', rate: 5000 })).toMatchObject({ ok: true, id: 'x' });
+    expect(ui.hub.settings().rate).toBe(50);
+    expect(await control({ action: 'start' })).toMatchObject({
+      ok: false,
+      error: 'a run is already running',
+    });
+    expect(await control({ action: 'stop' })).toMatchObject({ ok: true });
+    const report = await run.done;
+    expect(report.sent).toBe(Object.values(report.responses).reduce((a, b) => a + b));
+    expect(ui.hub.settings().running).toBe(false);
+    const before = target.arrivals.length;
+    expect(await control({ action: 'start' })).toMatchObject({ ok: true });
+    expect(ui.hub.settings()).toMatchObject({ running: true, rate: 50, target: target.url });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(target.arrivals.length).toBeGreaterThan(before);
+    expect(await control({ action: 'retarget', url: 'http://example.com/' })).toMatchObject({
+      ok: false,
+      error: 'unknown action "retarget"',
+    });
+    expect(await control({ action: 'set-rate', rate: 'fast' })).toMatchObject({ ok: false });
+    expect(await control({ action: 'rollback' })).toMatchObject({ ok: false, error: /not available/ });
+    expect(await control({ action: 'stop' })).toMatchObject({ ok: true });
+  });
+
+  it('passes rollout and rollback to registered handlers, rejecting what they throw', async () => {
+    const { control, ui } = await setup(true);
+    const seen: string[] = [];
+    ui.hub.updateSettings({
+      controls: { ...ui.hub.settings().controls, rollout: true, strategies: ['rolling'] },
+    });
+    ui.hub.onControl((m) => {
+      if (m.action === 'rollback') throw new Error('nothing to roll back');
+      if (m.action === 'rollout') seen.push(`${m.strategy}:${m.color}`);
+    });
+    expect(await control({ action: 'rollout', strategy: 'rolling', color: 'green' })).toMatchObject({
+      ok: true,
+    });
+    expect(seen).toEqual(['rolling:green']);
+    expect(await control({ action: 'rollback' })).toMatchObject({ ok: false, error: 'nothing to roll back' });
+  });
+});
+
+describe('a stalled client', () => {
+  it('is skipped, so the server does not buffer for it without bound', async () => {
+    const options = resolveLoadOptions('http://127.0.0.1:1/', {});
+    const ui = await startUiServer({
+      port: 0,
+      settings: settingsFor(options),
+      allowControl: false,
+      maxRate: 10,
+    });
+    cleanups.push(() => ui.close());
+    const client = await connect(`${ui.url.replace('http', 'ws')}api/stream`);
+    await client.next('hello');
+    (client.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const hub = ui.hub as Hub;
+    const big = { note: 'x'.repeat(16 * 1024) };
+    const rssBefore = process.memoryUsage().rss;
+    let maxBuffered = 0;
+    for (let i = 0; i < 4000; i++) {
+      hub.publish({ type: 'sample', samples: [{ ...big } as never] });
+      maxBuffered = Math.max(maxBuffered, hub.bufferedBytes);
+      if (i % 200 === 0) await new Promise((r) => setImmediate(r));
+    }
+    // 64 MB were published; the server kept at most the skip threshold plus one message queued.
+    expect(hub.skippedMessages).toBeGreaterThan(3000);
+    expect(maxBuffered).toBeLessThan(SKIP_BYTES + 64 * 1024);
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(40 * 1024 * 1024);
+  });
+});
