@@ -1,0 +1,262 @@
+/**
+ * The demo's little cluster: ReplicaSets that keep their pod count (creating pods, deleting surplus ones
+ * the way the ReplicaSet controller picks them, replacing crashed ones with a back-off), pod
+ * availability after minReadySeconds, and the Service's endpoints (ready, not terminating, selected).
+ */
+import type { EventKind } from '../common/stream.js';
+import type { Backend } from './backends.js';
+import { podName, replicaSetName } from './names.js';
+import { Pod, type PodChange, type PodConfig, type ProbeConfig } from './pod.js';
+
+export interface Template {
+  color: string;
+  version: string;
+}
+
+export interface ReplicaSet extends Template {
+  name: string;
+  spec: number;
+  createdAt: number;
+  crashes: number;
+  /** Crash back-off: no new pod before this time. */
+  notBefore: number;
+}
+
+export interface ClusterEvent {
+  kind: EventKind;
+  pod?: string;
+  color?: string;
+  message?: string;
+}
+
+export interface ClusterConfig {
+  deployment: string;
+  env: Record<string, string>;
+  probe: ProbeConfig;
+  minReadyMs: number;
+  terminationGraceMs: number;
+  /** Lifecycle events, in order. */
+  emit: (event: ClusterEvent) => void;
+  /** The endpoints changed (called at once; the front door applies its own propagation delay). */
+  onEndpoints: (backends: Backend[]) => void;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+export class Cluster {
+  readonly replicaSets = new Map<string, ReplicaSet>();
+  readonly pods = new Map<string, Pod>();
+  /** The Service's selector: null selects every app pod; otherwise only these ReplicaSets (blue-green). */
+  private selector: Set<string> | null = null;
+  private readonly waiters = new Set<() => void>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private lastEndpoints = '';
+  private stopped = false;
+
+  constructor(private readonly config: ClusterConfig) {}
+
+  replicaSet(template: Template): ReplicaSet {
+    const name = replicaSetName(this.config.deployment, {
+      COLOR: template.color,
+      APP_VERSION: template.version,
+    });
+    let rs = this.replicaSets.get(name);
+    if (!rs) {
+      rs = { ...template, name, spec: 0, createdAt: Date.now(), crashes: 0, notBefore: 0 };
+      this.replicaSets.set(name, rs);
+    }
+    return rs;
+  }
+
+  scale(rs: ReplicaSet, replicas: number): void {
+    if (rs.spec === replicas) return;
+    rs.spec = replicas;
+    this.reconcile();
+  }
+
+  select(replicaSets: readonly ReplicaSet[] | null): void {
+    this.selector = replicaSets === null ? null : new Set(replicaSets.map((rs) => rs.name));
+    this.publishEndpoints();
+  }
+
+  selected(): ReplicaSet[] | null {
+    if (this.selector === null) return null;
+    return [...this.replicaSets.values()].filter((rs) => this.selector!.has(rs.name));
+  }
+
+  /** Pods of a ReplicaSet that are not terminating or gone. */
+  activePods(rs: ReplicaSet): Pod[] {
+    return [...this.pods.values()].filter(
+      (p) => p.replicaSet === rs.name && (p.phase === 'starting' || p.phase === 'running'),
+    );
+  }
+
+  /** Every pod of the ReplicaSet still alive, terminating ones included. */
+  livePods(rs: ReplicaSet): Pod[] {
+    return [...this.pods.values()].filter((p) => p.replicaSet === rs.name);
+  }
+
+  available(rs: ReplicaSet, now = Date.now()): number {
+    return this.activePods(rs).filter(
+      (p) => p.readySince !== null && now - p.readySince >= this.config.minReadyMs,
+    ).length;
+  }
+
+  readyCount(rs: ReplicaSet): number {
+    return this.activePods(rs).filter((p) => p.ready).length;
+  }
+
+  /** Resolves once `predicate` holds, re-checked after every change; rejects when `signal` aborts. */
+  waitFor(predicate: () => boolean, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (signal?.aborted) {
+          this.waiters.delete(check);
+          reject(signal.reason);
+        } else if (predicate()) {
+          this.waiters.delete(check);
+          resolve();
+        }
+      };
+      this.waiters.add(check);
+      signal?.addEventListener('abort', check, { once: true });
+      check();
+    });
+  }
+
+  /** Stops reconciling and ends every pod at once; resolves when all have exited. */
+  async shutdown(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.all([...this.pods.values()].map((pod) => pod.kill()));
+  }
+
+  /** Kills every child synchronously: for process exit handlers, where nothing async runs any more. */
+  killNow(): void {
+    this.stopped = true;
+    for (const pod of this.pods.values()) void pod.kill();
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private changed(): void {
+    this.publishEndpoints();
+    for (const check of [...this.waiters]) check();
+  }
+
+  private reconcile(): void {
+    if (this.stopped) return;
+    for (const rs of this.replicaSets.values()) {
+      const active = this.activePods(rs);
+      const missing = rs.spec - active.length;
+      if (missing > 0) {
+        const wait = rs.notBefore - Date.now();
+        if (wait > 0) {
+          this.later(wait, () => this.reconcile());
+          continue;
+        }
+        for (let i = 0; i < missing; i++) this.create(rs);
+      } else if (missing < 0) {
+        for (const pod of deletionOrder(active).slice(0, -missing)) this.delete(pod);
+      }
+    }
+    this.changed();
+  }
+
+  private create(rs: ReplicaSet): void {
+    const config: PodConfig = {
+      name: podName(rs.name, new Set(this.pods.keys())),
+      replicaSet: rs.name,
+      color: rs.color,
+      version: rs.version,
+      env: this.config.env,
+      probe: this.config.probe,
+      terminationGraceMs: this.config.terminationGraceMs,
+    };
+    const pod = new Pod(config, (p, change) => this.podChanged(p, change));
+    this.pods.set(pod.name, pod);
+    this.config.emit({
+      kind: 'pod-added',
+      pod: pod.name,
+      color: pod.color,
+      message: `${rs.name} (${rs.version})`,
+    });
+  }
+
+  private delete(pod: Pod): void {
+    // Endpoint removal and SIGTERM at the same moment, as in Kubernetes; the front door learns later.
+    pod.terminate();
+    this.config.emit({ kind: 'pod-terminating', pod: pod.name, color: pod.color });
+  }
+
+  private podChanged(pod: Pod, change: PodChange): void {
+    if (change === 'ready') {
+      this.config.emit({ kind: 'pod-ready', pod: pod.name, color: pod.color, message: `port ${pod.port}` });
+      // Availability changes with time alone: look again once minReadySeconds have passed.
+      this.later(this.config.minReadyMs + 1, () => this.changed());
+    } else if (change === 'not-ready') {
+      this.config.emit({ kind: 'pod-not-ready', pod: pod.name, color: pod.color });
+    } else if (change === 'gone') {
+      this.pods.delete(pod.name);
+      const exit = pod.exit!;
+      const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+      if (exit.crashed && !this.stopped) {
+        const rs = this.replicaSets.get(pod.replicaSet);
+        if (rs) {
+          rs.crashes++;
+          rs.notBefore = Date.now() + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (rs.crashes - 1));
+        }
+        const last = exit.output.at(-1);
+        this.config.emit({
+          kind: 'pod-crashed',
+          pod: pod.name,
+          color: pod.color,
+          message: `exited with ${how}${last ? `: ${last}` : ''}`,
+        });
+      } else {
+        this.config.emit({
+          kind: 'pod-gone',
+          pod: pod.name,
+          color: pod.color,
+          message: `exited with ${how}`,
+        });
+      }
+      this.reconcile();
+      return;
+    }
+    this.changed();
+  }
+
+  private publishEndpoints(): void {
+    const backends: Backend[] = [];
+    for (const pod of this.pods.values()) {
+      const selected = this.selector === null || this.selector.has(pod.replicaSet);
+      if (selected && pod.ready && pod.phase === 'running' && pod.port !== null) {
+        backends.push({ pod: pod.name, host: pod.host, port: pod.port });
+      }
+    }
+    backends.sort((a, b) => a.pod.localeCompare(b.pod));
+    const key = backends.map((b) => `${b.pod}:${b.port}`).join(',');
+    if (key === this.lastEndpoints) return;
+    this.lastEndpoints = key;
+    this.config.onEndpoints(backends);
+  }
+}
+
+/** Which surplus pods go first, as the ReplicaSet controller ranks them: not ready, then ready the shortest time. */
+export function deletionOrder<P extends { ready: boolean; readySince: number | null; createdAt: number }>(
+  pods: readonly P[],
+): P[] {
+  return [...pods].sort((a, b) => {
+    if (a.ready !== b.ready) return a.ready ? 1 : -1;
+    if (a.readySince !== b.readySince) return (b.readySince ?? 0) - (a.readySince ?? 0);
+    return b.createdAt - a.createdAt;
+  });
+}

@@ -1,0 +1,201 @@
+/**
+ * The rollout driver: moves the cluster from its current template to a new one with one of four
+ * strategies. Each strategy works from whatever state the cluster is in, so a rollout started while
+ * another runs (a rollback in the middle, say) supersedes it and carries on from there.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Cluster, ClusterEvent, ReplicaSet, Template } from './cluster.js';
+import { canarySteps, planRollingStep, type RollingParams } from './rollout-math.js';
+
+export const STRATEGIES = ['rolling', 'recreate', 'blue-green', 'canary'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export function isStrategy(value: string): value is Strategy {
+  return (STRATEGIES as readonly string[]).includes(value);
+}
+
+export interface RolloutConfig {
+  rolling: RollingParams;
+  /** Blue-green: how long the old pods stay up after the switch (Argo Rollouts' scaleDownDelaySeconds). */
+  scaleDownDelayMs: number;
+  /** Canary: pause after each step. */
+  stepPauseMs: number;
+}
+
+export class RolloutDriver {
+  private template: Template;
+  private previous: Template | null = null;
+  private lastStrategy: Strategy;
+  private versions = 1;
+  private running: { abort: AbortController; done: Promise<void> } | null = null;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly config: RolloutConfig,
+    private readonly emit: (event: ClusterEvent) => void,
+    initial: Template,
+    defaultStrategy: Strategy,
+  ) {
+    this.template = initial;
+    this.lastStrategy = defaultStrategy;
+  }
+
+  get current(): Template {
+    return this.template;
+  }
+
+  get canRollBack(): boolean {
+    return this.previous !== null;
+  }
+
+  get inProgress(): boolean {
+    return this.running !== null;
+  }
+
+  /** Creates the first ReplicaSet and resolves once all its pods are ready. */
+  async start(signal?: AbortSignal): Promise<void> {
+    const rs = this.cluster.replicaSet(this.template);
+    this.cluster.scale(rs, this.config.rolling.replicas);
+    await this.cluster.waitFor(() => this.cluster.readyCount(rs) === this.config.rolling.replicas, signal);
+  }
+
+  /** A new template with `color` (and the next version), rolled out with `strategy`. */
+  rollout(strategy: Strategy, color: string): Promise<void> {
+    const target = { color, version: `v${++this.versions}` };
+    return this.begin(strategy, target, `${strategy} rollout to ${color} (${target.version})`);
+  }
+
+  /** Back to the template before the current one, with the strategy of the last rollout (`kubectl rollout undo`). */
+  rollback(): Promise<void> {
+    if (this.previous === null) return Promise.reject(new Error('nothing to roll back to'));
+    const target = this.previous;
+    return this.begin(this.lastStrategy, target, `rollback to ${target.color} (${target.version})`);
+  }
+
+  /** Interrupts a running rollout (demo shutdown). */
+  async stop(reason: Error = new Error('interrupted: the demo is stopping')): Promise<void> {
+    const running = this.running;
+    if (running === null) return;
+    running.abort.abort(reason);
+    await running.done;
+  }
+
+  private async begin(strategy: Strategy, target: Template, description: string): Promise<void> {
+    await this.stop(new Error('superseded by a newer rollout'));
+    this.previous = this.template;
+    this.template = target;
+    this.lastStrategy = strategy;
+    const abort = new AbortController();
+    this.emit({ kind: 'rollout-started', color: target.color, message: description });
+    const done = this.run(strategy, abort.signal).then(
+      () => this.emit({ kind: 'rollout-finished', color: target.color, message: `${description}: complete` }),
+      (error: unknown) => {
+        const cause: unknown = abort.signal.aborted ? abort.signal.reason : error;
+        const why = cause instanceof Error ? cause.message : String(cause);
+        this.emit({ kind: 'rollout-finished', color: target.color, message: `${description}: ${why}` });
+      },
+    );
+    const running = {
+      abort,
+      done: done.finally(() => (this.running = this.running === running ? null : this.running)),
+    };
+    this.running = running;
+    return running.done;
+  }
+
+  private run(strategy: Strategy, signal: AbortSignal): Promise<void> {
+    const target = this.cluster.replicaSet(this.template);
+    const olds = [...this.cluster.replicaSets.values()]
+      .filter((rs) => rs !== target)
+      .sort((a, b) => a.createdAt - b.createdAt);
+    switch (strategy) {
+      case 'rolling':
+        return this.rolling(target, olds, signal);
+      case 'recreate':
+        return this.recreate(target, olds, signal);
+      case 'blue-green':
+        return this.blueGreen(target, olds, signal);
+      case 'canary':
+        return this.canary(target, olds, signal);
+    }
+  }
+
+  private step(target: ReplicaSet, message: string): void {
+    this.emit({ kind: 'rollout-step', color: target.color, message });
+  }
+
+  private async rolling(target: ReplicaSet, olds: ReplicaSet[], signal: AbortSignal): Promise<void> {
+    const { cluster } = this;
+    const params = this.config.rolling;
+    cluster.select(null);
+    const counts = (rs: ReplicaSet) => ({ spec: rs.spec, available: cluster.available(rs) });
+    const oldTotal = (): number => olds.reduce((n, rs) => n + rs.spec, 0);
+    for (;;) {
+      const plan = planRollingStep(params, counts(target), olds.map(counts));
+      const changes = plan.newSpec !== target.spec || plan.oldSpecs.some((spec, i) => spec !== olds[i]!.spec);
+      if (changes) {
+        // The controller re-plans after each scaling, as it would on the ReplicaSet update it caused.
+        cluster.scale(target, plan.newSpec);
+        olds.forEach((rs, i) => cluster.scale(rs, plan.oldSpecs[i]!));
+        this.step(
+          target,
+          `new ${target.spec}, old ${oldTotal()} (${cluster.available(target)} new available)`,
+        );
+        continue;
+      }
+      if (oldTotal() === 0 && cluster.available(target) === params.replicas) return;
+      // Wait for anything that changes the plan: availability, a pod gone, a pod replaced.
+      const key = () =>
+        [target, ...olds]
+          .map((rs) => `${rs.spec}:${cluster.available(rs)}:${cluster.activePods(rs).length}`)
+          .join();
+      const seen = key();
+      await cluster.waitFor(() => key() !== seen, signal);
+    }
+  }
+
+  private async recreate(target: ReplicaSet, olds: ReplicaSet[], signal: AbortSignal): Promise<void> {
+    const { cluster } = this;
+    cluster.select(null);
+    for (const rs of olds) cluster.scale(rs, 0);
+    this.step(target, 'old pods scaled to 0');
+    await cluster.waitFor(() => olds.every((rs) => cluster.livePods(rs).length === 0), signal);
+    this.step(target, `old pods gone; starting ${this.config.rolling.replicas} new`);
+    cluster.scale(target, this.config.rolling.replicas);
+    await cluster.waitFor(() => cluster.available(target) === this.config.rolling.replicas, signal);
+  }
+
+  private async blueGreen(target: ReplicaSet, olds: ReplicaSet[], signal: AbortSignal): Promise<void> {
+    const { cluster } = this;
+    const { replicas } = this.config.rolling;
+    if (cluster.selected() === null) cluster.select(olds.filter((rs) => rs.spec > 0));
+    cluster.scale(target, replicas);
+    this.step(target, `preview: ${replicas} new pods alongside, no traffic yet`);
+    await cluster.waitFor(() => cluster.available(target) === replicas, signal);
+    cluster.select([target]);
+    this.step(target, `Service switched to ${target.color}`);
+    await sleep(this.config.scaleDownDelayMs, undefined, { signal });
+    for (const rs of olds) cluster.scale(rs, 0);
+    this.step(target, `old pods scaled down after ${this.config.scaleDownDelayMs / 1000}s`);
+  }
+
+  private async canary(target: ReplicaSet, olds: ReplicaSet[], signal: AbortSignal): Promise<void> {
+    const { cluster } = this;
+    const { replicas } = this.config.rolling;
+    cluster.select(null);
+    const steps = canarySteps(replicas, Math.min(target.spec, cluster.available(target)));
+    for (const [i, step] of steps.entries()) {
+      cluster.scale(target, step.canary);
+      await cluster.waitFor(() => cluster.available(target) >= step.canary, signal);
+      let surplus = olds.reduce((n, rs) => n + rs.spec, 0) - step.stable;
+      for (const rs of olds) {
+        const down = Math.min(rs.spec, Math.max(0, surplus));
+        cluster.scale(rs, rs.spec - down);
+        surplus -= down;
+      }
+      const share = Math.round((100 * step.canary) / replicas);
+      this.step(target, `canary ${step.canary}/${replicas} pods (${share}%)`);
+      if (i < steps.length - 1) await sleep(this.config.stepPauseMs, undefined, { signal });
+    }
+  }
+}
