@@ -4,7 +4,13 @@
  */
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IServiceSpec } from 'kubernetes-models/v1/ServiceSpec';
-import { IDENTITY_ENV, SERVE_ENV_NAMES, SERVE_SETTINGS, resolveServeConfig } from '../../../server/config.js';
+import {
+  IDENTITY_ENV,
+  SERVE_ENV_NAMES,
+  SERVE_SETTINGS,
+  resolveServeConfig,
+  type ServeConfig,
+} from '../../../server/config.js';
 import type { Finding } from './findings.js';
 import type { Manifest } from './manifest.js';
 import {
@@ -81,16 +87,17 @@ function checkServeEnv({ container, path }: ContainerRef, report: Report): void 
   }
 }
 
-function checkServeTiming(ref: ContainerRef, report: Report): void {
-  const { container, path, workload } = ref;
-  const env = literalEnv(container);
-  let config;
+/** The config the server would resolve from the container's env; a rejected combination is a finding. */
+function serveConfig({ container, path }: ContainerRef, report: Report): ServeConfig | undefined {
   try {
-    config = resolveServeConfig({}, env);
+    return resolveServeConfig({}, literalEnv(container));
   } catch (error) {
     report('drain-grace', `${path}.env`, (error as Error).message);
-    return;
+    return undefined;
   }
+}
+
+function checkAppPort({ container, path }: ContainerRef, config: ServeConfig, report: Report): void {
   if (!declaresPort(container, config.port)) {
     report(
       'app-port',
@@ -98,6 +105,9 @@ function checkServeTiming(ref: ContainerRef, report: Report): void {
       `no containerPort ${config.port}, the port the app listens on (PORT)`,
     );
   }
+}
+
+function checkDrainGrace({ path, workload }: ContainerRef, config: ServeConfig, report: Report): void {
   const longestRequestSeconds = (config.maxDelayMs + config.latency.maxMs) / 1000;
   if (config.drainSeconds + longestRequestSeconds > config.shutdownTimeoutSeconds) {
     report(
@@ -114,13 +124,25 @@ function checkServeTiming(ref: ContainerRef, report: Report): void {
       `${grace} s leaves less than ${GRACE_MARGIN_SECONDS} s after SHUTDOWN_TIMEOUT_SECONDS (${config.shutdownTimeoutSeconds}): the kubelet would kill the app mid-shutdown`,
     );
   }
+}
+
+function checkPrometheus(
+  { workload }: ContainerRef,
+  config: ServeConfig,
+  contract: Contract,
+  report: Report,
+): void {
   const annotations = workload.template.metadata?.annotations ?? {};
-  const annotationsPath = `${workload.path}.metadata.annotations`;
+  const at = `${workload.path}.metadata.annotations`;
   if (annotations['prometheus.io/scrape'] !== 'true') {
-    report('prometheus', `${annotationsPath}.prometheus.io/scrape`, 'must be "true"');
+    report('prometheus', `${at}.prometheus.io/scrape`, 'must be "true"');
   }
   if (annotations['prometheus.io/port'] !== String(config.port)) {
-    report('prometheus', `${annotationsPath}.prometheus.io/port`, `must be "${config.port}", the app's port`);
+    report('prometheus', `${at}.prometheus.io/port`, `must be "${config.port}", the app's port`);
+  }
+  const metricsPath = annotations['prometheus.io/path'] ?? '/metrics';
+  if (!contract.hasGetRoute(metricsPath)) {
+    report('prometheus', `${at}.prometheus.io/path`, `the server has no GET ${metricsPath}`);
   }
 }
 
@@ -137,18 +159,6 @@ function checkServeRoutes({ container, path }: ContainerRef, contract: Contract,
       'probe-path',
       `${path}.readinessProbe.httpGet.path`,
       `must be ${READINESS_PATH}, the path that fails during start delay and drain`,
-    );
-  }
-}
-
-function checkMetricsPath(ref: ContainerRef, contract: Contract, report: Report): void {
-  const annotations = ref.workload.template.metadata?.annotations ?? {};
-  const metricsPath = annotations['prometheus.io/path'] ?? '/metrics';
-  if (!contract.hasGetRoute(metricsPath)) {
-    report(
-      'prometheus',
-      `${ref.workload.path}.metadata.annotations.prometheus.io/path`,
-      `the server has no GET ${metricsPath}`,
     );
   }
 }
@@ -252,9 +262,13 @@ export function checkContract(manifests: readonly Manifest[], contract: Contract
     const isMain = ref.path.includes('.containers[');
     if (isMain && runsServe(ref.container)) {
       checkServeEnv(ref, report);
-      checkServeTiming(ref, report);
       checkServeRoutes(ref, contract, report);
-      checkMetricsPath(ref, contract, report);
+      const config = serveConfig(ref, report);
+      if (config) {
+        checkAppPort(ref, config, report);
+        checkDrainGrace(ref, config, report);
+        checkPrometheus(ref, config, contract, report);
+      }
     } else if (isMain && ref.container.args?.[0] === 'load') {
       checkLoad(ref, manifests, contract, report);
     }
