@@ -26,3 +26,9 @@ describe.each(['.', 'blue-green', 'canary'])('deploy/%s', (variant) => {
     expect(kinds).toContain('Ingress');
   });
 });
+
+it('deploy/ holds what `kubectl apply -f deploy/` applies: its own files, not the variant folders', () => {
+  const files = new Set(loadManifestDir(deployDir, packageRoot).manifests.map((m) => m.file));
+  expect([...files].filter((f) => !/^deploy\/[^/]+\.yaml$/.test(f))).toEqual([]);
+  expect(files).toContain('deploy/20-app-deployment.yaml');
+});

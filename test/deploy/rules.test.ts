@@ -767,3 +767,21 @@ describe('YAML', () => {
     ]);
   });
 });
+
+describe('the variants are held to the same rules', () => {
+  it('blue-green: a Service selecting a track no Deployment has', () => {
+    const set = realSet('blue-green');
+    setAt(manifest(set, '22-app-service.yaml').obj, ['spec', 'selector', 'bluegreen.dev/track'], 'purple');
+    expect(checkManifests(set, contract).map(formatFinding)).toContain(
+      'deploy/blue-green/22-app-service.yaml: Service/app: spec.selector: selects no pod template in these files [service-selector]',
+    );
+  });
+
+  it('canary: the one-pod canary needs its waiver', () => {
+    const set = realSet('canary');
+    deleteAt(manifest(set, '21-app-canary-deployment.yaml').obj, 'metadata.annotations');
+    expect(checkManifests(set, contract).map((f) => `${f.file} ${f.object} ${f.path} ${f.rule}`)).toEqual([
+      'deploy/canary/21-app-canary-deployment.yaml Deployment/app-canary spec.replicas min-replicas',
+    ]);
+  });
+});
