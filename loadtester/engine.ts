@@ -214,7 +214,10 @@ export class Engine {
       conn.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, conn.backoffMs * 2));
       conn.readyAt = now + conn.backoffMs;
     }
-    this.release(conn, now);
+    // undici calls onError from inside a loop over the client's queue and asserts the queue is empty
+    // afterwards: dispatching the next request on this client synchronously would trip that assertion
+    // (seen with a server that accepts and then resets, e.g. an L4 proxy without endpoints).
+    queueMicrotask(() => this.release(conn, now));
   }
 
   private newConn(): Conn {
