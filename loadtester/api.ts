@@ -35,6 +35,11 @@ export interface LoadOptions {
   serve: boolean;
   allowControl: boolean;
   maxRate: number;
+  /**
+   * `undici` (default): every request accounted for, paced, recyclable. `autocannon`: raw throughput at
+   * maximum rate only, with autocannon's known blind spot for requests cut off mid-flight.
+   */
+  engine?: 'undici' | 'autocannon';
 }
 
 /** Adds the loadtester's flags to a command, so `load` and `demo` take them with the same names and meaning. */

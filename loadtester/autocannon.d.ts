@@ -8,6 +8,8 @@ declare module 'autocannon' {
       event: 'response',
       listener: (statusCode: number, resBytes: number, responseTime: number) => void,
     ): this;
+    on(event: 'request' | 'timeout', listener: () => void): this;
+    on(event: 'connError', listener: (error: Error & { code?: string }) => void): this;
   }
 
   export interface AutocannonOptions {

@@ -9,6 +9,8 @@ import type { FailureKind } from './tally.js';
 
 export interface Recorder {
   sent(): void;
+  /** Takes back requests counted as sent that the engine abandoned when it was stopped (raw mode only). */
+  unsent(count: number): void;
   response(status: number, color: string | null, pod: string | null, latencyMs: number): void;
   failure(kind: FailureKind, latencyMs: number): void;
 }
@@ -106,7 +108,21 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
   }
 }
 
-export class Engine {
+/** What a run needs from whichever engine sends its requests. */
+export interface LoadEngine {
+  readonly inFlight: number;
+  readonly skipped: number;
+  readonly sendingEndedAt: number | null;
+  onSendingEnded: (() => void) | null;
+  start(): void;
+  setRate(rate: number | null): void;
+  /** Stops sending; resolves once every request in flight has settled. */
+  finish(): Promise<void>;
+  /** Stops sending and cuts requests in flight off (they end as dropped). */
+  abort(): Promise<void>;
+}
+
+export class Engine implements LoadEngine {
   private readonly conns: Conn[] = [];
   private readonly idle: Conn[] = [];
   private readonly path: string;

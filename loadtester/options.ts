@@ -106,6 +106,14 @@ export const addLoadFlags: AddLoadFlags = (command: Command) =>
     )
     .addOption(
       envOption(
+        '--engine <name>',
+        'undici (accounts for every request) or autocannon (raw throughput: --rate max, keep-alive, no --recycle)',
+        'LOAD_ENGINE',
+        'undici',
+      ),
+    )
+    .addOption(
+      envOption(
         '--max-rate <n>',
         'the highest rate the dashboard may set',
         'LOAD_MAX_RATE',
@@ -231,6 +239,19 @@ export const resolveLoadOptions: ResolveLoadOptions = (url, flags, env = process
     ui = { port, host };
   }
 
+  const engineRaw = pick(flags, 'engine', env, 'LOAD_ENGINE');
+  const engine = engineRaw?.value ?? 'undici';
+  if (engine !== 'undici' && engine !== 'autocannon') {
+    throw new UsageError(`${engineRaw!.source}: "${engine}" is not an engine (undici or autocannon)`);
+  }
+  const keepAlive = flags.keepalive !== false;
+  const recycle = r && r.value !== 'never' ? parseRecycle(r) : null;
+  if (engine === 'autocannon' && (rate !== null || !keepAlive || recycle !== null)) {
+    throw new UsageError(
+      '--engine autocannon is for raw throughput: it needs --rate max and supports neither --recycle nor --no-keepalive',
+    );
+  }
+
   return {
     url: target,
     rate,
@@ -238,8 +259,8 @@ export const resolveLoadOptions: ResolveLoadOptions = (url, flags, env = process
     durationMs,
     requests,
     timeoutMs,
-    keepAlive: flags.keepalive !== false,
-    recycle: r && r.value !== 'never' ? parseRecycle(r) : null,
+    keepAlive,
+    recycle,
     headers: parseHeaders(flags.header),
     intervalMs,
     jsonFile: typeof flags.json === 'string' ? flags.json : null,
@@ -258,5 +279,6 @@ export const resolveLoadOptions: ResolveLoadOptions = (url, flags, env = process
     serve,
     allowControl: flags.allowControl === true,
     maxRate,
+    engine,
   };
 };

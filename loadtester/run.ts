@@ -1,7 +1,8 @@
 /** One load run: the engine sends, the tally counts, a timer closes a bucket per interval. */
 import type { Report, RunSettings, SampleOutcome, TickMessage } from '../common/stream.js';
 import type { LoadHooks, LoadOptions, LoadRun } from './api.js';
-import { Engine, type Recorder } from './engine.js';
+import { Engine, type EngineOptions, type LoadEngine, type Recorder } from './engine.js';
+import { AutocannonEngine } from './autocannon-engine.js';
 import { Hub } from './hub.js';
 import { buildReport } from './report.js';
 import { Sampler } from './sampler.js';
@@ -62,6 +63,7 @@ export function startLoad(options: LoadOptions, hooks: LoadHooks = {}): LoadRun 
   };
   const recorder: Recorder = {
     sent: () => tally.sent(),
+    unsent: (count) => tally.unsent(count),
     response(status, color, pod, latencyMs) {
       tally.response(status, color, pod, latencyMs, performance.now() - t0);
       sample('response', status, color, pod, latencyMs);
@@ -72,19 +74,20 @@ export function startLoad(options: LoadOptions, hooks: LoadHooks = {}): LoadRun 
     },
   };
 
-  const engine = new Engine(
-    {
-      url,
-      rate: options.rate,
-      connections: options.connections,
-      timeoutMs: options.timeoutMs,
-      keepAlive: options.keepAlive,
-      recycle: options.recycle,
-      headers: options.headers,
-      requests: options.requests,
-    },
-    recorder,
-  );
+  const engineOptions: EngineOptions = {
+    url,
+    rate: options.rate,
+    connections: options.connections,
+    timeoutMs: options.timeoutMs,
+    keepAlive: options.keepAlive,
+    recycle: options.recycle,
+    headers: options.headers,
+    requests: options.requests,
+  };
+  const engine: LoadEngine =
+    options.engine === 'autocannon'
+      ? new AutocannonEngine(engineOptions, recorder)
+      : new Engine(engineOptions, recorder);
 
   function flush(): TickMessage {
     const elapsedMs = performance.now() - t0;

@@ -90,6 +90,10 @@ export class Tally {
     this.bucket.sent++;
   }
 
+  unsent(count: number): void {
+    this.bucket.sent -= count;
+  }
+
   /** Requests sent and not yet settled, across the run. */
   get inFlight(): number {
     return this.total.sent + this.bucket.sent - settled(this.total) - settled(this.bucket);

@@ -43,4 +43,56 @@ describe('autocannon 9.0.0 against a server that cuts connections mid-request', 
     expect(report!.sent).toBe(t.arrivals.length);
     expect(report!.dropped).toBe(25);
   });
+
+  it('the raw --engine autocannon mode still closes the books at the end: lost requests count as dropped', async () => {
+    const t = await cuttingServer();
+    const { report } = await runLoad(t.url, [
+      '--engine',
+      'autocannon',
+      '--rate',
+      'max',
+      '-c',
+      '2',
+      '-n',
+      '100',
+      '-q',
+    ]);
+    expectInvariant(report!);
+    expect(report!.sent).toBe(t.arrivals.length);
+    expect(report!.dropped).toBeGreaterThan(0);
+    expect(report!.responses['2xx']).toBe(t.arrivals.length - t.arrivals.length / 4);
+  });
+});
+
+describe('--engine autocannon', () => {
+  it('tallies by colour and pod at maximum rate', async () => {
+    target = await startTarget(app('green', 'green-7'));
+    const { code, report } = await runLoad(target.url, [
+      '--engine',
+      'autocannon',
+      '--rate',
+      'max',
+      '-d',
+      '2s',
+      '-q',
+    ]);
+    expect(code).toBe(0);
+    expectInvariant(report!);
+    expect(report!.failed).toBe(0);
+    expect(report!.sent).toBeGreaterThan(100);
+    expect(report!.byPod).toEqual({ 'green-7': { color: 'green', count: report!.sent } });
+    expect(report!.latency.count).toBe(report!.sent);
+  });
+
+  it('is refused with a rate, --recycle or --no-keepalive', async () => {
+    for (const extra of [
+      ['--rate', '100'],
+      ['--rate', 'max', '--recycle', '10'],
+      ['--rate', 'max', '--no-keepalive'],
+    ]) {
+      const { code, stderr } = await runLoad('http://127.0.0.1:1/', ['--engine', 'autocannon', ...extra]);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/--engine autocannon is for raw throughput/);
+    }
+  });
 });
