@@ -28,10 +28,11 @@ const HOST = '127.0.0.1';
 const STARTUP_TIMEOUT_MS = 60_000;
 
 export async function runDemo(options: DemoOptions, warnings: readonly string[]): Promise<number> {
-  // Event lines share the clock of the load's tick lines: negative before the load starts.
-  let t0 = Date.now();
+  // Event lines share the clock of the load's tick lines; before the load starts they say `start`.
+  let t0: number | null = null;
   const say = (line: string): void => void process.stdout.write(line + '\n');
-  const stamp = (): string => `${((Date.now() - t0) / 1000).toFixed(1)}s`.padStart(7);
+  const stamp = (): string =>
+    (t0 === null ? 'start' : `${((Date.now() - t0) / 1000).toFixed(1)}s`).padStart(7);
   for (const warning of warnings) process.stderr.write(`bluegreen demo: warning: ${warning}\n`);
 
   let ui: UiServer | null = null;
