@@ -6,6 +6,7 @@ import {
   okByColor,
   recentByColor,
   shares,
+  timeRange,
 } from '../../web/src/lib/stores/series.js';
 import { tick } from './ticks.js';
 
@@ -92,5 +93,15 @@ describe('shares', () => {
     w.add(tick({ seq: 2, byColor: { blue: 5, green: 5 } }));
     w.add(tick({ seq: 3, byColor: { green: 10 } }));
     expect(recentByColor(w.points, 2)).toEqual({ blue: 5, green: 15 });
+  });
+});
+
+describe('timeRange', () => {
+  const at = (ts: number[]) => ts.map((t) => tick({ seq: t, t })).map((k) => new SeriesWindow().add(k));
+  it('spans the data, at least a minute and at most the window', () => {
+    expect(timeRange([], 300_000, 60_000, 1_000_000)).toEqual({ min: 940_000, max: 1_000_000 });
+    expect(timeRange(at([100_000, 110_000]))).toEqual({ min: 50_000, max: 110_000 });
+    expect(timeRange(at([0, 200_000]))).toEqual({ min: 0, max: 200_000 });
+    expect(timeRange(at([0, 900_000]))).toEqual({ min: 600_000, max: 900_000 });
   });
 });

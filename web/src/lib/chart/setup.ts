@@ -71,6 +71,13 @@ export const markerPlugin: Plugin<'line', MarkerOptions> = {
   },
 };
 
+/** Tick spacing on the time axis: round clock seconds for the span shown. */
+export function timeStep(spanMs: number): number {
+  if (spanMs <= 70_000) return 10_000;
+  if (spanMs <= 200_000) return 30_000;
+  return 60_000;
+}
+
 function clock(ms: number): string {
   const d = new Date(ms);
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}:${String(d.getSeconds()).padStart(2, '0')}`;
@@ -89,7 +96,7 @@ export function baseOptions(yTitle: string, stacked: boolean): ChartOptions<'lin
     scales: {
       x: {
         type: 'linear',
-        ticks: { maxTicksLimit: 7, callback: (v) => clock(Number(v)) },
+        ticks: { maxTicksLimit: 11, callback: (v) => clock(Number(v)) },
         grid: { color: 'rgba(0,0,0,0.06)' },
       },
       y: {

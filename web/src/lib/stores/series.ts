@@ -129,3 +129,18 @@ export function recentByColor(points: readonly SeriesPoint[], n: number): Record
   }
   return sum;
 }
+
+/**
+ * The time axis: ends at the newest point and spans the data held, at least `minSpanMs` (so the first
+ * seconds of a run are not a sliver at the right edge) and at most `maxSpanMs`.
+ */
+export function timeRange(
+  points: readonly SeriesPoint[],
+  maxSpanMs = 300_000,
+  minSpanMs = 60_000,
+  now = Date.now(),
+): { min: number; max: number } {
+  const max = points.at(-1)?.t ?? now;
+  const first = points[0]?.t ?? max;
+  return { min: Math.max(max - maxSpanMs, Math.min(first, max - minSpanMs)), max };
+}

@@ -1,0 +1,82 @@
+/**
+ * Live mode end to end: two real apps (blue, green) behind a round-robin TCP proxy, a real
+ * `bluegreen load --ui` run against the proxy, and real headless Chromium on the loadtester's dashboard.
+ * The share the page shows for each colour must match the run's JSON report.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../common/stream.js';
+import { closeAllBrowsers, launchBrowser, newPage, screenshot } from '../helpers/browser.js';
+import { killAllCli, spawnCli } from '../helpers/cli.js';
+import { roundRobinProxy, startApp, type Proxy } from './apps.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bluegreen-e2e-live-'));
+let proxy: Proxy | null = null;
+
+afterAll(async () => {
+  await closeAllBrowsers();
+  await proxy?.close();
+  await killAllCli();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('dashboard, live mode', () => {
+  it('shows the share per colour that the report gives', { timeout: 120_000 }, async () => {
+    const [blue, green] = await Promise.all([startApp('blue'), startApp('green')]);
+    proxy = await roundRobinProxy([blue.port, green.port]);
+    const jsonFile = join(dir, 'report.json');
+    // Uneven connections (3 over 2 pods) so the shares differ and a swapped or stale share would show.
+    const load = spawnCli([
+      'load',
+      `${proxy.url}api/info`,
+      '--ui',
+      '0',
+      '--rate',
+      '150',
+      '--connections',
+      '3',
+      '--duration',
+      '10s',
+      '--json',
+      jsonFile,
+    ]);
+    const [, pageUrl] = await load.waitFor(/dashboard: (http:\/\/\S+)/, 30_000);
+
+    const browser = await launchBrowser();
+    const { page, errors } = await newPage(browser);
+    await page.goto(pageUrl!);
+    await page.waitForSelector('[data-testid="mode"]:has-text("live")', { timeout: 20_000 });
+    await page.waitForSelector('[data-testid="connection"][data-status="open"]', { timeout: 20_000 });
+    // Traffic shows while the run goes on: both colours in the pods, the boxes and the chart's share.
+    await page.waitForSelector('[data-testid="pods"] [data-pod="green-pod"]', { timeout: 20_000 });
+    await page.waitForSelector('[data-testid="boxes"] .box[data-color="blue"]', { timeout: 20_000 });
+    await screenshot(page, 'live-running');
+
+    expect(await load.exited).toBe(0);
+    const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as Report;
+    await page.waitForSelector('[data-testid="summary"]', { timeout: 20_000 });
+    await page.waitForTimeout(500);
+    await screenshot(page, 'live-finished');
+
+    const shown = await page.$$eval('[data-testid="share-run"] .share', (rows) =>
+      rows.map((r) => ({
+        color: (r as HTMLElement).dataset.color!,
+        share: Number((r as HTMLElement).dataset.share),
+        count: Number((r as HTMLElement).dataset.count),
+        text: r.querySelector('.big')?.textContent ?? '',
+      })),
+    );
+    expect(Object.keys(report.colors).sort()).toEqual(['blue', 'green']);
+    expect(shown.map((s) => s.color).sort()).toEqual(['blue', 'green']);
+    for (const s of shown) {
+      const expected = report.colors[s.color]!;
+      // The page sums the same ticks the report is built from.
+      expect(s.count).toBe(expected.count);
+      expect(Math.abs(s.share - expected.share)).toBeLessThan(0.001);
+      expect(s.text).toBe(`${(expected.share * 100).toFixed(1)}%`);
+    }
+    expect(errors).toEqual([]);
+  });
+});
