@@ -140,12 +140,36 @@ function slope(points: [number, number][]): number {
   return den === 0 ? 0 : num / den;
 }
 
-async function memoryRun(
-  url: string,
-): Promise<{ samples: [number, number][]; slopeKbPerMin: number; requests: number }> {
+// Loaded into the memory run: the live heap after a full GC every 5 s, which RSS (allocator and
+// young-generation sizing) does not show.
+const HEAP_PRELOAD = `const t0 = performance.now(); setInterval(() => { globalThis.gc(); process.stderr.write('heap ' + ((performance.now() - t0) / 1000).toFixed(1) + ' ' + Math.round(process.memoryUsage().heapUsed / 1024) + '\\n'); }, 5000).unref();`;
+
+interface MemoryResult {
+  samples: [number, number][];
+  slopeKbPerMin: number;
+  heap: [number, number][];
+  heapSlopeKbPerMin: number;
+  requests: number;
+}
+
+async function memoryRun(url: string, heapPreload: string): Promise<MemoryResult> {
   const child = spawn(
     process.execPath,
-    [cli, 'load', url, '--rate', 'max', '-c', String(CONNECTIONS), '-d', `${MEMORY_SECONDS}s`, '-q'],
+    [
+      '--expose-gc',
+      '--import',
+      heapPreload,
+      cli,
+      'load',
+      url,
+      '--rate',
+      'max',
+      '-c',
+      String(CONNECTIONS),
+      '-d',
+      `${MEMORY_SECONDS}s`,
+      '-q',
+    ],
     {
       cwd: packageRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -163,7 +187,18 @@ async function memoryRun(
   const sent = /Requests\s+(\d+) sent/.exec(io.out());
   // The first 10 s are warm-up (JIT, buffers): the slope is taken over the rest.
   const steady = samples.filter(([t]) => t >= Math.min(10, MEMORY_SECONDS / 3));
-  return { samples, slopeKbPerMin: slope(steady) * 60, requests: sent ? Number(sent[1]) : 0 };
+  const heap = [...io.err().matchAll(/heap ([\d.]+) (\d+)/g)].map((m): [number, number] => [
+    Number(m[1]),
+    Number(m[2]),
+  ]);
+  const steadyHeap = heap.filter(([t]) => t >= Math.min(10, MEMORY_SECONDS / 3));
+  return {
+    samples,
+    slopeKbPerMin: slope(steady) * 60,
+    heap,
+    heapSlopeKbPerMin: slope(steadyHeap) * 60,
+    requests: sent ? Number(sent[1]) : 0,
+  };
 }
 
 const perReq = (r: Result): number => (r.cpuMs * 1000) / r.requests;
@@ -241,11 +276,19 @@ export async function run(): Promise<void> {
 
     if (MEMORY_SECONDS > 0) {
       console.log(`\nmemory: bluegreen load (undici engine) at max rate for ${MEMORY_SECONDS}s`);
-      const mem = await memoryRun(url);
+      const heapPreload = join(dir, 'heap.mjs');
+      writeFileSync(heapPreload, HEAP_PRELOAD);
+      const mem = await memoryRun(url, heapPreload);
       const kb = mem.samples.map((s) => s[1]);
       console.log(
         `  ${mem.requests} requests; RSS min ${Math.round(Math.min(...kb) / 1024)} MB, max ${Math.round(Math.max(...kb) / 1024)} MB, last ${Math.round(kb.at(-1)! / 1024)} MB; slope after warm-up ${Math.round(mem.slopeKbPerMin)} kB/min`,
       );
+      const heapKb = mem.heap.map((h) => h[1]);
+      if (heapKb.length > 0) {
+        console.log(
+          `  heap after GC: min ${(Math.min(...heapKb) / 1024).toFixed(1)} MB, max ${(Math.max(...heapKb) / 1024).toFixed(1)} MB; slope after warm-up ${Math.round(mem.heapSlopeKbPerMin)} kB/min`,
+        );
+      }
     }
   } finally {
     target.kill();

@@ -73,6 +73,11 @@ export class Hub implements StreamHub {
     this.run = run;
   }
 
+  /** Stops whichever run is current (the first, or one restarted from the page). */
+  async stopRun(): Promise<void> {
+    if (this.run?.running()) await this.run.stop();
+  }
+
   /** A new run starts: its ticks replace the previous run's in the history. */
   resetTicks(): void {
     this.ticks = [];

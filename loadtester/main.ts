@@ -5,6 +5,7 @@ import type { LoadOptions, UiServer } from './api.js';
 import { brokenThresholds, formatReport, liveLine, progressBar } from './format.js';
 import { settingsFor, startLoad } from './run.js';
 import { startUiServer } from './ui-server.js';
+import type { Hub } from './hub.js';
 
 function terminal(options: LoadOptions): { onTick: (tick: TickMessage) => void; clear: () => void } {
   const out = process.stdout;
@@ -64,7 +65,18 @@ export async function runLoadCommand(options: LoadOptions): Promise<number> {
       `load ${options.url}: ${options.rate === null ? 'max rate' : `${options.rate} req/s`}, ${options.connections} connections\n`,
     );
   }
-  const run = startLoad(options, { ...(ui ? { hub: ui.hub } : {}), onTick: (t) => term.onTick(t) });
+  let reports = 0;
+  const run = startLoad(options, {
+    ...(ui ? { hub: ui.hub } : {}),
+    onTick: (t) => term.onTick(t),
+    // Runs restarted from the page (--serve --allow-control) print their report as they end.
+    onReport: (report) => {
+      if (reports++ > 0) {
+        term.clear();
+        process.stdout.write(formatReport(report));
+      }
+    },
+  });
 
   let signalled = false;
   const stopped = new Promise<void>((resolve) => {
@@ -84,6 +96,9 @@ export async function runLoadCommand(options: LoadOptions): Promise<number> {
     process.stdout.write(`serving the dashboard at ${ui.url} until stopped\n`);
     await stopped;
   }
-  if (ui) await ui.close();
+  if (ui) {
+    await (ui.hub as Hub).stopRun();
+    await ui.close();
+  }
   return code;
 }

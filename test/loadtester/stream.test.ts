@@ -124,6 +124,43 @@ describe('the stream of bluegreen load --ui', () => {
     expect(await cli.exited).toBe(0);
   });
 
+  it('--serve: a run restarted from the page prints its report and ends on SIGTERM', async () => {
+    const target = await startTarget(app('blue', 'blue-1'));
+    cleanups.push(() => target.close());
+    const cli = spawnCli([
+      'load',
+      target.url,
+      '--rate',
+      '20',
+      '-n',
+      '10',
+      '--ui',
+      '0',
+      '--serve',
+      '--allow-control',
+      '-q',
+    ]);
+    const [, base] = await cli.waitFor(/dashboard: (http:\S+)/);
+    const client = await connect(`${base!.replace('http', 'ws')}api/stream`);
+    await cli.waitFor(/serving the dashboard/);
+    client.send({ type: 'control', action: 'set-rate', rate: 50 });
+    expect(await client.next('control-result')).toMatchObject({ ok: true });
+    client.send({ type: 'control', action: 'start' });
+    expect(await client.next('control-result')).toMatchObject({ ok: true });
+    const second = await client.next('summary');
+    if (second.type !== 'summary') throw new Error('expected summary');
+    expect(second.report).toMatchObject({ sent: 10, rate: { asked: 50 } });
+    await cli.waitFor(/Result {5}pass[\s\S]*Result {5}pass/);
+    // A third run that would take 10 s on its own: SIGTERM must stop it, not wait for it.
+    client.send({ type: 'control', action: 'set-rate', rate: 1 });
+    client.send({ type: 'control', action: 'start' });
+    await client.next('tick');
+    const killedAt = performance.now();
+    cli.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    expect(performance.now() - killedAt).toBeLessThan(5000);
+  });
+
   it('serves the dashboard files under any prefix, never outside its folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bluegreen-web-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
