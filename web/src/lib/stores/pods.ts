@@ -95,8 +95,9 @@ export class PodBoard {
     for (const pod of victims.slice(0, this.pods.size - maxPods)) this.pods.delete(pod.name);
   }
 
+  /** Copies: tiles change in place, and a keyed {#each} only re-renders items that are new objects. */
   list(): PodTile[] {
-    return [...this.pods.values()].sort((a, b) => a.order - b.order);
+    return [...this.pods.values()].sort((a, b) => a.order - b.order).map((pod) => ({ ...pod }));
   }
 
   get size(): number {
