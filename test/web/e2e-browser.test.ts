@@ -2,6 +2,7 @@
  * Browser mode end to end: real headless Chromium on the page a real `bluegreen serve` serves at `/`.
  * The page sends its own requests: its boxes turn the app's colour; once the app is stopped, they turn red.
  */
+import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeAllBrowsers, launchBrowser, newPage, screenshot } from '../helpers/browser.js';
 import { killAllCli } from '../helpers/cli.js';
@@ -12,15 +13,39 @@ afterAll(async () => {
   await killAllCli();
 });
 
-function boxCounts() {
-  const boxes = [...document.querySelectorAll<HTMLElement>('[data-testid="boxes"] .box')];
-  const count = (pred: (b: HTMLElement) => boolean): number => boxes.filter(pred).length;
-  return {
-    total: boxes.length,
-    color: count((b) => b.dataset.state === 'ok' && b.dataset.color === 'aqua'),
-    failure: count((b) => b.dataset.state === 'failure'),
-    background: boxes.find((b) => b.dataset.state === 'ok')?.style.backgroundColor ?? '',
-  };
+/** What the page's boxes show (the test files are type-checked without the DOM library, hence the shape). */
+interface BoxElement {
+  dataset: Record<string, string | undefined>;
+  style: { backgroundColor: string };
+}
+
+async function boxCounts(page: Page, color: string) {
+  return page.$$eval(
+    '[data-testid="boxes"] .box',
+    (elements, color) => {
+      const boxes = elements as unknown as BoxElement[];
+      const count = (pred: (b: BoxElement) => boolean): number => boxes.filter(pred).length;
+      return {
+        total: boxes.length,
+        color: count((b) => b.dataset.state === 'ok' && b.dataset.color === color),
+        failure: count((b) => b.dataset.state === 'failure'),
+        background: boxes.find((b) => b.dataset.state === 'ok')?.style.backgroundColor ?? '',
+      };
+    },
+    color,
+  );
+}
+
+async function countBoxes(page: Page, selector: string): Promise<number> {
+  return page.locator(`[data-testid="boxes"] ${selector}`).count();
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 describe('dashboard, browser mode', () => {
@@ -32,14 +57,11 @@ describe('dashboard, browser mode', () => {
     await page.waitForSelector('[data-testid="mode"]:has-text("browser")', { timeout: 20_000 });
     await page.getByRole('button', { name: '10 ms' }).click();
 
-    await page.waitForFunction(
-      () =>
-        document.querySelectorAll('[data-testid="boxes"] .box[data-state="ok"][data-color="aqua"]').length >=
-        100,
-      null,
-      { timeout: 30_000 },
+    await waitUntil(
+      async () => (await countBoxes(page, '.box[data-state="ok"][data-color="aqua"]')) >= 100,
+      30_000,
     );
-    const before = await page.evaluate(boxCounts);
+    const before = await boxCounts(page, 'aqua');
     expect(before.total).toBe(1000);
     expect(before.failure).toBe(0);
     expect(before.background).toBe('aqua');
@@ -48,12 +70,8 @@ describe('dashboard, browser mode', () => {
 
     app.cli.kill('SIGKILL');
     await app.cli.exited;
-    await page.waitForFunction(
-      () => document.querySelectorAll('[data-testid="boxes"] .box[data-state="failure"]').length >= 100,
-      null,
-      { timeout: 30_000 },
-    );
-    const after = await page.evaluate(boxCounts);
+    await waitUntil(async () => (await countBoxes(page, '.box[data-state="failure"]')) >= 100, 30_000);
+    const after = await boxCounts(page, 'aqua');
     expect(after.failure).toBeGreaterThanOrEqual(100);
     const otherErrors = Number(
       await page.getAttribute('[data-testid="errors"] [data-kind="other"]', 'data-count'),

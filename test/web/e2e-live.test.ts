@@ -60,14 +60,16 @@ describe('dashboard, live mode', () => {
     await page.waitForTimeout(500);
     await screenshot(page, 'live-finished');
 
-    const shown = await page.$$eval('[data-testid="share-run"] .share', (rows) =>
-      rows.map((r) => ({
-        color: (r as HTMLElement).dataset.color!,
-        share: Number((r as HTMLElement).dataset.share),
-        count: Number((r as HTMLElement).dataset.count),
-        text: r.querySelector('.big')?.textContent ?? '',
-      })),
-    );
+    const rows = page.locator('[data-testid="share-run"] .share');
+    const shown: { color: string; share: number; count: number; text: string }[] = [];
+    for (const row of await rows.all()) {
+      shown.push({
+        color: (await row.getAttribute('data-color')) ?? '',
+        share: Number(await row.getAttribute('data-share')),
+        count: Number(await row.getAttribute('data-count')),
+        text: (await row.locator('.big').textContent()) ?? '',
+      });
+    }
     expect(Object.keys(report.colors).sort()).toEqual(['blue', 'green']);
     expect(shown.map((s) => s.color).sort()).toEqual(['blue', 'green']);
     for (const s of shown) {

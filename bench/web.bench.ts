@@ -1,0 +1,144 @@
+/**
+ * The dashboard's budgets: initial JS ≤ 150 KB gzipped; at 1,000 req/s in live mode the page keeps
+ * rendering at 60 fps (requestAnimationFrame deltas in headless Chromium) and its JS heap stays flat.
+ * Two real apps behind a round-robin TCP proxy, a real `bluegreen load --ui` at 1,000 req/s, Debian's
+ * chromium. Env: BENCH_WEB_FPS_SECONDS (20), BENCH_WEB_HEAP_MINUTES (2; the issue's figure is 10),
+ * BENCH_WEB_RATE (1000), CHROMIUM_PATH.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { packageRoot, webDistDir } from '../common/package-info.js';
+import { closeAllBrowsers, launchBrowser, newPage } from '../test/helpers/browser.js';
+import { killAllCli, spawnCli } from '../test/helpers/cli.js';
+import { roundRobinProxy, startApp } from '../test/web/apps.js';
+
+const FPS_SECONDS = Number(process.env.BENCH_WEB_FPS_SECONDS ?? 20);
+const HEAP_MINUTES = Number(process.env.BENCH_WEB_HEAP_MINUTES ?? 2);
+const RATE = Number(process.env.BENCH_WEB_RATE ?? 1000);
+const JS_BUDGET_KB = 150;
+
+/** The JS the page loads before it can draw: the entry script and its modulepreloads. */
+export function initialJsGzipBytes(dir = webDistDir): { files: string[]; bytes: number; rawBytes: number } {
+  const html = readFileSync(join(dir, 'index.html'), 'utf8');
+  const refs = [...html.matchAll(/(?:src|href)="\.?\/?([^"]+\.js)"/g)].map((m) => m[1]!);
+  let bytes = 0;
+  let rawBytes = 0;
+  for (const ref of refs) {
+    const content = readFileSync(join(dir, ref));
+    rawBytes += content.length;
+    bytes += gzipSync(content, { level: 9 }).length;
+  }
+  return { files: refs, bytes, rawBytes };
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+const kb = (n: number): string => `${(n / 1024).toFixed(1)} KB`;
+const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(2)} MB`;
+
+export async function run(): Promise<void> {
+  const js = initialJsGzipBytes();
+  const allJs = readdirSync(join(webDistDir, 'assets')).filter((f) => f.endsWith('.js'));
+  console.log(
+    `initial JS: ${js.files.join(', ')} — ${kb(js.rawBytes)} raw, ${kb(js.bytes)} gzipped ` +
+      `(budget ${JS_BUDGET_KB} KB: ${js.bytes <= JS_BUDGET_KB * 1024 ? 'ok' : 'OVER'}); ${allJs.length} JS file(s) built`,
+  );
+
+  const totalSeconds = 10 + FPS_SECONDS + HEAP_MINUTES * 60 + 30;
+  const proxy = await (async () => {
+    const [blue, green] = await Promise.all([startApp('blue'), startApp('green')]);
+    return roundRobinProxy([blue.port, green.port]);
+  })();
+  try {
+    const load = spawnCli([
+      'load',
+      `${proxy.url}api/info`,
+      '--ui',
+      '0',
+      '--rate',
+      String(RATE),
+      '--connections',
+      '20',
+      '--recycle',
+      '200',
+      '--duration',
+      `${totalSeconds}s`,
+      '--quiet',
+    ]);
+    const [, pageUrl] = await load.waitFor(/dashboard: (http:\/\/\S+)/, 30_000);
+    const browser = await launchBrowser();
+    const { page, errors } = await newPage(browser);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await page.goto(pageUrl!);
+    await page.waitForSelector('[data-testid="connection"][data-status="open"]', { timeout: 30_000 });
+    await page.waitForTimeout(10_000);
+
+    // Frame times: every requestAnimationFrame delta over FPS_SECONDS while the stream runs at RATE.
+    const deltas = await page.evaluate(
+      (seconds) =>
+        new Promise<number[]>((resolve) => {
+          // Runs in the page (this file is type-checked without the DOM library).
+          const { requestAnimationFrame } = globalThis as unknown as {
+            requestAnimationFrame: (callback: (now: number) => void) => number;
+          };
+          const out: number[] = [];
+          let last = performance.now();
+          const end = last + seconds * 1000;
+          const frame = (now: number): void => {
+            out.push(now - last);
+            last = now;
+            if (now < end) requestAnimationFrame(frame);
+            else resolve(out);
+          };
+          requestAnimationFrame(frame);
+        }),
+      FPS_SECONDS,
+    );
+    const sorted = [...deltas].sort((a, b) => a - b);
+    const fps = deltas.length / (deltas.reduce((a, b) => a + b, 0) / 1000);
+    const long = deltas.filter((d) => d > 50).length;
+    console.log(
+      `frames at ${RATE} req/s over ${FPS_SECONDS} s: ${fps.toFixed(1)} fps, frame time p50 ${quantile(sorted, 0.5).toFixed(1)} ms, ` +
+        `p95 ${quantile(sorted, 0.95).toFixed(1)} ms, p99 ${quantile(sorted, 0.99).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms, ` +
+        `${long} frame(s) over 50 ms`,
+    );
+
+    // Heap: JSHeapUsedSize after a forced GC, every 15 s for HEAP_MINUTES.
+    const heap: { s: number; bytes: number; nodes: number }[] = [];
+    const started = Date.now();
+    const measure = async (): Promise<void> => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const get = (name: string): number => metrics.find((m) => m.name === name)?.value ?? 0;
+      heap.push({ s: (Date.now() - started) / 1000, bytes: get('JSHeapUsedSize'), nodes: get('Nodes') });
+    };
+    await measure();
+    while (Date.now() - started < HEAP_MINUTES * 60_000) {
+      await page.waitForTimeout(15_000);
+      await measure();
+    }
+    const first = heap[0]!;
+    const last = heap.at(-1)!;
+    const peak = Math.max(...heap.map((h) => h.bytes));
+    console.log(
+      `heap over ${HEAP_MINUTES} min (after GC): start ${mb(first.bytes)}, end ${mb(last.bytes)}, peak ${mb(peak)}, ` +
+        `change ${(((last.bytes - first.bytes) / first.bytes) * 100).toFixed(1)}%; DOM nodes ${first.nodes} → ${last.nodes}`,
+    );
+    console.log(`heap samples (s: MB): ${heap.map((h) => `${Math.round(h.s)}: ${mb(h.bytes)}`).join(', ')}`);
+    const shown = await page.textContent('[data-testid="share-now"]');
+    console.log(
+      `page errors: ${errors.length === 0 ? 'none' : errors.join('; ')}; share now: ${shown?.replace(/\s+/g, ' ').trim()}`,
+    );
+  } finally {
+    await closeAllBrowsers();
+    await proxy.close();
+    await killAllCli();
+  }
+}
+
+// Allow `node --import tsx bench/web.bench.ts` on its own.
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(packageRoot, ''))) await run();
