@@ -43,6 +43,9 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 function loggerOptions(config: ServeConfig, identity: Identity): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
+    // process.stdout writes synchronously to files and pipes on Linux, so the last lines before
+    // process.exit() are never lost (pino's default async destination can drop them).
+    stream: process.stdout,
     base: { pod: identity.pod, color: identity.color, version: identity.version },
     timestamp: () => `,"time":"${new Date().toISOString()}"`,
     formatters: { level: (label: string) => ({ level: label }) },
