@@ -20,16 +20,3 @@ export function classifyError(error: unknown): FailureKind {
   if (DROPPED_CODES.has(code)) return 'dropped';
   return 'other';
 }
-
-/** Errors before a connection exists: the connection backs off before dialling again. */
-export function isDialError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    code === 'ECONNREFUSED' ||
-    code === 'UND_ERR_CONNECT_TIMEOUT' ||
-    code === 'ENOTFOUND' ||
-    code === 'EHOSTUNREACH' ||
-    code === 'ENETUNREACH' ||
-    code === 'EAI_AGAIN'
-  );
-}

@@ -4,7 +4,7 @@
  */
 import { Client, type Dispatcher } from 'undici';
 import { Pacer } from './pacing.js';
-import { classifyError, isDialError } from './classify.js';
+import { classifyError } from './classify.js';
 import type { FailureKind } from './tally.js';
 
 export interface Recorder {
@@ -225,8 +225,11 @@ export class Engine implements LoadEngine {
 
   settleError(conn: Conn, dueMs: number, error: Error): void {
     const now = clock();
-    this.recorder.failure(classifyError(error), now - dueMs);
-    if (isDialError(error)) {
+    const kind = classifyError(error);
+    this.recorder.failure(kind, now - dueMs);
+    // Any failure but a timeout (which took its time already) backs the connection off, so a target
+    // that refuses or resets at once cannot turn the closed loop into a hot loop.
+    if (kind !== 'timeout') {
       conn.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, conn.backoffMs * 2));
       conn.readyAt = now + conn.backoffMs;
     }

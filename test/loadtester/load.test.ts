@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createServer as createTcpServer } from 'node:net';
+import { once } from 'node:events';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
 import {
   app,
@@ -142,6 +144,35 @@ describe('bluegreen load against misbehaving servers', () => {
     // Without backoff this is thousands; with it, a handful per connection per second.
     expect(report!.errors.refused).toBeLessThan(40);
     expect(report!.latency.count).toBe(0);
+  });
+});
+
+describe('a server that accepts and resets at once (an L4 proxy without endpoints)', () => {
+  it('does not crash or spin at maximum rate, and counts every attempt', async () => {
+    let accepted = 0;
+    const server = createTcpServer((socket) => {
+      accepted++;
+      socket.resetAndDestroy();
+    }).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const port = (server.address() as { port: number }).port;
+    const { code, report } = await runLoad(`http://127.0.0.1:${port}/`, [
+      '--rate',
+      'max',
+      '-c',
+      '2',
+      '-d',
+      '2s',
+      '-q',
+    ]);
+    expect(code).toBe(0);
+    expectInvariant(report!);
+    expect(report!.responses['2xx']).toBe(0);
+    expect(report!.errors.reset + report!.dropped + report!.errors.other).toBe(report!.sent);
+    expect(report!.sent).toBeGreaterThan(2);
+    expect(report!.sent).toBeLessThan(60);
+    expect(accepted).toBeGreaterThanOrEqual(report!.sent - 2);
   });
 });
 
