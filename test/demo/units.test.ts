@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deployDir } from '../../common/package-info.js';
+import { appDeploymentFrom, readAppDeployment, RECOMMENDED } from '../../demo/manifest.js';
+import { resolveDemoOptions } from '../../demo/options.js';
+import { listeningPort } from '../../demo/pod.js';
+import { deletionOrder } from '../../demo/cluster.js';
+import { podName, replicaSetName } from '../../demo/names.js';
+import { DelayedView } from '../../demo/propagation.js';
+import { resolveLoadOptions } from '../../loadtester/options.js';
+
+const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as unknown);
+
+describe('the app Deployment in deploy/', () => {
+  it('gives the demo its replicas, strategy, probe, grace and env', () => {
+    const { deployment, warning } = readAppDeployment(deployDir);
+    expect(warning).toBeNull();
+    // Cross-checked against the YAML itself, so a manifest change cannot silently drift from the demo.
+    const yaml = readFileSync(join(deployDir, '20-app-deployment.yaml'), 'utf8');
+    const spec = (docs(yaml)[0] as { spec: { replicas: number; minReadySeconds: number } }).spec;
+    expect(deployment.replicas).toBe(spec.replicas);
+    expect(deployment.minReadySeconds).toBe(spec.minReadySeconds);
+    expect(deployment.strategy).toBe('RollingUpdate');
+    expect(deployment.env.COLOR).toBe('blue');
+    expect(Number(deployment.env.DRAIN_SECONDS)).toBeGreaterThan(0);
+    expect(deployment.probe.periodSeconds).toBeGreaterThan(0);
+  });
+
+  it("fills what a manifest leaves out with Kubernetes' defaults", () => {
+    const found = appDeploymentFrom(
+      docs(`kind: Service
+metadata: {name: app}
+---
+kind: Deployment
+metadata: {name: app}
+spec:
+  strategy: {type: Recreate}
+  template:
+    spec:
+      containers:
+        - name: app
+          env: [{name: COLOR, value: red}, {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]
+`),
+    );
+    expect(found).toMatchObject({
+      replicas: 1,
+      strategy: 'Recreate',
+      maxSurge: '25%',
+      maxUnavailable: '25%',
+      minReadySeconds: 0,
+      terminationGracePeriodSeconds: 30,
+      probe: { periodSeconds: 10, failureThreshold: 3, successThreshold: 1, timeoutSeconds: 1 },
+      env: { COLOR: 'red' },
+    });
+    expect(appDeploymentFrom(docs('kind: Deployment\nmetadata: {name: other}\nspec: {}'))).toBeNull();
+  });
+
+  it('falls back to the recommended values with a warning when deploy/ cannot be read', () => {
+    const { deployment, warning } = readAppDeployment(join(deployDir, 'no-such-dir'));
+    expect(deployment).toBe(RECOMMENDED);
+    expect(warning).toMatch(/cannot read .*recommended defaults/);
+  });
+});
+
+describe('resolveDemoOptions', () => {
+  const load = (flags: Record<string, unknown> = {}) => resolveLoadOptions('http://127.0.0.1/', flags, {});
+
+  it('takes the manifest, lets flags and DRAIN_SECONDS override it, and sizes the run by mode', () => {
+    const headless = resolveDemoOptions(
+      { headless: true, replicas: '3', maxSurge: '50%', drainSeconds: '0' },
+      { START_DELAY_SECONDS: '1' },
+      RECOMMENDED,
+      load(),
+      false,
+    );
+    expect(headless.rolling).toEqual({ replicas: 3, maxSurge: 2, maxUnavailable: 0 });
+    expect(headless.appEnv).toMatchObject({ DRAIN_SECONDS: '0', START_DELAY_SECONDS: '1' });
+    expect(headless.appEnv.COLOR).toBeUndefined();
+    expect(headless.rolloutAfterMs).toBe(10_000);
+    expect(headless.load.durationMs).toBe(60_000);
+    expect(headless.load.ui).toBeNull();
+    expect(headless.minReadyMs).toBe(5000);
+
+    const interactive = resolveDemoOptions({}, { DRAIN_SECONDS: '0' }, RECOMMENDED, load(), false);
+    expect(interactive.appEnv.DRAIN_SECONDS).toBe('0');
+    expect(interactive.rolloutAfterMs).toBeNull();
+    expect(interactive.load.durationMs).toBeNull();
+    expect(interactive.load.ui).toEqual({ port: 8090, host: '127.0.0.1' });
+    expect(interactive.strategy).toBe('rolling');
+    expect(resolveDemoOptions({}, {}, { ...RECOMMENDED, strategy: 'Recreate' }, load(), false).strategy).toBe(
+      'recreate',
+    );
+  });
+
+  it('keeps the app hard limit above a long drain', () => {
+    const options = resolveDemoOptions({ drainSeconds: '30' }, {}, RECOMMENDED, load(), false);
+    expect(Number(options.appEnv.SHUTDOWN_TIMEOUT_SECONDS)).toBeGreaterThan(30);
+  });
+
+  it('rejects bad values with the flag named', () => {
+    const bad =
+      (flags: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) =>
+      () =>
+        resolveDemoOptions(flags, env, RECOMMENDED, load(), false);
+    expect(bad({ replicas: '0' })).toThrow(/--replicas: "0"/);
+    expect(bad({ maxSurge: 'lots' })).toThrow(/--max-surge: "lots"/);
+    expect(bad({ color: 'not a colour!' })).toThrow(/--color/);
+    expect(bad({}, { DRAIN_SECONDS: '-1' })).toThrow(/DRAIN_SECONDS: "-1"/);
+    expect(bad({ propagationDelay: 'soon' })).toThrow(/--propagation-delay/);
+    expect(bad({ strategy: 'sideways' })).toThrow(/--strategy: "sideways"/);
+  });
+});
+
+describe('small parts', () => {
+  it("reads the port from the app's listening log line", () => {
+    expect(listeningPort('{"level":30,"msg":"listening","port":41234}')).toBe(41234);
+    expect(listeningPort('{"msg":"Server listening at http://127.0.0.1:5555"}')).toBe(5555);
+    expect(listeningPort('{"msg":"ready","port":1}')).toBeNull();
+    expect(listeningPort('not json')).toBeNull();
+  });
+
+  it('deletes surplus pods as the ReplicaSet controller ranks them', () => {
+    const pod = (name: string, ready: boolean, readySince: number | null, createdAt: number) => ({
+      name,
+      ready,
+      readySince,
+      createdAt,
+    });
+    const order = deletionOrder([
+      pod('old-ready', true, 100, 1),
+      pod('unready', false, null, 2),
+      pod('new-ready', true, 500, 3),
+    ]).map((p) => p.name);
+    expect(order).toEqual(['unready', 'new-ready', 'old-ready']);
+  });
+
+  it('names ReplicaSets by template and pods with a fresh suffix', () => {
+    const blue = replicaSetName('app', { COLOR: 'blue', APP_VERSION: 'v1' });
+    expect(blue).toMatch(/^app-[bcdfghjklmnpqrstvwxz2456789]{6,10}$/);
+    expect(replicaSetName('app', { APP_VERSION: 'v1', COLOR: 'blue' })).toBe(blue);
+    expect(replicaSetName('app', { COLOR: 'green', APP_VERSION: 'v2' })).not.toBe(blue);
+    const values = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5, 0.5];
+    const random = () => values.shift()!;
+    const first = podName(blue, new Set(), random);
+    expect(first).toBe(`${blue}-bbbbb`);
+    expect(podName(blue, new Set([first]), random)).not.toBe(first);
+  });
+
+  it('applies endpoint changes after the propagation delay, in order', async () => {
+    const seen: string[][] = [];
+    const view = new DelayedView<string[]>(50, (v) => seen.push(v));
+    view.set(['a', 'b']);
+    view.set(['b']);
+    expect(seen).toEqual([]);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(seen).toEqual([['a', 'b'], ['b']]);
+    view.set(['c']);
+    view.close();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(seen).toHaveLength(2);
+  });
+});
