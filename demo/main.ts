@@ -15,6 +15,7 @@ import {
   startLoad,
   startUiServer,
 } from '../loadtester/index.js';
+import { UsageError } from '../common/usage-error.js';
 import { parseColor } from '../server/config.js';
 import type { Backend } from './backends.js';
 import { Cluster, type ClusterEvent } from './cluster.js';
@@ -162,8 +163,18 @@ export async function runDemo(options: DemoOptions, warnings: readonly string[])
     for (const line of brokenThresholds(report)) process.stderr.write(`bluegreen: ${line}\n`);
     code = report.pass ? 0 : 1;
   } catch (error) {
+    const code = (error as { code?: unknown }).code;
     if (stopping.signal.aborted) process.stderr.write('bluegreen demo: stopped before the load started\n');
-    else throw error;
+    else if (code === 'EADDRINUSE') {
+      const port = (error as { port?: unknown }).port;
+      throw new UsageError(
+        `port ${String(port)} is in use: choose another with --port or --ui (0 = any free port)`,
+      );
+    } else if (error instanceof Error && error.name === 'TimeoutError') {
+      process.stderr.write(
+        `bluegreen demo: the first pods were not ready within ${STARTUP_TIMEOUT_MS / 1000} s\n`,
+      );
+    } else throw error;
   } finally {
     clearTimeout(scripted);
     await driver.stop();
