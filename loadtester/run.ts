@@ -9,6 +9,7 @@ import { Sampler } from './sampler.js';
 import { Tally, type FailureKind } from './tally.js';
 
 export const SAMPLES_PER_INTERVAL = 48;
+const FAILURE_SAMPLES = 16;
 /** How long stop() lets requests in flight finish before cutting them off (counted as dropped). */
 export const STOP_GRACE_MS = 2000;
 
@@ -36,7 +37,9 @@ export function startLoad(options: LoadOptions, hooks: LoadHooks = {}): LoadRun 
   const startedAtEpochMs = Date.now();
   const t0 = performance.now();
   const tally = new Tally();
-  const sampler = new Sampler(SAMPLES_PER_INTERVAL);
+  // Failures get their own reservoir so a few drops among thousands of responses still reach the box grid.
+  const responseSampler = new Sampler(SAMPLES_PER_INTERVAL - FAILURE_SAMPLES);
+  const failureSampler = new Sampler(FAILURE_SAMPLES);
   const hub = hooks.hub;
   let askedRate = options.rate;
   let seq = 0;
@@ -44,6 +47,7 @@ export function startLoad(options: LoadOptions, hooks: LoadHooks = {}): LoadRun 
   let running = true;
 
   const sample = (
+    sampler: Sampler,
     outcome: SampleOutcome,
     status: number | null,
     color: string | null,
@@ -66,11 +70,11 @@ export function startLoad(options: LoadOptions, hooks: LoadHooks = {}): LoadRun 
     unsent: (count) => tally.unsent(count),
     response(status, color, pod, latencyMs) {
       tally.response(status, color, pod, latencyMs, performance.now() - t0);
-      sample('response', status, color, pod, latencyMs);
+      sample(status < 400 ? responseSampler : failureSampler, 'response', status, color, pod, latencyMs);
     },
     failure(kind: FailureKind, latencyMs) {
       tally.failure(kind);
-      sample(kind, null, null, null, latencyMs);
+      sample(failureSampler, kind, null, null, null, latencyMs);
     },
   };
 
@@ -104,7 +108,7 @@ export function startLoad(options: LoadOptions, hooks: LoadHooks = {}): LoadRun 
       askedRate,
     };
     lastFlushMs = elapsedMs;
-    const samples = sampler.drain();
+    const samples = [...responseSampler.drain(), ...failureSampler.drain()].sort((a, b) => a.t - b.t);
     if (hub) {
       hub.publish(tick);
       if (samples.length > 0) hub.publish({ type: 'sample', samples });

@@ -289,6 +289,36 @@ describe('controls', () => {
   });
 });
 
+describe('samples', () => {
+  it('include every failure when there are few, however many responses surround them', async () => {
+    let failures = 0;
+    const target = await startTarget((req, res, n) => {
+      if (n % 100 === 50) {
+        failures++;
+        res.writeHead(503).end();
+      } else app('blue', 'b')(req, res);
+    });
+    cleanups.push(() => target.close());
+    const options = resolveLoadOptions(target.url, { rate: '300', duration: '2s', connections: '4' });
+    const ui = await startUiServer({
+      port: 0,
+      settings: settingsFor(options),
+      allowControl: false,
+      maxRate: 10,
+    });
+    cleanups.push(() => ui.close());
+    const client = await connect(`${ui.url.replace('http', 'ws')}api/stream`);
+    await client.next('hello');
+    const report = await startLoad(options, { hub: ui.hub }).done;
+    await client.next('summary');
+    const samples = client.messages.flatMap((m) => (m.type === 'sample' ? m.samples : []));
+    expect(report.responses['5xx']).toBe(failures);
+    expect(failures).toBeGreaterThanOrEqual(5);
+    expect(samples.filter((x) => x.status === 503)).toHaveLength(failures);
+    expect(samples.length).toBeLessThanOrEqual(48 * 4);
+  });
+});
+
 describe('a stalled client', () => {
   it('is skipped, so the server does not buffer for it without bound', async () => {
     const options = resolveLoadOptions('http://127.0.0.1:1/', {});
