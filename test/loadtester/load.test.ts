@@ -176,6 +176,47 @@ describe('a server that accepts and resets at once (an L4 proxy without endpoint
   });
 });
 
+describe('request and connection options', () => {
+  it('sends --header, opens a connection per request with --no-keepalive, recycles by age', async () => {
+    const seen: (string | undefined)[] = [];
+    const t = await target((req, res) => {
+      seen.push(req.headers['x-probe']);
+      app('blue', 'p')(req, res);
+    });
+    const fresh = await runLoad(t.url, [
+      '--rate',
+      '50',
+      '-c',
+      '1',
+      '-n',
+      '20',
+      '-q',
+      '--no-keepalive',
+      '-H',
+      'X-Probe: yes',
+    ]);
+    expectInvariant(fresh.report!);
+    expect(fresh.report!.failed).toBe(0);
+    expect(seen).toEqual(Array(20).fill('yes'));
+    expect(t.connections).toBe(20);
+
+    const before = t.connections;
+    const aged = await runLoad(t.url, ['--rate', '50', '-c', '1', '-d', '2s', '-q', '--recycle', '400ms']);
+    expect(aged.report!.failed).toBe(0);
+    expect(t.connections - before).toBeGreaterThanOrEqual(3);
+    expect(t.connections - before).toBeLessThanOrEqual(8);
+  });
+
+  it('falls back to the JSON body for colour and pod when the headers are missing', async () => {
+    const t = await target((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ color: 'green', pod: 'green-9', version: 'v2' }));
+    });
+    const { report } = await runLoad(t.url, ['--rate', '50', '-n', '10', '-q']);
+    expect(report!.byPod).toEqual({ 'green-9': { color: 'green', count: 10 } });
+  });
+});
+
 describe('pacing', () => {
   it('holds --rate 200 for 5 s within 2 %, with no 100 ms window over twice its share', async () => {
     const t = await target(app('blue', 'p'));
