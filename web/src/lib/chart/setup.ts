@@ -16,7 +16,7 @@ import {
   type ChartType,
   type Plugin,
 } from 'chart.js';
-import type { EventMessage } from '../../../../common/stream.js';
+import type { EventKind, EventMessage } from '../../../../common/stream.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Legend, Tooltip);
 
@@ -26,7 +26,8 @@ export interface MarkerOptions {
   events: readonly EventMessage[];
 }
 
-const SHORT: Record<string, string> = {
+/** The symbol drawn at the top of each marker, per event kind (also shown as a key under the event list). */
+export const MARKER_SYMBOLS: Record<EventKind, string> = {
   'pod-added': '+',
   'pod-ready': '✓',
   'pod-not-ready': '!',
@@ -36,8 +37,8 @@ const SHORT: Record<string, string> = {
   'rollout-started': '▶',
   'rollout-step': '·',
   'rollout-finished': '■',
-  'run-started': '▶',
-  'run-stopped': '■',
+  'run-started': '▷',
+  'run-stopped': '□',
 };
 
 export const markerPlugin: Plugin<'line', MarkerOptions> = {
@@ -63,7 +64,7 @@ export const markerPlugin: Plugin<'line', MarkerOptions> = {
       // Labels only where they do not overlap the previous one.
       if (px - lastPx > 12) {
         ctx.fillStyle = '#333';
-        ctx.fillText(SHORT[event.kind] ?? '•', px, chartArea.top + 10);
+        ctx.fillText(MARKER_SYMBOLS[event.kind] ?? '•', px, chartArea.top + 10);
         lastPx = px;
       }
     }
