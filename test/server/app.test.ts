@@ -2,6 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type BuildOptions } from '../../server/app.js';
@@ -395,5 +397,32 @@ describe('buildApp', () => {
     expect(app.hasRoute({ method: 'GET', url: '/readyz' })).toBe(true);
     expect(app.hasRoute({ method: 'GET', url: '/healthz' })).toBe(true);
     expect(app.server.listening).toBe(false);
+  });
+});
+
+describe('on a real socket', () => {
+  it('keeps idle keep-alive connections longer than common proxies (≥ 65 s)', async () => {
+    const { app } = make();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    expect(app.server.keepAliveTimeout).toBeGreaterThanOrEqual(65_000);
+    const res = await fetch(`http://127.0.0.1:${(app.server.address() as { port: number }).port}/api/info`);
+    expect(res.headers.get('keep-alive')).toMatch(/timeout=(\d+)/);
+    expect(Number(/timeout=(\d+)/.exec(res.headers.get('keep-alive')!)![1])).toBeGreaterThanOrEqual(65);
+  });
+
+  it('answers malformed HTTP with 400 JSON and the identity headers', async () => {
+    const { app } = make();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const socket = connect((app.server.address() as { port: number }).port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write('GET /api/info HTTP/1.1\r\nHost: x\r\nBad Header Without Colon\r\n\r\n');
+    let raw = '';
+    socket.setEncoding('utf8').on('data', (d: string) => (raw += d));
+    await once(socket, 'close');
+    expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(raw).toContain('\r\ncolor: green\r\n');
+    expect(raw).toContain('\r\nx-pod-name: app-7d9f-abcde\r\n');
+    const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as { error: string; message: string };
+    expect(body).toMatchObject({ error: 'bad_request', message: expect.stringMatching(/malformed request/) });
   });
 });
