@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { EXEMPT, type ServerContext } from '../context.js';
 
 export function registerMetricsRoute(app: FastifyInstance, ctx: ServerContext): void {
-  const { registry } = ctx.metrics;
+  const { metrics } = ctx;
   app.get('/metrics', { config: EXEMPT }, async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
+    reply.type(metrics.contentType).send(await metrics.render()),
   );
 }
