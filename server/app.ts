@@ -13,7 +13,7 @@ import { errorBody, errorHandler, notFound, sendError } from './errors.js';
 import { Faults } from './faults.js';
 import { identityHeaders, resolveIdentity, type Identity } from './identity.js';
 import { Lifecycle } from './lifecycle.js';
-import { lazyValidatorFactory } from './lazy-validator.js';
+import { lazyCompilers } from './lazy-compilers.js';
 import { createMetrics } from './metrics.js';
 import { RateLimit } from './rate-limit.js';
 import { registerCpuRoute } from './routes/cpu.js';
@@ -102,7 +102,7 @@ export function buildApp(config: ServeConfig, options: BuildOptions = {}): Fasti
     },
     // Unknown keys in a body are an error to report, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
-    schemaController: { compilersFactory: { buildValidator: lazyValidatorFactory } },
+    schemaController: { compilersFactory: lazyCompilers },
   });
 
   const { lifecycle, faults, metrics, stats } = ctx;
