@@ -206,6 +206,20 @@ describe('seed endpoints', () => {
     });
   });
 
+  it('GET /cpu/:n leaves the event loop free between slices, so probes answer meanwhile', async () => {
+    const { app } = make();
+    let cpuDone = false;
+    const cpu = app.inject('/cpu/50000000').then((res) => {
+      cpuDone = true;
+      return res;
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    expect((await app.inject('/healthz')).statusCode).toBe(200);
+    expect((await app.inject('/readyz')).statusCode).toBe(200);
+    expect(cpuDone).toBe(false);
+    expect((await cpu).json()).toMatchObject({ iterations: 50000000 });
+  });
+
   it('GET /memory/:mb holds memory up to MAX_MEMORY_MB; DELETE /memory releases it', async () => {
     const { app } = make({ MAX_MEMORY_MB: '8' });
     const first = await app.inject('/memory/5');
