@@ -139,6 +139,12 @@ export function buildApp(config: ServeConfig, options: BuildOptions = {}): Fasti
     done();
   });
 
+  // After the listening/ready lines (a timer runs after the listen continuation): off the startup path.
+  app.addHook('onListen', (done) => {
+    setTimeout(() => void metrics.startProcessMetrics(), 0);
+    done();
+  });
+
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFound);
 

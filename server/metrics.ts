@@ -4,10 +4,11 @@
  *
  * The two request metrics are counted here and rendered in the exposition format at scrape time:
  * prom-client hashes the label set on every observation, which cost 1–3 µs per request (several
- * per cent of a request's whole budget at tens of thousands per second). Each app gets its own
- * registry, so several apps in one process (tests) do not collide.
+ * per cent of a request's whole budget at tens of thousands per second). prom-client itself (30+ ms
+ * to load here) is loaded after the app is ready, or at the first scrape, whichever comes first.
+ * Each app gets its own registry, so several apps in one process (tests) do not collide.
  */
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { Identity } from './identity.js';
 
 export const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -21,7 +22,8 @@ interface Series {
 }
 
 export interface Metrics {
-  registry: Registry;
+  /** Loads prom-client and starts collecting process metrics (idempotent). */
+  startProcessMetrics: () => Promise<Registry>;
   /** Counts one response. `route` is the route template (`/delay/:ms`), never the raw URL. */
   record: (route: string, method: string, statusCode: number, seconds: number) => void;
   /** The whole exposition: process metrics and request metrics. */
@@ -34,8 +36,13 @@ function escapeLabel(value: string): string {
 }
 
 export function createMetrics(identity: Pick<Identity, 'color' | 'version'>): Metrics {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  let processMetrics: Promise<Registry> | undefined;
+  const startProcessMetrics = (): Promise<Registry> =>
+    (processMetrics ??= import('prom-client').then(({ Registry, collectDefaultMetrics }) => {
+      const registry = new Registry();
+      collectDefaultMetrics({ register: registry });
+      return registry;
+    }));
   // route → method → status code, so the hot path looks up without building a key string.
   const index = new Map<string, Map<string, Map<number, Series>>>();
   const series: Series[] = [];
@@ -88,9 +95,9 @@ export function createMetrics(identity: Pick<Identity, 'color' | 'version'>): Me
   }
 
   return {
-    registry,
+    startProcessMetrics,
     record,
-    render: async () => `${await registry.metrics()}\n${renderRequests()}`,
-    contentType: registry.contentType,
+    render: async () => `${await (await startProcessMetrics()).metrics()}\n${renderRequests()}`,
+    contentType: 'text/plain; version=0.0.4; charset=utf-8',
   };
 }
