@@ -5,9 +5,13 @@
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from './common/package-info.js';
 import { UsageError } from './common/usage-error.js';
-import { registerServe } from './server/command.js';
-import { registerLoad } from './loadtester/command.js';
-import { registerDemo } from './demo/command.js';
+
+type Register = (program: Command) => void;
+const SUBCOMMANDS: Record<string, () => Promise<Register>> = {
+  serve: async () => (await import('./server/command.js')).registerServe,
+  load: async () => (await import('./loadtester/command.js')).registerLoad,
+  demo: async () => (await import('./demo/command.js')).registerDemo,
+};
 
 const program = new Command('bluegreen')
   .description('Blue/Green load-test target and live traffic dashboard for Kubernetes rollouts')
@@ -15,9 +19,11 @@ const program = new Command('bluegreen')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-registerServe(program);
-registerLoad(program);
-registerDemo(program);
+// A known subcommand loads only its own part's options: the others' imports stay off its startup path
+// (app pods start faster). Anything else (help, a typo) registers them all.
+const requested = process.argv[2];
+const names = requested && requested in SUBCOMMANDS ? [requested] : Object.keys(SUBCOMMANDS);
+for (const name of names) (await SUBCOMMANDS[name]!())(program);
 
 function exitFor(error: unknown): never {
   if (error instanceof CommanderError) {
