@@ -124,6 +124,11 @@ export class Cluster {
     });
   }
 
+  /** No more pods created or replaced (the demo is stopping; a terminal's Ctrl-C also reaches the pods). */
+  freeze(): void {
+    this.stopped = true;
+  }
+
   /** Stops reconciling and ends every pod at once; resolves when all have exited. */
   async shutdown(): Promise<void> {
     this.stopped = true;

@@ -82,6 +82,7 @@ export async function runDemo(options: DemoOptions, warnings: readonly string[])
   let signals = 0;
   const onSignal = (): void => {
     if (++signals > 1) process.exit(130);
+    cluster.freeze();
     stopping.abort(new Error('stopped'));
   };
   process.on('SIGINT', onSignal);

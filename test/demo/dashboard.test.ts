@@ -19,22 +19,25 @@ afterAll(closeAllBrowsers);
 
 /** Waits until the page's "now" share is all `color`. */
 async function allTraffic(page: Page, color: string, timeout: number): Promise<void> {
+  // A string, evaluated in the page (this project's TypeScript has no DOM types).
   await page.waitForFunction(
-    (c) => {
-      const rows = [...document.querySelectorAll<HTMLElement>('[data-testid="share-now"] .share')];
-      return rows.length === 1 && rows[0]!.dataset.color === c && Number(rows[0]!.dataset.share) === 1;
-    },
-    color,
+    `(() => {
+      const rows = [...document.querySelectorAll('[data-testid="share-now"] .share')];
+      return rows.length === 1 && rows[0].dataset.color === ${JSON.stringify(color)} && Number(rows[0].dataset.share) === 1;
+    })()`,
+    null,
     { timeout },
   );
 }
 
-async function tiles(page: Page): Promise<{ color: string; state: string }[]> {
+type Tagged = { dataset: Record<string, string | undefined> };
+
+async function tiles(page: Page): Promise<{ color?: string; state?: string }[]> {
   return page.$$eval('[data-testid="pods"] [data-pod]', (items) =>
-    items.map((i) => ({
-      color: (i as HTMLElement).dataset.color!,
-      state: (i as HTMLElement).dataset.state!,
-    })),
+    items.map((i) => {
+      const { color, state } = (i as unknown as Tagged).dataset;
+      return { color, state };
+    }),
   );
 }
 
@@ -62,10 +65,8 @@ describe('bluegreen demo with its dashboard', () => {
     await page.waitForSelector('[data-testid="connection"][data-status="open"]', { timeout: 20_000 });
     await allTraffic(page, 'blue', 20_000);
     await page.waitForFunction(
-      () =>
-        document.querySelectorAll('[data-testid="pods"] [data-state="ready"][data-color="blue"]').length ===
-        4,
-      undefined,
+      `document.querySelectorAll('[data-testid="pods"] [data-state="ready"][data-color="blue"]').length === 4`,
+      null,
       { timeout: 20_000 },
     );
     await screenshot(page, 'demo-1-blue');
@@ -83,7 +84,7 @@ describe('bluegreen demo with its dashboard', () => {
     const afterRollout = await tiles(page);
     expect(afterRollout.filter((t) => t.color === 'green' && t.state === 'ready')).toHaveLength(4);
     expect(
-      afterRollout.filter((t) => t.color === 'blue' && ['gone', 'draining'].includes(t.state)).length,
+      afterRollout.filter((t) => t.color === 'blue' && ['gone', 'draining'].includes(t.state ?? '')).length,
     ).toBe(4);
     await screenshot(page, 'demo-3-green');
 
