@@ -130,6 +130,17 @@ export async function run(): Promise<void> {
       `heap over ${HEAP_MINUTES} min (after GC): start ${mb(first.bytes)}, end ${mb(last.bytes)}, peak ${mb(peak)}, ` +
         `change ${(((last.bytes - first.bytes) / first.bytes) * 100).toFixed(1)}%; DOM nodes ${first.nodes} → ${last.nodes}`,
     );
+    // The chart window (5 min of ticks) fills first; after that the heap should stay level.
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    const filled = heap.filter((h) => h.s >= 300);
+    if (filled.length >= 4) {
+      const half = Math.floor(filled.length / 2);
+      const a = median(filled.slice(0, half).map((h) => h.bytes));
+      const b = median(filled.slice(half).map((h) => h.bytes));
+      console.log(
+        `after the 5-min window filled: median ${mb(a)} (first half) → ${mb(b)} (second half), ${(((b - a) / a) * 100).toFixed(1)}%`,
+      );
+    }
     console.log(`heap samples (s: MB): ${heap.map((h) => `${Math.round(h.s)}: ${mb(h.bytes)}`).join(', ')}`);
     const shown = await page.textContent('[data-testid="share-now"]');
     console.log(

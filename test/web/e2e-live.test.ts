@@ -81,4 +81,64 @@ describe('dashboard, live mode', () => {
     }
     expect(errors).toEqual([]);
   });
+
+  it(
+    'offers start, stop and rate only when the loadtester allows them, and they work',
+    { timeout: 120_000 },
+    async () => {
+      const app = await startApp('teal');
+      const browser = await launchBrowser();
+
+      // Without --allow-control: settings shown, no controls.
+      const plain = spawnCli([
+        'load',
+        `${app.url}api/info`,
+        '--ui',
+        '0',
+        '--rate',
+        '20',
+        '--duration',
+        '20s',
+        '--quiet',
+      ]);
+      const [, plainUrl] = await plain.waitFor(/dashboard: (http:\/\/\S+)/, 30_000);
+      const first = await newPage(browser);
+      await first.page.goto(plainUrl!);
+      await first.page.waitForSelector('[data-testid="settings"]', { timeout: 20_000 });
+      expect(await first.page.getByRole('button', { name: 'Stop' }).count()).toBe(0);
+      plain.kill('SIGINT');
+      await plain.exited;
+
+      const load = spawnCli([
+        'load',
+        `${app.url}api/info`,
+        '--serve',
+        '--ui',
+        '0',
+        '--allow-control',
+        '--max-rate',
+        '200',
+        '--rate',
+        '20',
+      ]);
+      const [, pageUrl] = await load.waitFor(/dashboard: (http:\/\/\S+)/, 30_000);
+      const { page, errors } = await newPage(browser);
+      await page.goto(pageUrl!);
+      const state = page.getByTestId('settings').locator('div:has(dt:text-is("state")) dd');
+      const rate = page.getByTestId('settings').locator('div:has(dt:text-is("rate")) dd');
+      await expect.poll(() => state.textContent(), { timeout: 20_000 }).toBe('running');
+      await page.getByRole('button', { name: 'Stop' }).click();
+      await expect.poll(() => state.textContent(), { timeout: 20_000 }).toBe('stopped');
+      // The field's max is --max-rate (the browser refuses more; the loadtester caps it too).
+      expect(await page.getByLabel('rate').getAttribute('max')).toBe('200');
+      await page.getByLabel('rate').fill('150');
+      await page.getByRole('button', { name: 'Set' }).click();
+      await expect.poll(() => rate.textContent(), { timeout: 20_000 }).toBe('150 req/s');
+      await page.getByRole('button', { name: 'Start' }).click();
+      await expect.poll(() => state.textContent(), { timeout: 20_000 }).toBe('running');
+      await page.waitForSelector('[data-testid="share-run"] .share[data-color="teal"]', { timeout: 20_000 });
+      await screenshot(page, 'live-controls');
+      expect(errors).toEqual([]);
+    },
+  );
 });
