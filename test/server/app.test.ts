@@ -77,6 +77,14 @@ describe('identity', () => {
     expect(body.uptimeSeconds).toBeGreaterThanOrEqual(0);
   });
 
+  it('HEAD requests carry the identity headers too', async () => {
+    const { app } = make();
+    const res = await app.inject({ method: 'HEAD', url: '/api/info' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('');
+    expectIdentityHeaders(res);
+  });
+
   it('falls back to the hostname without downward API variables', async () => {
     const { app } = make({}, { env: {} });
     const body = (await app.inject('/api/info')).json();
