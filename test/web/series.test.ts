@@ -76,6 +76,12 @@ describe('okByColor', () => {
     expect(ok.blue).toBeCloseTo(54);
     expect(ok.green).toBeCloseTo(36);
   });
+
+  it('leaves nothing unlabelled through rounding alone', () => {
+    for (let ok = 1; ok < 100; ok++) {
+      expect(okByColor(tick({ seq: 1, byColor: { a: 37, b: 63 }, ok, s5xx: 100 - ok })).unlabelled).toBe(0);
+    }
+  });
 });
 
 describe('shares', () => {

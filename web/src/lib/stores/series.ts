@@ -46,7 +46,9 @@ export function okByColor(tick: TickMessage): { ok: Record<string, number>; unla
     ok[color] = count * fraction;
     labelled += count * fraction;
   }
-  return { ok, unlabelled: Math.max(0, okCount - labelled) };
+  const rest = okCount - labelled;
+  // The proportional split is floating point: ignore what is only rounding.
+  return { ok, unlabelled: rest > 1e-6 ? rest : 0 };
 }
 
 export class SeriesWindow {
