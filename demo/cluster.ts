@@ -109,14 +109,14 @@ export class Cluster {
   /** Resolves once `predicate` holds, re-checked after every change; rejects when `signal` aborts. */
   waitFor(predicate: () => boolean, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
+      const settle = (done: () => void): void => {
+        this.waiters.delete(check);
+        signal?.removeEventListener('abort', check);
+        done();
+      };
       const check = (): void => {
-        if (signal?.aborted) {
-          this.waiters.delete(check);
-          reject(signal.reason);
-        } else if (predicate()) {
-          this.waiters.delete(check);
-          resolve();
-        }
+        if (signal?.aborted) settle(() => reject(signal.reason));
+        else if (predicate()) settle(resolve);
       };
       this.waiters.add(check);
       signal?.addEventListener('abort', check, { once: true });

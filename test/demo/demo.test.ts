@@ -61,6 +61,7 @@ process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
 function expectRollingUpdate(run: Finished): void {
   const { report, code } = run;
   expect(code, run.stderr).toBe(0);
+  expect(run.stderr).toBe('');
   expect(report.sent).toBeGreaterThanOrEqual(10_000);
   expect(report.rate.achieved).toBeGreaterThanOrEqual(200);
   expect(report.failed).toBe(0);
