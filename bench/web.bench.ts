@@ -5,32 +5,17 @@
  * chromium. Env: BENCH_WEB_FPS_SECONDS (20), BENCH_WEB_HEAP_MINUTES (2; the issue's figure is 10),
  * BENCH_WEB_RATE (1000), CHROMIUM_PATH.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { packageRoot, webDistDir } from '../common/package-info.js';
+import { webDistDir } from '../common/package-info.js';
 import { closeAllBrowsers, launchBrowser, newPage } from '../test/helpers/browser.js';
 import { killAllCli, spawnCli } from '../test/helpers/cli.js';
 import { roundRobinProxy, startApp } from '../test/web/apps.js';
+import { INITIAL_JS_BUDGET_BYTES, initialJsGzipBytes } from '../test/web/bundle.js';
 
 const FPS_SECONDS = Number(process.env.BENCH_WEB_FPS_SECONDS ?? 20);
 const HEAP_MINUTES = Number(process.env.BENCH_WEB_HEAP_MINUTES ?? 2);
 const RATE = Number(process.env.BENCH_WEB_RATE ?? 1000);
-const JS_BUDGET_KB = 150;
-
-/** The JS the page loads before it can draw: the entry script and its modulepreloads. */
-export function initialJsGzipBytes(dir = webDistDir): { files: string[]; bytes: number; rawBytes: number } {
-  const html = readFileSync(join(dir, 'index.html'), 'utf8');
-  const refs = [...html.matchAll(/(?:src|href)="\.?\/?([^"]+\.js)"/g)].map((m) => m[1]!);
-  let bytes = 0;
-  let rawBytes = 0;
-  for (const ref of refs) {
-    const content = readFileSync(join(dir, ref));
-    rawBytes += content.length;
-    bytes += gzipSync(content, { level: 9 }).length;
-  }
-  return { files: refs, bytes, rawBytes };
-}
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
@@ -44,7 +29,7 @@ export async function run(): Promise<void> {
   const allJs = readdirSync(join(webDistDir, 'assets')).filter((f) => f.endsWith('.js'));
   console.log(
     `initial JS: ${js.files.join(', ')} — ${kb(js.rawBytes)} raw, ${kb(js.bytes)} gzipped ` +
-      `(budget ${JS_BUDGET_KB} KB: ${js.bytes <= JS_BUDGET_KB * 1024 ? 'ok' : 'OVER'}); ${allJs.length} JS file(s) built`,
+      `(budget ${kb(INITIAL_JS_BUDGET_BYTES)}: ${js.bytes <= INITIAL_JS_BUDGET_BYTES ? 'ok' : 'OVER'}); ${allJs.length} JS file(s) built`,
   );
 
   const totalSeconds = 10 + FPS_SECONDS + HEAP_MINUTES * 60 + 30;
@@ -152,6 +137,3 @@ export async function run(): Promise<void> {
     await killAllCli();
   }
 }
-
-// Allow `node --import tsx bench/web.bench.ts` on its own.
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(packageRoot, ''))) await run();
