@@ -135,7 +135,10 @@ export function resolveDemoOptions(
     loadOptions.durationMs = headless ? parseDuration(DEMO_DEFAULTS.durationHeadless) : null;
   }
   // Interactive runs always serve the dashboard; headless ones only with --ui.
-  if (!headless && loadOptions.ui === null) loadOptions.ui = { port: 8090, host: '127.0.0.1' };
+  if (!headless && loadOptions.ui === null) {
+    const host = str(flags.uiHost) ?? (env.LOAD_UI_HOST || undefined) ?? '127.0.0.1';
+    loadOptions.ui = { port: 8090, host };
+  }
 
   return {
     via,

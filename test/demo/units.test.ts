@@ -88,6 +88,8 @@ describe('resolveDemoOptions', () => {
     expect(interactive.rolloutAfterMs).toBeNull();
     expect(interactive.load.durationMs).toBeNull();
     expect(interactive.load.ui).toEqual({ port: 8090, host: '127.0.0.1' });
+    const inContainer = resolveDemoOptions({ uiHost: '0.0.0.0' }, {}, RECOMMENDED, load(), false);
+    expect(inContainer.load.ui).toEqual({ port: 8090, host: '0.0.0.0' });
     expect(interactive.strategy).toBe('rolling');
     expect(resolveDemoOptions({}, {}, { ...RECOMMENDED, strategy: 'Recreate' }, load(), false).strategy).toBe(
       'recreate',
