@@ -79,6 +79,30 @@ describe('dashboard, live mode', () => {
       expect(Math.abs(s.share - expected.share)).toBeLessThan(0.001);
       expect(s.text).toBe(`${(expected.share * 100).toFixed(1)}%`);
     }
+
+    // The loadtester is gone: the page says so and retries with backoff; a new loadtester on the same
+    // port is picked up, and its hello starts the page over.
+    await page.waitForSelector('[data-testid="connection"][data-status="reconnecting"]', { timeout: 20_000 });
+    const uiPort = new URL(pageUrl!).port;
+    const again = spawnCli([
+      'load',
+      `${proxy.url}api/info`,
+      '--ui',
+      uiPort,
+      '--rate',
+      '20',
+      '--duration',
+      '30s',
+    ]);
+    await again.waitFor(/dashboard: /, 30_000);
+    await page.waitForSelector('[data-testid="connection"][data-status="open"]', { timeout: 30_000 });
+    await expect
+      .poll(async () => Number(await page.getAttribute('[data-testid="share-run"] .share', 'data-count')), {
+        timeout: 20_000,
+      })
+      .toBeLessThan(report.colors[shown[0]!.color]!.count);
+    expect(await page.locator('[data-testid="summary"]').count()).toBe(0);
+    again.kill('SIGINT');
     expect(errors).toEqual([]);
   });
 
