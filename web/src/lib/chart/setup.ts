@@ -41,6 +41,13 @@ export const MARKER_SYMBOLS: Record<EventKind, string> = {
   'run-stopped': '□',
 };
 
+const STRONG_KINDS = new Set<EventKind>([
+  'rollout-started',
+  'rollout-finished',
+  'run-started',
+  'run-stopped',
+]);
+
 export const markerPlugin: Plugin<'line', MarkerOptions> = {
   id: 'eventMarkers',
   afterDatasetsDraw(chart, _args, options) {
@@ -54,9 +61,10 @@ export const markerPlugin: Plugin<'line', MarkerOptions> = {
     for (const event of options.events) {
       if (event.t < x.min || event.t > x.max) continue;
       const px = x.getPixelForValue(event.t);
-      const rollout = event.kind.startsWith('rollout') || event.kind.startsWith('run');
-      ctx.strokeStyle = rollout ? 'rgba(40, 40, 40, 0.7)' : 'rgba(90, 90, 90, 0.35)';
-      ctx.setLineDash(rollout ? [] : [3, 3]);
+      // Starts and ends of runs and rollouts: solid; steps and pod events: dashed and lighter.
+      const major = STRONG_KINDS.has(event.kind);
+      ctx.strokeStyle = major ? 'rgba(40, 40, 40, 0.7)' : 'rgba(90, 90, 90, 0.35)';
+      ctx.setLineDash(major ? [] : [3, 3]);
       ctx.beginPath();
       ctx.moveTo(px, chartArea.top);
       ctx.lineTo(px, chartArea.bottom);
