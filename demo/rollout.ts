@@ -80,8 +80,10 @@ export class RolloutDriver {
     await running.done;
   }
 
-  private async begin(strategy: Strategy, target: Template, description: string): Promise<void> {
-    await this.stop(new Error('superseded by a newer rollout'));
+  private begin(strategy: Strategy, target: Template, description: string): Promise<void> {
+    // Synchronous, so two quick clicks cannot run two rollouts: the old one stops at its next wait (its
+    // waits reject on abort) and reports itself superseded.
+    this.running?.abort.abort(new Error('superseded by a newer rollout'));
     this.previous = this.template;
     this.template = target;
     this.lastStrategy = strategy;
