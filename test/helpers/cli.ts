@@ -28,11 +28,21 @@ function killAll(): void {
 }
 process.once('exit', killAll);
 
+/**
+ * The test runner's environment without the variables the app reads as settings: vitest's workers set
+ * COLOR=0 (for terminal colours), which `serve` would take as its colour and reject.
+ */
+function inheritedEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.COLOR;
+  return env;
+}
+
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run npm run build first`);
   const child = spawn(process.execPath, [cliPath, ...args], {
     cwd: packageRoot,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: { ...inheritedEnv(), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

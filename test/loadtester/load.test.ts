@@ -178,7 +178,7 @@ describe('a server that accepts and resets at once (an L4 proxy without endpoint
 
 describe('request and connection options', () => {
   it('sends --header, opens a connection per request with --no-keepalive, recycles by age', async () => {
-    const seen: (string | undefined)[] = [];
+    const seen: (string | string[] | undefined)[] = [];
     const t = await target((req, res) => {
       seen.push(req.headers['x-probe']);
       app('blue', 'p')(req, res);
