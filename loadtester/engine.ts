@@ -183,7 +183,7 @@ export class Engine implements LoadEngine {
       this.pacer = null;
       const now = clock();
       while (this.queueHead < this.queue.length && this.busy < this.conns.length) {
-        const conn = this.idle.pop();
+        const conn = this.idle.shift();
         if (!conn) break;
         this.dispatch(conn, this.queue[this.queueHead++]!);
       }
@@ -326,7 +326,9 @@ export class Engine implements LoadEngine {
     const now = clock();
     for (let due = pacer.take(now); due !== null; due = pacer.take(now)) {
       if (!this.sending) return;
-      const conn = this.idle.pop();
+      // Least recently used first: paced requests rotate over every connection, so behind an L4
+      // Service each connection's pod gets its share instead of one hot connection taking all.
+      const conn = this.idle.shift();
       if (conn) this.dispatch(conn, due);
       else this.queue.push(due);
     }

@@ -59,6 +59,23 @@ describe('bluegreen load against real app processes', () => {
   });
 });
 
+describe('connection use', () => {
+  it('rotates paced requests over every connection, least recently used first', async () => {
+    const perSocket = new Map<object, number>();
+    const t = await target((req, res) => {
+      perSocket.set(req.socket, (perSocket.get(req.socket) ?? 0) + 1);
+      app('blue', 'p')(req, res);
+    });
+    const { code, report } = await runLoad(t.url, ['--rate', '100', '-c', '4', '--requests', '200', '-q']);
+    expect(code).toBe(0);
+    expectInvariant(report!);
+    const counts = [...perSocket.values()];
+    expect(counts).toHaveLength(4);
+    // Behind an L4 Service each connection is a pod: each should carry about a quarter of the traffic.
+    for (const count of counts) expect(count).toBeGreaterThan(200 * 0.15);
+  });
+});
+
 describe('bluegreen load against misbehaving servers', () => {
   it('counts requests cut off by the server as dropped, without inflating latency', async () => {
     let destroyed = 0;
