@@ -33,13 +33,16 @@ export const RECOMMENDED: AppDeployment = {
   maxUnavailable: 0,
   minReadySeconds: 5,
   terminationGracePeriodSeconds: 30,
-  probe: { periodSeconds: 2, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 1 },
+  probe: { periodSeconds: 2, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 2 },
   env: {
     COLOR: 'blue',
     APP_VERSION: 'v1',
     START_DELAY_SECONDS: '3',
     DRAIN_SECONDS: '5',
+    MAX_DELAY_MS: '10000',
     SHUTDOWN_TIMEOUT_SECONDS: '20',
+    MAX_MEMORY_MB: '128',
+    LOG_LEVEL: 'info',
   },
 };
 

@@ -28,6 +28,10 @@ describe('the app Deployment in deploy/', () => {
     expect(deployment.probe.periodSeconds).toBeGreaterThan(0);
   });
 
+  it('matches the recommended fallback, so the demo behaves the same without deploy/', () => {
+    expect(readAppDeployment(deployDir).deployment).toEqual(RECOMMENDED);
+  });
+
   it("fills what a manifest leaves out with Kubernetes' defaults", () => {
     const found = appDeploymentFrom(
       docs(`kind: Service
