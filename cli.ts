@@ -3,6 +3,7 @@
  * loads the part's implementation lazily so `serve` starts without loading the loadtester or the demo.
  */
 import { Command, CommanderError } from 'commander';
+import { survivePipeClosure } from './common/closed-output.js';
 import { packageVersion } from './common/package-info.js';
 import { UsageError } from './common/usage-error.js';
 
@@ -12,6 +13,9 @@ const SUBCOMMANDS: Record<string, () => Promise<Register>> = {
   load: async () => (await import('./loadtester/command.js')).registerLoad,
   demo: async () => (await import('./demo/command.js')).registerDemo,
 };
+
+survivePipeClosure(process.stdout);
+survivePipeClosure(process.stderr);
 
 const program = new Command('bluegreen')
   .description('Blue/Green load-test target and live traffic dashboard for Kubernetes rollouts')

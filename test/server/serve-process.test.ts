@@ -245,4 +245,14 @@ describe('serve lifecycle', () => {
     expect(logMessages(cli)).not.toContain('ready');
     await expect(get(port, '/healthz')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
+
+  it('keeps serving and shuts down cleanly when its log reader goes away (serve | head)', async () => {
+    const { cli, port } = await startServe({ DRAIN_SECONDS: '0.2', SHUTDOWN_TIMEOUT_SECONDS: '10' });
+    cli.child.stdout!.destroy();
+    // Every log line from here on (draining, closing, closed) is written into a closed pipe.
+    expect((await get(port, '/api/info')).status).toBe(200);
+    cli.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    expect(cli.stderr()).not.toMatch(/EPIPE/);
+  });
 });
