@@ -1,6 +1,6 @@
 /** Small helpers to break the real manifests in one place, for the negative tests. */
 import { deployDir, packageRoot } from '../../common/package-info.js';
-import { type Manifest, type ManifestSet, loadManifestDir } from './check/index.js';
+import { type Manifest, type ManifestSet, loadManifestDir } from '../../check/index.js';
 
 type Key = string | number;
 type Node = Record<string, unknown> | unknown[];

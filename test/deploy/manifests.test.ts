@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployDir, packageRoot } from '../../common/package-info.js';
-import { type Contract, checkManifestDir, formatFinding, loadManifestDir } from './check/index.js';
-import { realContract } from './contract.js';
+import { type Contract, checkManifestDir, formatFinding, loadManifestDir } from '../../check/index.js';
+import { realContract } from '../../check/real-contract.js';
 
 let contract: Contract;
 let close: () => Promise<void>;

@@ -10,7 +10,7 @@ import {
   SERVE_SETTINGS,
   resolveServeConfig,
   type ServeConfig,
-} from '../../../server/config.js';
+} from '../server/config.js';
 import type { Finding } from './findings.js';
 import type { Manifest } from './manifest.js';
 import {

@@ -1,10 +1,10 @@
 /** The real contract for the deploy/ checks: the package version, the real server's routes, the real load flags. */
 import { Command } from 'commander';
-import { buildApp } from '../../server/app.js';
-import { resolveServeConfig } from '../../server/config.js';
-import { packageVersion } from '../../common/package-info.js';
-import { addLoadFlags, resolveLoadOptions } from '../../loadtester/options.js';
-import type { Contract, LoadSettings } from './check/index.js';
+import { buildApp } from '../server/app.js';
+import { resolveServeConfig } from '../server/config.js';
+import { packageVersion } from '../common/package-info.js';
+import { addLoadFlags, resolveLoadOptions } from '../loadtester/options.js';
+import type { Contract, LoadSettings } from './index.js';
 
 function parseLoadArgs(args: readonly string[], env: Record<string, string>): LoadSettings {
   if (args[0] !== 'load') throw new Error(`args[0] is "${args[0]}", expected "load"`);
