@@ -1,18 +1,27 @@
 /**
- * Offline validation of deploy/: what `kubectl apply -f <dir>` would take, checked against the Kubernetes
- * schema, against itself (wiring), against the code it runs (contract) and against hardening rules.
+ * Offline validation of Kubernetes manifests (deploy/ and its variants): what `kubectl apply -f <path>` would
+ * take, checked against the Kubernetes schema, against itself (wiring), against the code it runs (contract)
+ * and against hardening rules. A caller builds the contract once (`realContract()`), then checks paths
+ * (`checkPaths`) or already parsed documents (`checkManifests`) and prints the findings (`formatFinding`).
  */
 import { checkContract, type Contract } from './contract.js';
 import type { Finding } from './findings.js';
 import { checkHardening } from './hardening.js';
-import { type ManifestSet, label, loadManifestDir } from './manifest.js';
+import { type ManifestSet, label, loadManifests } from './manifest.js';
 import { obj } from './objects.js';
 import { checkSchema } from './schema.js';
 import { checkWiring } from './wiring.js';
 
 export type { Contract, LoadSettings } from './contract.js';
 export { type Finding, formatFinding } from './findings.js';
-export { type Manifest, type ManifestSet, loadManifestDir, parseManifestText } from './manifest.js';
+export {
+  type Manifest,
+  type ManifestSet,
+  loadManifestDir,
+  loadManifests,
+  parseManifestText,
+} from './manifest.js';
+export { realContract } from './real-contract.js';
 
 /** Every rule id, for waivers: `ignore-check.bluegreen.dev/<rule>: <reason>` on the object. */
 export const RULES = [
@@ -96,7 +105,7 @@ function applyWaivers(set: ManifestSet, findings: Finding[]): Finding[] {
   return [...kept, ...problems];
 }
 
-/** All findings for one set of manifests (one directory, as kubectl applies it). */
+/** All findings for one set of manifests (what one `kubectl apply` takes). */
 export function checkManifests(set: ManifestSet, contract: Contract): Finding[] {
   const findings: Finding[] = [...set.findings];
   const valid = set.manifests.filter((m) => {
@@ -109,6 +118,14 @@ export function checkManifests(set: ManifestSet, contract: Contract): Finding[] 
   return applyWaivers({ manifests: valid, findings: [] }, findings);
 }
 
-export function checkManifestDir(dir: string, root: string, contract: Contract): Finding[] {
-  return checkManifests(loadManifestDir(dir, root), contract);
+/**
+ * All findings for what `kubectl apply -f <path> -f <path> …` would apply (directories not recursed), with
+ * file names relative to `root`. Throws a UsageError when a path cannot be read.
+ */
+export function checkPaths(
+  paths: readonly string[],
+  contract: Contract,
+  root: string = process.cwd(),
+): Finding[] {
+  return checkManifests(loadManifests(paths, root), contract);
 }

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { UsageError } from '../common/usage-error.js';
 import type { Finding } from './findings.js';
 
 /** One YAML document of a manifest file, as plain JSON. */
@@ -52,21 +53,50 @@ export function parseManifestText(file: string, text: string): ManifestSet {
   return { manifests, findings };
 }
 
-/**
- * Loads what `kubectl apply -f <dir>` would: the .yaml/.yml/.json files directly in `dir` (not sub-folders),
- * in the order kubectl applies them (sorted by name). File names in findings are relative to `root`.
- */
-export function loadManifestDir(dir: string, root: string): ManifestSet {
-  const files = readdirSync(dir, { withFileTypes: true })
+/** Runs a file-system read; an unreadable path becomes a UsageError that names it. */
+function reading<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file or directory'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : error instanceof Error
+            ? error.message
+            : String(error);
+    throw new UsageError(`cannot read manifests from ${path}: ${why}`);
+  }
+}
+
+/** The files `kubectl apply -f <path>` reads: a file itself; for a directory, its .yaml/.yml/.json files (not sub-folders) sorted by name. */
+function manifestFiles(path: string): string[] {
+  if (!reading(path, () => statSync(path)).isDirectory()) return [path];
+  return reading(path, () => readdirSync(path, { withFileTypes: true }))
     .filter((e) => e.isFile() && /\.(ya?ml|json)$/.test(e.name))
     .map((e) => e.name)
-    .sort();
+    .sort()
+    .map((name) => join(path, name));
+}
+
+/**
+ * Loads what `kubectl apply -f <path> -f <path> …` would apply, in its order, as one set. File names in
+ * findings are relative to `root`. A path that cannot be read throws a UsageError naming it.
+ */
+export function loadManifests(paths: readonly string[], root: string): ManifestSet {
   const set: ManifestSet = { manifests: [], findings: [] };
-  for (const name of files) {
-    const path = join(dir, name);
-    const parsed = parseManifestText(relative(root, path).split('\\').join('/'), readFileSync(path, 'utf8'));
+  for (const path of paths.flatMap(manifestFiles)) {
+    const text = reading(path, () => readFileSync(path, 'utf8'));
+    const parsed = parseManifestText(relative(root, path).split('\\').join('/'), text);
     set.manifests.push(...parsed.manifests);
     set.findings.push(...parsed.findings);
   }
   return set;
+}
+
+/** What `kubectl apply -f <dir>` would apply. */
+export function loadManifestDir(dir: string, root: string): ManifestSet {
+  return loadManifests([dir], root);
 }

@@ -4,7 +4,7 @@ import { buildApp } from '../server/app.js';
 import { resolveServeConfig } from '../server/config.js';
 import { packageVersion } from '../common/package-info.js';
 import { addLoadFlags, resolveLoadOptions } from '../loadtester/options.js';
-import type { Contract, LoadSettings } from './index.js';
+import type { Contract, LoadSettings } from './contract.js';
 
 function parseLoadArgs(args: readonly string[], env: Record<string, string>): LoadSettings {
   if (args[0] !== 'load') throw new Error(`args[0] is "${args[0]}", expected "load"`);

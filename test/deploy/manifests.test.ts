@@ -1,8 +1,15 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployDir, packageRoot } from '../../common/package-info.js';
-import { type Contract, checkManifestDir, formatFinding, loadManifestDir } from '../../check/index.js';
-import { realContract } from '../../check/real-contract.js';
+import { UsageError } from '../../common/usage-error.js';
+import {
+  type Contract,
+  checkPaths,
+  formatFinding,
+  loadManifestDir,
+  loadManifests,
+  realContract,
+} from '../../check/index.js';
 
 let contract: Contract;
 let close: () => Promise<void>;
@@ -15,7 +22,7 @@ describe.each(['.', 'blue-green', 'canary'])('deploy/%s', (variant) => {
   const dir = join(deployDir, variant);
 
   it('passes every check with zero findings', () => {
-    expect(checkManifestDir(dir, packageRoot, contract).map(formatFinding)).toEqual([]);
+    expect(checkPaths([dir], contract, packageRoot).map(formatFinding)).toEqual([]);
   });
 
   it('is self-contained: creates its namespace and runs the app and the dashboard', () => {
@@ -31,4 +38,35 @@ it('deploy/ holds what `kubectl apply -f deploy/` applies: its own files, not th
   const files = new Set(loadManifestDir(deployDir, packageRoot).manifests.map((m) => m.file));
   expect([...files].filter((f) => !/^deploy\/[^/]+\.yaml$/.test(f))).toEqual([]);
   expect(files).toContain('deploy/20-app-deployment.yaml');
+});
+
+describe('the paths the check takes, as `kubectl apply -f <path> -f <path>` takes them', () => {
+  const app = join(deployDir, '20-app-deployment.yaml');
+
+  it('reads a file given by name, and several paths as one set in the order given', () => {
+    const set = loadManifests([join(deployDir, 'canary'), app], packageRoot);
+    const files = [...new Set(set.manifests.map((m) => m.file))];
+    expect(files[0]).toBe('deploy/canary/00-namespace.yaml');
+    expect(files.at(-1)).toBe('deploy/20-app-deployment.yaml');
+    expect(files.filter((f) => !f.startsWith('deploy/canary/'))).toEqual(['deploy/20-app-deployment.yaml']);
+  });
+
+  it('checks the objects of several paths against each other', () => {
+    // The app Deployment alone has no Namespace, PDB or NetworkPolicy beside it; given with deploy/, it is
+    // the same object twice.
+    expect(checkPaths([app], contract, packageRoot).map((f) => f.rule)).toEqual(
+      expect.arrayContaining(['namespace', 'pdb', 'networkpolicy']),
+    );
+    expect(checkPaths([deployDir, app], contract, packageRoot).map(formatFinding)).toEqual([
+      'deploy/20-app-deployment.yaml: Deployment/app: metadata.name: same kind and name as in deploy/20-app-deployment.yaml [duplicate]',
+    ]);
+  });
+
+  it('names a path it cannot read, as bad usage', () => {
+    const missing = join(deployDir, 'no-such-file.yaml');
+    expect(() => loadManifests([missing], packageRoot)).toThrow(UsageError);
+    expect(() => checkPaths([deployDir, missing], contract, packageRoot)).toThrow(
+      `cannot read manifests from ${missing}: no such file or directory`,
+    );
+  });
 });

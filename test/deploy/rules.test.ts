@@ -12,8 +12,8 @@ import {
   checkManifests,
   formatFinding,
   parseManifestText,
+  realContract,
 } from '../../check/index.js';
-import { realContract } from '../../check/real-contract.js';
 import { APP_CONTAINER as C, deleteAt, envPath, getAt, manifest, realSet, setAt } from './edit.js';
 
 let contract: Contract;
