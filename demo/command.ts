@@ -91,7 +91,7 @@ export function registerDemo(program: Command): void {
       'Exit codes: 0 pass, 1 a threshold was broken, 2 bad usage.',
   );
   demo.action(async (flags: Record<string, unknown>) => {
-    const { deployment, warning } = readAppDeployment(deployDir);
+    const deployment = readAppDeployment(deployDir);
     const env = process.env;
     const load = resolveLoadOptions('http://127.0.0.1/', flags, env);
     const durationGiven = [flags.duration, flags.requests, env.LOAD_DURATION, env.LOAD_REQUESTS].some(
@@ -99,7 +99,7 @@ export function registerDemo(program: Command): void {
     );
     const options = resolveDemoOptions(flags, env, deployment, load, durationGiven);
     const { runDemo } = await import('./main.js');
-    process.exitCode = await runDemo(options, warning ? [warning] : []);
+    process.exitCode = await runDemo(options, []);
     // A run restarted from the dashboard may still hold timers; the demo is over.
     setTimeout(() => process.exit(), 2000).unref();
   });

@@ -1,11 +1,13 @@
 /**
  * The demo's defaults come from the app Deployment in deploy/ (the same YAML `kubectl apply -f deploy/`
- * takes), so the local story follows the manifests. A field the manifest leaves out gets Kubernetes'
- * own default; without the manifest at all, the demo uses the values our manifests recommend.
+ * takes, read by the deploy check's loader), so the local story follows the manifests. A field the manifest
+ * leaves out gets Kubernetes' own default. deploy/ ships with the package and the image: without it, or
+ * with a file in it that does not parse, the demo stops with an error that names the path.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { dirname } from 'node:path';
+import { formatFinding } from '../check/findings.js';
+import { loadManifestDir } from '../check/manifest.js';
+import { UsageError } from '../common/usage-error.js';
 import { isIntOrPercent, type IntOrPercent } from './rollout-math.js';
 
 export interface AppDeployment {
@@ -24,27 +26,6 @@ export interface AppDeployment {
   /** The app container's plain `value` env (downward-API entries are the pod's own business). */
   env: Record<string, string>;
 }
-
-/** What deploy/20-app-deployment.yaml recommends; used only when no manifest can be read. */
-export const RECOMMENDED: AppDeployment = {
-  replicas: 4,
-  strategy: 'RollingUpdate',
-  maxSurge: 1,
-  maxUnavailable: 0,
-  minReadySeconds: 5,
-  terminationGracePeriodSeconds: 30,
-  probe: { periodSeconds: 2, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 2 },
-  env: {
-    COLOR: 'blue',
-    APP_VERSION: 'v1',
-    START_DELAY_SECONDS: '3',
-    DRAIN_SECONDS: '5',
-    MAX_DELAY_MS: '10000',
-    SHUTDOWN_TIMEOUT_SECONDS: '20',
-    MAX_MEMORY_MB: '128',
-    LOG_LEVEL: 'info',
-  },
-};
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -86,28 +67,16 @@ export function appDeploymentFrom(documents: readonly unknown[], name = 'app'): 
   };
 }
 
-/** Finds the app Deployment among deploy/*.yaml; on any trouble, the recommended values and a warning. */
-export function readAppDeployment(dir: string): { deployment: AppDeployment; warning: string | null } {
-  try {
-    const documents: unknown[] = [];
-    for (const file of readdirSync(dir)
-      .filter((f) => /\.ya?ml$/.test(f))
-      .sort()) {
-      for (const doc of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
-        if (!('errors' in doc) || doc.errors.length === 0) documents.push(doc.toJS());
-      }
-    }
-    const deployment = appDeploymentFrom(documents);
-    if (deployment) return { deployment, warning: null };
-    return {
-      deployment: RECOMMENDED,
-      warning: `no Deployment "app" in ${dir}: using the recommended defaults`,
-    };
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    return {
-      deployment: RECOMMENDED,
-      warning: `cannot read ${dir} (${why}): using the recommended defaults`,
-    };
+/** The app Deployment in `dir` (deploy/); throws a UsageError naming the path when it cannot be had. */
+export function readAppDeployment(dir: string): AppDeployment {
+  // Relative to the folder above, findings name files as `deploy/20-app-deployment.yaml`.
+  const set = loadManifestDir(dir, dirname(dir));
+  if (set.findings.length > 0) {
+    throw new UsageError(
+      `cannot read the manifests in ${dir}:\n  ${set.findings.map(formatFinding).join('\n  ')}`,
+    );
   }
+  const deployment = appDeploymentFrom(set.manifests.map((m) => m.obj));
+  if (!deployment) throw new UsageError(`no Deployment "app" in ${dir}: the demo takes its defaults from it`);
+  return deployment;
 }

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { deployDir } from '../../common/package-info.js';
-import { appDeploymentFrom, readAppDeployment, RECOMMENDED } from '../../demo/manifest.js';
+import { readAppDeployment } from '../../demo/manifest.js';
 import { resolveDemoOptions } from '../../demo/options.js';
 import { listeningPort } from '../../demo/pod.js';
 import { deletionOrder } from '../../demo/cluster.js';
@@ -11,62 +8,8 @@ import { podName, replicaSetName } from '../../demo/names.js';
 import { DelayedView } from '../../demo/propagation.js';
 import { resolveLoadOptions } from '../../loadtester/options.js';
 
-const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as unknown);
-
-describe('the app Deployment in deploy/', () => {
-  it('gives the demo its replicas, strategy, probe, grace and env', () => {
-    const { deployment, warning } = readAppDeployment(deployDir);
-    expect(warning).toBeNull();
-    // Cross-checked against the YAML itself, so a manifest change cannot silently drift from the demo.
-    const yaml = readFileSync(join(deployDir, '20-app-deployment.yaml'), 'utf8');
-    const spec = (docs(yaml)[0] as { spec: { replicas: number; minReadySeconds: number } }).spec;
-    expect(deployment.replicas).toBe(spec.replicas);
-    expect(deployment.minReadySeconds).toBe(spec.minReadySeconds);
-    expect(deployment.strategy).toBe('RollingUpdate');
-    expect(deployment.env.COLOR).toBe('blue');
-    expect(Number(deployment.env.DRAIN_SECONDS)).toBeGreaterThan(0);
-    expect(deployment.probe.periodSeconds).toBeGreaterThan(0);
-  });
-
-  it('matches the recommended fallback, so the demo behaves the same without deploy/', () => {
-    expect(readAppDeployment(deployDir).deployment).toEqual(RECOMMENDED);
-  });
-
-  it("fills what a manifest leaves out with Kubernetes' defaults", () => {
-    const found = appDeploymentFrom(
-      docs(`kind: Service
-metadata: {name: app}
----
-kind: Deployment
-metadata: {name: app}
-spec:
-  strategy: {type: Recreate}
-  template:
-    spec:
-      containers:
-        - name: app
-          env: [{name: COLOR, value: red}, {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]
-`),
-    );
-    expect(found).toMatchObject({
-      replicas: 1,
-      strategy: 'Recreate',
-      maxSurge: '25%',
-      maxUnavailable: '25%',
-      minReadySeconds: 0,
-      terminationGracePeriodSeconds: 30,
-      probe: { periodSeconds: 10, failureThreshold: 3, successThreshold: 1, timeoutSeconds: 1 },
-      env: { COLOR: 'red' },
-    });
-    expect(appDeploymentFrom(docs('kind: Deployment\nmetadata: {name: other}\nspec: {}'))).toBeNull();
-  });
-
-  it('falls back to the recommended values with a warning when deploy/ cannot be read', () => {
-    const { deployment, warning } = readAppDeployment(join(deployDir, 'no-such-dir'));
-    expect(deployment).toBe(RECOMMENDED);
-    expect(warning).toMatch(/cannot read .*recommended defaults/);
-  });
-});
+/** What deploy/'s app Deployment recommends (demo/manifest.ts is tested in manifest.test.ts). */
+const RECOMMENDED = readAppDeployment(deployDir);
 
 describe('resolveDemoOptions', () => {
   const load = (flags: Record<string, unknown> = {}) => resolveLoadOptions('http://127.0.0.1/', flags, {});
