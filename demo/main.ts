@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ControlMessage, Report } from '../common/stream.js';
-import type { UiServer } from '../loadtester/api.js';
+import type { LoadOptions, UiServer } from '../loadtester/api.js';
 import {
   brokenThresholds,
   formatReport,
@@ -16,7 +16,7 @@ import {
   startUiServer,
 } from '../loadtester/index.js';
 import { UsageError } from '../common/usage-error.js';
-import { parseColor } from '../server/config.js';
+import { parseColor } from '../common/parsers.js';
 import type { Backend } from './backends.js';
 import { Cluster, type ClusterEvent } from './cluster.js';
 import { IngressProxy } from './ingress-proxy.js';
@@ -92,21 +92,22 @@ export async function runDemo(options: DemoOptions, warnings: readonly string[])
   let code = 1;
   let scripted: NodeJS.Timeout | undefined;
   try {
-    if (options.load.ui) {
-      const settings = settingsFor(options.load, 'demo');
+    const port = await proxy.listen(options.port, HOST);
+    const url = `http://${HOST}:${port}/`;
+    const load: LoadOptions = { ...options.load, url };
+    if (load.ui) {
+      const settings = settingsFor(load, 'demo');
       ui = await startUiServer({
-        port: options.load.ui.port,
-        host: options.load.ui.host,
+        port: load.ui.port,
+        host: load.ui.host,
         settings: {
           ...settings,
           controls: { ...settings.controls, rollout: true, strategies: [...STRATEGIES] },
         },
-        allowControl: options.load.allowControl,
-        maxRate: options.load.maxRate,
+        allowControl: load.allowControl,
+        maxRate: load.maxRate,
       });
     }
-    const port = await proxy.listen(options.port, HOST);
-    const url = `http://${HOST}:${port}/`;
     const kind =
       options.via === 'service' ? 'Service (L4: a pod per connection)' : 'Ingress (L7: a pod per request)';
     say(`front door: ${url} — ${kind}, endpoint changes reach it after ${options.propagationDelayMs} ms`);
@@ -120,16 +121,13 @@ export async function runDemo(options: DemoOptions, warnings: readonly string[])
 
     let lastReport: Report | null = null;
     t0 = Date.now();
-    const run = startLoad(
-      { ...options.load, url },
-      {
-        ...(ui ? { hub: ui.hub } : {}),
-        onTick: (tick) => {
-          if (!options.load.quiet && tick.intervalMs >= options.load.intervalMs / 2) say(liveLine(tick));
-        },
-        onReport: (report) => (lastReport = report),
+    const run = startLoad(load, {
+      ...(ui ? { hub: ui.hub } : {}),
+      onTick: (tick) => {
+        if (!options.load.quiet && tick.intervalMs >= options.load.intervalMs / 2) say(liveLine(tick));
       },
-    );
+      onReport: (report) => (lastReport = report),
+    });
 
     ui?.hub.onControl((message: ControlMessage) => {
       if (message.action === 'rollout') {

@@ -1,26 +1,143 @@
-/** `bluegreen demo` options: flags (and a few env variables) over the app Deployment's values. */
+/** `bluegreen demo` settings: one table of flags (and the app's env variables) over the app Deployment's values. */
 import { parseDuration } from '../common/duration.js';
+import { decimal, duration, oneOf, parseColor, port, wholeNumber, type Parse } from '../common/parsers.js';
+import {
+  optional,
+  resolveSettings,
+  toggle,
+  value,
+  type Env,
+  type Flags,
+  type ValueSetting,
+} from '../common/settings.js';
 import { UsageError } from '../common/usage-error.js';
-import type { LoadOptions } from '../loadtester/api.js';
-import { parseColor } from '../server/config.js';
+import { resolveLoadSettings, type LoadSettings } from '../loadtester/options.js';
+import { SERVE_TABLE } from '../server/config.js';
 import type { AppDeployment } from './manifest.js';
 import type { ProbeConfig } from './pod.js';
 import { isIntOrPercent, resolveRollingParams, type RollingParams } from './rollout-math.js';
-import { isStrategy, STRATEGIES, type Strategy } from './rollout.js';
+import { STRATEGIES, type Strategy } from './rollout.js';
 
 export const VIAS = ['service', 'ingress'] as const;
 export type Via = (typeof VIAS)[number];
 
-export const DEMO_DEFAULTS = {
-  via: 'service' as Via,
-  strategy: 'rolling' as Strategy,
-  color: 'green',
-  rolloutAfterHeadless: '10s',
-  durationHeadless: '60s',
-  propagationDelay: '1s',
-  scaleDownDelay: '15s',
-  stepPause: '5s',
-  port: 0,
+const FROM_DEPLOY = 'from deploy/ app Deployment';
+const DEFAULT_STRATEGY: Strategy = 'rolling';
+const MAX_PODS = 20;
+/** Headless runs start a rollout after this long and end after this long, unless told otherwise. */
+const HEADLESS_ROLLOUT_AFTER = '10s';
+const HEADLESS_DURATION = '60s';
+
+const intOrPercent: Parse<string> = (raw, source) => {
+  if (!isIntOrPercent(raw.trim())) {
+    throw new UsageError(`${source}: "${raw}" must be a whole number or a percentage such as 25%`);
+  }
+  return raw.trim();
+};
+
+/** An app setting the demo passes on to its pods: the app's own flag, env variable and parser. */
+function appSetting(setting: ValueSetting<number>, help: string): ValueSetting<number | null> {
+  return optional({
+    flag: setting.flag,
+    arg: '<s>',
+    env: setting.env,
+    shownDefault: FROM_DEPLOY,
+    help,
+    parse: setting.parse,
+  });
+}
+
+export const DEMO_TABLE = {
+  via: value({
+    flag: '--via',
+    arg: '<door>',
+    default: 'service',
+    help: 'front door: service (L4, per connection) or ingress (L7, per request)',
+    parse: oneOf(VIAS),
+  }),
+  strategy: optional({
+    flag: '--strategy',
+    arg: '<name>',
+    shownDefault: `${DEFAULT_STRATEGY}, or recreate if deploy/ says so`,
+    help: `rollout strategy: ${STRATEGIES.join(', ')}`,
+    parse: oneOf(STRATEGIES),
+  }),
+  color: value({
+    flag: '--color',
+    arg: '<colour>',
+    default: 'green',
+    help: 'the colour a rollout moves to',
+    parse: parseColor,
+  }),
+  replicas: optional({
+    flag: '--replicas',
+    arg: '<n>',
+    shownDefault: FROM_DEPLOY,
+    help: 'app pods',
+    parse: wholeNumber(1, MAX_PODS),
+  }),
+  maxSurge: optional({
+    flag: '--max-surge',
+    arg: '<n|%>',
+    shownDefault: FROM_DEPLOY,
+    help: 'rolling update: pods above replicas',
+    parse: intOrPercent,
+  }),
+  maxUnavailable: optional({
+    flag: '--max-unavailable',
+    arg: '<n|%>',
+    shownDefault: FROM_DEPLOY,
+    help: 'rolling update: pods below replicas',
+    parse: intOrPercent,
+  }),
+  minReadySeconds: optional({
+    flag: '--min-ready-seconds',
+    arg: '<s>',
+    shownDefault: FROM_DEPLOY,
+    help: 'ready this long before a pod counts as available',
+    parse: decimal(0, 3600),
+  }),
+  startDelaySeconds: appSetting(SERVE_TABLE.startDelaySeconds, "the app's unready start"),
+  drainSeconds: appSetting(SERVE_TABLE.drainSeconds, "the app's drain after SIGTERM (0 = close at once)"),
+  propagationDelay: value({
+    flag: '--propagation-delay',
+    arg: '<time>',
+    default: '1s',
+    help: 'how late the front door learns endpoint changes (pods get SIGTERM at once)',
+    parse: duration(),
+  }),
+  scaleDownDelay: value({
+    flag: '--scale-down-delay',
+    arg: '<time>',
+    default: '15s',
+    help: 'blue-green: old pods stay this long after the switch',
+    parse: duration(),
+  }),
+  stepPause: value({
+    flag: '--step-pause',
+    arg: '<time>',
+    default: '5s',
+    help: 'canary: pause after each step',
+    parse: duration(),
+  }),
+  rolloutAfter: optional({
+    flag: '--rollout-after',
+    arg: '<time>',
+    shownDefault: `none; ${HEADLESS_ROLLOUT_AFTER} with --headless`,
+    help: 'start a rollout after this long',
+    parse: duration(),
+  }),
+  headless: toggle({
+    flag: '--headless',
+    help: `no dashboard (unless --ui) and no waiting: scripted rollout, run for --duration (default ${HEADLESS_DURATION}), exit with the report's code`,
+  }),
+  port: value({
+    flag: '--port',
+    arg: '<n>',
+    default: '0',
+    help: 'front door port (0 = any free port)',
+    parse: port,
+  }),
 };
 
 export interface DemoOptions {
@@ -44,114 +161,49 @@ export interface DemoOptions {
   stepPauseMs: number;
   /** The front door (Service or Ingress) port; 0 = any free port. */
   port: number;
-  load: LoadOptions;
+  /** The loadtester's settings; the target is the front door, known once it listens. */
+  load: LoadSettings;
 }
 
-type Flags = Record<string, unknown>;
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-function whole(raw: string, what: string, min: number, max: number): number {
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`${what}: "${raw}" must be a whole number from ${min} to ${max}`);
-  }
-  return n;
+/** A setting of the app as the app reads it from its env (the pods get `appEnv`), else its default. */
+function appValue<T>(appEnv: Record<string, string>, setting: ValueSetting<T>): T {
+  const name = setting.env!;
+  return setting.parse(appEnv[name] ?? setting.default!, `${name} in deploy/`);
 }
 
-function seconds(raw: string, what: string): string {
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > 3600) {
-    throw new UsageError(`${what}: "${raw}" must be seconds from 0 to 3600`);
-  }
-  return String(n);
-}
-
-function oneOf<T extends string>(raw: string, what: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new UsageError(`${what}: "${raw}" must be one of ${allowed.join(', ')}`);
-  }
-  return raw as T;
-}
-
-/**
- * `load` are the loadtester's options as resolved from the same flags (with a placeholder URL: the front
- * door's port is known only once it listens). `durationGiven`: --duration, --requests or their env were set.
- */
-export function resolveDemoOptions(
-  flags: Flags,
-  env: NodeJS.ProcessEnv,
-  manifest: AppDeployment,
-  load: LoadOptions,
-  durationGiven: boolean,
-): DemoOptions {
-  const via = oneOf(str(flags.via) ?? DEMO_DEFAULTS.via, '--via', VIAS);
-  const strategyRaw =
-    str(flags.strategy) ?? (manifest.strategy === 'Recreate' ? 'recreate' : DEMO_DEFAULTS.strategy);
-  if (!isStrategy(strategyRaw))
-    throw new UsageError(`--strategy: "${strategyRaw}" must be one of ${STRATEGIES.join(', ')}`);
-  const headless = flags.headless === true;
-  const replicas = str(flags.replicas) ? whole(str(flags.replicas)!, '--replicas', 1, 20) : manifest.replicas;
-  if (replicas < 1 || replicas > 20)
-    throw new UsageError(`replicas: the demo runs 1 to 20 pods, not ${replicas}`);
-
-  const intOrPercent = (flag: string, value: unknown, fallback: string | number) => {
-    const v = str(value) ?? fallback;
-    if (!isIntOrPercent(typeof v === 'number' ? v : v.trim())) {
-      throw new UsageError(`${flag}: "${v}" must be a whole number or a percentage such as 25%`);
-    }
-    return v;
-  };
+/** Resolves the demo's flags (and env) over the app Deployment read from deploy/. */
+export function resolveDemoOptions(flags: Flags, env: Env, manifest: AppDeployment): DemoOptions {
+  const { values: v } = resolveSettings(DEMO_TABLE, flags, env);
+  const replicas = v.replicas ?? manifest.replicas;
+  if (replicas < 1 || replicas > MAX_PODS)
+    throw new UsageError(`replicas: the demo runs 1 to ${MAX_PODS} pods, not ${replicas}`);
   // A Recreate manifest still gives rolling parameters for when the dashboard asks for a rolling update.
   const rolling = resolveRollingParams(
     replicas,
-    intOrPercent('--max-surge', flags.maxSurge, manifest.maxSurge),
-    intOrPercent('--max-unavailable', flags.maxUnavailable, manifest.maxUnavailable),
+    v.maxSurge ?? manifest.maxSurge,
+    v.maxUnavailable ?? manifest.maxUnavailable,
   );
 
+  const app = SERVE_TABLE;
   const appEnv = { ...manifest.env };
-  delete appEnv.COLOR;
-  delete appEnv.APP_VERSION;
-  for (const [flag, key, name] of [
-    ['startDelaySeconds', 'START_DELAY_SECONDS', '--start-delay-seconds'],
-    ['drainSeconds', 'DRAIN_SECONDS', '--drain-seconds'],
-  ] as const) {
-    const raw = str(flags[flag]) ?? env[key];
-    if (raw !== undefined && raw !== '') appEnv[key] = seconds(raw, str(flags[flag]) ? name : key);
-  }
+  const initial = { color: appValue(appEnv, app.color), version: appValue(appEnv, app.version) };
+  delete appEnv[app.color.env!];
+  delete appEnv[app.version.env!];
+  if (v.startDelaySeconds !== null) appEnv[app.startDelaySeconds.env!] = String(v.startDelaySeconds);
+  if (v.drainSeconds !== null) appEnv[app.drainSeconds.env!] = String(v.drainSeconds);
   // Keep the app's own hard limit above the drain, as the manifest does.
-  const drain = Number(appEnv.DRAIN_SECONDS ?? 5);
-  const shutdown = Number(appEnv.SHUTDOWN_TIMEOUT_SECONDS ?? 25);
-  if (drain >= shutdown) appEnv.SHUTDOWN_TIMEOUT_SECONDS = String(drain + 10);
-
-  const minReady = str(flags.minReadySeconds);
-  const rolloutAfter = str(flags.rolloutAfter) ?? (headless ? DEMO_DEFAULTS.rolloutAfterHeadless : undefined);
-  const duration = (v: string | undefined, fallback: string, what: string) =>
-    parseDuration(v ?? fallback, what);
-  const port = str(flags.port) ? whole(str(flags.port)!, '--port', 0, 65535) : DEMO_DEFAULTS.port;
-
-  const loadOptions: LoadOptions = { ...load };
-  if (!durationGiven) {
-    // Interactive: until stopped. Headless: a bounded run.
-    loadOptions.durationMs = headless ? parseDuration(DEMO_DEFAULTS.durationHeadless) : null;
-  }
-  // Interactive runs always serve the dashboard; headless ones only with --ui.
-  if (!headless && loadOptions.ui === null) {
-    const host = str(flags.uiHost) ?? (env.LOAD_UI_HOST || undefined) ?? '127.0.0.1';
-    loadOptions.ui = { port: 8090, host };
+  const drain = appValue(appEnv, app.drainSeconds);
+  if (drain >= appValue(appEnv, app.shutdownTimeoutSeconds)) {
+    appEnv[app.shutdownTimeoutSeconds.env!] = String(drain + 10);
   }
 
   return {
-    via,
-    strategy: strategyRaw,
-    color: parseColor(str(flags.color) ?? DEMO_DEFAULTS.color, '--color'),
-    initial: {
-      color: parseColor(manifest.env.COLOR ?? 'blue', 'COLOR in deploy/'),
-      version: manifest.env.APP_VERSION ?? 'v1',
-    },
+    via: v.via,
+    strategy: v.strategy ?? (manifest.strategy === 'Recreate' ? 'recreate' : DEFAULT_STRATEGY),
+    color: v.color,
+    initial,
     rolling,
-    minReadyMs:
-      (minReady !== undefined ? Number(seconds(minReady, '--min-ready-seconds')) : manifest.minReadySeconds) *
-      1000,
+    minReadyMs: (v.minReadySeconds ?? manifest.minReadySeconds) * 1000,
     probe: {
       periodMs: manifest.probe.periodSeconds * 1000,
       timeoutMs: manifest.probe.timeoutSeconds * 1000,
@@ -160,16 +212,16 @@ export function resolveDemoOptions(
     },
     terminationGraceMs: manifest.terminationGracePeriodSeconds * 1000,
     appEnv,
-    rolloutAfterMs: rolloutAfter === undefined ? null : parseDuration(rolloutAfter, '--rollout-after'),
-    headless,
-    propagationDelayMs: duration(
-      str(flags.propagationDelay),
-      DEMO_DEFAULTS.propagationDelay,
-      '--propagation-delay',
-    ),
-    scaleDownDelayMs: duration(str(flags.scaleDownDelay), DEMO_DEFAULTS.scaleDownDelay, '--scale-down-delay'),
-    stepPauseMs: duration(str(flags.stepPause), DEMO_DEFAULTS.stepPause, '--step-pause'),
-    port,
-    load: loadOptions,
+    rolloutAfterMs: v.rolloutAfter ?? (v.headless ? parseDuration(HEADLESS_ROLLOUT_AFTER) : null),
+    headless: v.headless,
+    propagationDelayMs: v.propagationDelay,
+    scaleDownDelayMs: v.scaleDownDelay,
+    stepPauseMs: v.stepPause,
+    port: v.port,
+    // Interactive runs serve the dashboard and last until stopped; headless ones are bounded.
+    load: resolveLoadSettings(flags, env, {
+      durationMs: v.headless ? parseDuration(HEADLESS_DURATION) : null,
+      ui: !v.headless,
+    }),
   };
 }

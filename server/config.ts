@@ -1,17 +1,23 @@
 /**
- * `bluegreen serve` settings: each has a flag, an env variable and a default; a flag wins over env.
- * Everything is validated once at start; a bad value is a UsageError (exit code 2).
- * The deploy/ validation imports SERVE_SETTINGS to check env names set in manifests.
+ * `bluegreen serve` settings: one table (flag, env variable, default, parser, help), validated once at
+ * start; a bad value is a UsageError (exit code 2). The deploy/ validation reads SERVE_SETTINGS to check
+ * the env names and values set in manifests, and the demo sets the app's env through SERVE_TABLE's names.
  */
+import {
+  decimal,
+  oneOf,
+  parseColor,
+  parseLatency,
+  port,
+  text,
+  wholeNumber,
+  type LatencyRange,
+} from '../common/parsers.js';
+import { envNames, resolveSettings, value, type Env, type Flags } from '../common/settings.js';
 import { UsageError } from '../common/usage-error.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
-
-export interface LatencyRange {
-  minMs: number;
-  maxMs: number;
-}
 
 export interface ServeConfig {
   port: number;
@@ -30,220 +36,117 @@ export interface ServeConfig {
   logLevel: LogLevel;
 }
 
-export interface SettingSpec<K extends keyof ServeConfig = keyof ServeConfig> {
-  key: K;
-  flag: string;
-  env: string;
-  description: string;
-  default: string;
-  parse: (raw: string, name: string) => ServeConfig[K];
-}
-
-function integer(min: number, max: number) {
-  return (raw: string, name: string): number => {
-    const n = Number(raw);
-    if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
-      throw new UsageError(`${name}: "${raw}" must be a whole number from ${min} to ${max}`);
-    }
-    return n;
-  };
-}
-
-function decimal(min: number, max: number) {
-  return (raw: string, name: string): number => {
-    const n = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-      throw new UsageError(`${name}: "${raw}" must be a number from ${min} to ${max}`);
-    }
-    return n;
-  };
-}
-
-// CSS named colours are many; accept any plain word (the browser decides) or a hex colour.
-const COLOR_PATTERN = /^(#[0-9a-fA-F]{3,4}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|[a-zA-Z]{3,30})$/;
-
-export function parseColor(raw: string, name: string): string {
-  const value = raw.trim();
-  if (!COLOR_PATTERN.test(value)) {
-    throw new UsageError(
-      `${name}: "${raw}" is not a CSS colour name or hex colour (examples: blue, green, #ff8800)`,
-    );
-  }
-  return value.toLowerCase();
-}
-
-export function parseLatency(raw: string, name: string): LatencyRange {
-  const match = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(raw);
-  if (!match) throw new UsageError(`${name}: "${raw}" must be milliseconds, fixed (50) or a range (20-200)`);
-  const minMs = Number(match[1]);
-  const maxMs = match[2] === undefined ? minMs : Number(match[2]);
-  if (maxMs < minMs) throw new UsageError(`${name}: "${raw}" has its maximum below its minimum`);
-  if (maxMs > 600_000) throw new UsageError(`${name}: "${raw}" is over 600000 ms`);
-  return { minMs, maxMs };
-}
-
-function text(raw: string, name: string): string {
-  if (raw.trim() === '' || raw.length > 128) throw new UsageError(`${name}: must be 1 to 128 characters`);
-  return raw.trim();
-}
-
-function logLevel(raw: string, name: string): LogLevel {
-  if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
-    throw new UsageError(`${name}: "${raw}" must be one of ${LOG_LEVELS.join(', ')}`);
-  }
-  return raw as LogLevel;
-}
-
-function spec<K extends keyof ServeConfig>(s: SettingSpec<K>): SettingSpec<K> {
-  return s;
-}
-
-export const SERVE_SETTINGS = [
-  spec({
-    key: 'port',
+export const SERVE_TABLE = {
+  port: value({
     flag: '--port',
     env: 'PORT',
     default: '8080',
-    description: 'TCP port to listen on (0 = any free port)',
-    parse: integer(0, 65535),
+    help: 'TCP port to listen on (0 = any free port)',
+    parse: port,
   }),
-  spec({
-    key: 'host',
-    flag: '--host',
-    env: 'HOST',
-    default: '0.0.0.0',
-    description: 'address to listen on',
-    parse: text,
-  }),
-  spec({
-    key: 'color',
+  host: value({ flag: '--host', env: 'HOST', default: '0.0.0.0', help: 'address to listen on', parse: text }),
+  color: value({
     flag: '--color',
     env: 'COLOR',
     default: 'blue',
-    description: 'colour this instance reports (CSS colour name or hex)',
+    help: 'colour this instance reports (CSS colour name or hex)',
     parse: parseColor,
   }),
-  spec({
-    key: 'version',
+  version: value({
     flag: '--app-version',
     env: 'APP_VERSION',
     default: 'v1',
-    description: 'version this instance reports',
+    help: 'version this instance reports',
     parse: text,
   }),
-  spec({
-    key: 'startDelaySeconds',
+  startDelaySeconds: value({
     flag: '--start-delay-seconds',
     env: 'START_DELAY_SECONDS',
     default: '0',
-    description: 'seconds after listening before /readyz turns 200',
+    help: 'seconds after listening before /readyz turns 200',
     parse: decimal(0, 3600),
   }),
-  spec({
-    key: 'drainSeconds',
+  drainSeconds: value({
     flag: '--drain-seconds',
     env: 'DRAIN_SECONDS',
     default: '5',
-    description: 'seconds to keep serving after SIGTERM before closing',
+    help: 'seconds to keep serving after SIGTERM before closing',
     parse: decimal(0, 3600),
   }),
-  spec({
-    key: 'shutdownTimeoutSeconds',
+  shutdownTimeoutSeconds: value({
     flag: '--shutdown-timeout-seconds',
     env: 'SHUTDOWN_TIMEOUT_SECONDS',
     default: '25',
-    description: 'hard limit for drain plus close; exceeded = exit 1',
+    help: 'hard limit for drain plus close; exceeded = exit 1',
     parse: decimal(0.1, 3600),
   }),
-  spec({
-    key: 'rateLimit',
+  rateLimit: value({
     flag: '--rate-limit',
     env: 'RATE_LIMIT',
     default: '0',
-    description: 'requests per second before answering 429 (0 = off)',
-    parse: integer(0, 1_000_000),
+    help: 'requests per second before answering 429 (0 = off)',
+    parse: wholeNumber(0, 1_000_000),
   }),
-  spec({
-    key: 'errorRate',
+  errorRate: value({
     flag: '--error-rate',
     env: 'ERROR_RATE',
     default: '0',
-    description: 'share of requests answered 500 by fault injection (0..1)',
+    help: 'share of requests answered 500 by fault injection (0..1)',
     parse: decimal(0, 1),
   }),
-  spec({
-    key: 'latency',
+  latency: value({
     flag: '--latency-ms',
     env: 'LATENCY_MS',
     default: '0',
-    description: 'added latency per request: fixed (50) or random range (20-200)',
+    help: 'added latency per request: fixed (50) or random range (20-200)',
     parse: parseLatency,
   }),
-  spec({
-    key: 'maxDelayMs',
+  maxDelayMs: value({
     flag: '--max-delay-ms',
     env: 'MAX_DELAY_MS',
     default: '30000',
-    description: 'largest /delay/:ms accepted',
-    parse: integer(0, 600_000),
+    help: 'largest /delay/:ms accepted',
+    parse: wholeNumber(0, 600_000),
   }),
-  spec({
-    key: 'maxMemoryMb',
+  maxMemoryMb: value({
     flag: '--max-memory-mb',
     env: 'MAX_MEMORY_MB',
     default: '256',
-    description: 'largest /memory/:mb accepted (and total held)',
-    parse: integer(0, 65_536),
+    help: 'largest /memory/:mb accepted (and total held)',
+    parse: wholeNumber(0, 65_536),
   }),
-  spec({
-    key: 'maxCpuIterations',
+  maxCpuIterations: value({
     flag: '--max-cpu-iterations',
     env: 'MAX_CPU_ITERATIONS',
     default: '50000000',
-    description: 'largest /cpu/:n accepted',
-    parse: integer(0, 10_000_000_000),
+    help: 'largest /cpu/:n accepted',
+    parse: wholeNumber(0, 10_000_000_000),
   }),
-  spec({
-    key: 'logLevel',
+  logLevel: value({
     flag: '--log-level',
     env: 'LOG_LEVEL',
     default: 'info',
-    description: `log level (${LOG_LEVELS.join(', ')})`,
-    parse: logLevel,
+    help: `log level (${LOG_LEVELS.join(', ')})`,
+    parse: oneOf(LOG_LEVELS),
   }),
-] as const satisfies readonly SettingSpec[];
+};
+
+/** The table's settings as a list, for code that looks one up by env name (the deploy/ checks). */
+export const SERVE_SETTINGS = Object.values(SERVE_TABLE);
 
 /** Downward API variables read for pod identity (not settings: they are facts about the pod). */
 export const IDENTITY_ENV = ['POD_NAME', 'POD_NAMESPACE', 'NODE_NAME', 'POD_IP'] as const;
 
 /** Every environment variable `bluegreen serve` reads. */
-export const SERVE_ENV_NAMES: readonly string[] = [...SERVE_SETTINGS.map((s) => s.env), ...IDENTITY_ENV];
+export const SERVE_ENV_NAMES: readonly string[] = [...envNames(SERVE_TABLE), ...IDENTITY_ENV];
 
-/**
- * Resolves the config from flag values (already strings, undefined when not given) and the environment.
- * Flag wins over env, env over default.
- */
-export function resolveServeConfig(
-  flags: Partial<Record<keyof ServeConfig, string>>,
-  env: NodeJS.ProcessEnv = process.env,
-): ServeConfig {
-  const config: Record<string, unknown> = {};
-  for (const s of SERVE_SETTINGS) {
-    const fromFlag = flags[s.key];
-    const fromEnv = env[s.env];
-    const [raw, name] =
-      fromFlag !== undefined
-        ? [fromFlag, s.flag]
-        : fromEnv !== undefined
-          ? [fromEnv, s.env]
-          : [s.default, s.flag];
-    config[s.key] = s.parse(raw, name);
-  }
-  const result = config as unknown as ServeConfig;
-  if (result.drainSeconds >= result.shutdownTimeoutSeconds) {
+/** Resolves the config from commander's flags and the environment; a flag wins over env, env over default. */
+export function resolveServeConfig(flags: Flags, env: Env = process.env): ServeConfig {
+  const config: ServeConfig = resolveSettings(SERVE_TABLE, flags, env).values;
+  if (config.drainSeconds >= config.shutdownTimeoutSeconds) {
     throw new UsageError(
-      `DRAIN_SECONDS (${result.drainSeconds}) must be less than SHUTDOWN_TIMEOUT_SECONDS (${result.shutdownTimeoutSeconds}): the drain would hit the hard timer`,
+      `${SERVE_TABLE.drainSeconds.env} (${config.drainSeconds}) must be less than ${SERVE_TABLE.shutdownTimeoutSeconds.env} (${config.shutdownTimeoutSeconds}): the drain would hit the hard timer`,
     );
   }
-  return result;
+  return config;
 }

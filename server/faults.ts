@@ -3,7 +3,7 @@
  * start and changeable at runtime through /api/faults. Routes marked `exempt` (probes, metrics, the fault
  * endpoint itself) are never touched.
  */
-import type { LatencyRange } from './config.js';
+import type { LatencyRange } from '../common/parsers.js';
 
 export interface FaultSettings {
   errorRate: number;

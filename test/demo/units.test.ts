@@ -6,21 +6,16 @@ import { listeningPort } from '../../demo/pod.js';
 import { deletionOrder } from '../../demo/cluster.js';
 import { podName, replicaSetName } from '../../demo/names.js';
 import { DelayedView } from '../../demo/propagation.js';
-import { resolveLoadOptions } from '../../loadtester/options.js';
 
 /** What deploy/'s app Deployment recommends (demo/manifest.ts is tested in manifest.test.ts). */
 const RECOMMENDED = readAppDeployment(deployDir);
 
 describe('resolveDemoOptions', () => {
-  const load = (flags: Record<string, unknown> = {}) => resolveLoadOptions('http://127.0.0.1/', flags, {});
-
   it('takes the manifest, lets flags and DRAIN_SECONDS override it, and sizes the run by mode', () => {
     const headless = resolveDemoOptions(
       { headless: true, replicas: '3', maxSurge: '50%', drainSeconds: '0' },
       { START_DELAY_SECONDS: '1' },
       RECOMMENDED,
-      load(),
-      false,
     );
     expect(headless.rolling).toEqual({ replicas: 3, maxSurge: 2, maxUnavailable: 0 });
     expect(headless.appEnv).toMatchObject({ DRAIN_SECONDS: '0', START_DELAY_SECONDS: '1' });
@@ -30,21 +25,19 @@ describe('resolveDemoOptions', () => {
     expect(headless.load.ui).toBeNull();
     expect(headless.minReadyMs).toBe(5000);
 
-    const interactive = resolveDemoOptions({}, { DRAIN_SECONDS: '0' }, RECOMMENDED, load(), false);
+    const interactive = resolveDemoOptions({}, { DRAIN_SECONDS: '0' }, RECOMMENDED);
     expect(interactive.appEnv.DRAIN_SECONDS).toBe('0');
     expect(interactive.rolloutAfterMs).toBeNull();
     expect(interactive.load.durationMs).toBeNull();
     expect(interactive.load.ui).toEqual({ port: 8090, host: '127.0.0.1' });
-    const inContainer = resolveDemoOptions({ uiHost: '0.0.0.0' }, {}, RECOMMENDED, load(), false);
+    const inContainer = resolveDemoOptions({ uiHost: '0.0.0.0' }, {}, RECOMMENDED);
     expect(inContainer.load.ui).toEqual({ port: 8090, host: '0.0.0.0' });
     expect(interactive.strategy).toBe('rolling');
-    expect(resolveDemoOptions({}, {}, { ...RECOMMENDED, strategy: 'Recreate' }, load(), false).strategy).toBe(
-      'recreate',
-    );
+    expect(resolveDemoOptions({}, {}, { ...RECOMMENDED, strategy: 'Recreate' }).strategy).toBe('recreate');
   });
 
   it('keeps the app hard limit above a long drain', () => {
-    const options = resolveDemoOptions({ drainSeconds: '30' }, {}, RECOMMENDED, load(), false);
+    const options = resolveDemoOptions({ drainSeconds: '30' }, {}, RECOMMENDED);
     expect(Number(options.appEnv.SHUTDOWN_TIMEOUT_SECONDS)).toBeGreaterThan(30);
   });
 
@@ -52,7 +45,7 @@ describe('resolveDemoOptions', () => {
     const bad =
       (flags: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) =>
       () =>
-        resolveDemoOptions(flags, env, RECOMMENDED, load(), false);
+        resolveDemoOptions(flags, env, RECOMMENDED);
     expect(bad({ replicas: '0' })).toThrow(/--replicas: "0"/);
     expect(bad({ maxSurge: 'lots' })).toThrow(/--max-surge: "lots"/);
     expect(bad({ color: 'not a colour!' })).toThrow(/--color/);

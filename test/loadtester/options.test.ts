@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
-import { addLoadFlags, resolveLoadOptions } from '../../loadtester/options.js';
+import { addLoadFlags, resolveLoadOptions, resolveLoadSettings } from '../../loadtester/options.js';
 import { UsageError } from '../../common/usage-error.js';
 
 function parse(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -78,6 +78,20 @@ describe('load options', () => {
   ])('%j is bad usage', (args, message) => {
     expect(() => parse(args)).toThrow(UsageError);
     expect(() => parse(args)).toThrow(message);
+  });
+
+  it('resolves everything but the target without a URL, the run sized by the caller', () => {
+    const interactive = resolveLoadSettings({}, { LOAD_UI_HOST: '0.0.0.0' }, { durationMs: null, ui: true });
+    expect(interactive).not.toHaveProperty('url');
+    expect(interactive).toMatchObject({ durationMs: null, ui: { port: 8090, host: '0.0.0.0' } });
+    const headless = resolveLoadSettings({}, {}, { durationMs: 60_000, ui: false });
+    expect(headless).toMatchObject({ durationMs: 60_000, ui: null });
+    expect(
+      resolveLoadSettings({ requests: '5' }, {}, { durationMs: 60_000, ui: false }).durationMs,
+    ).toBeNull();
+    expect(resolveLoadSettings({}, { LOAD_DURATION: '5s' }, { durationMs: null, ui: false }).durationMs).toBe(
+      5000,
+    );
   });
 
   it('names the env variable in errors', () => {

@@ -1,0 +1,97 @@
+/**
+ * Value parsers for settings: each reads the raw text of a flag, env variable or default and names
+ * `source` (the flag or the env variable) in its UsageError, so the user knows which input to fix.
+ */
+import { parseDuration } from './duration.js';
+import { UsageError } from './usage-error.js';
+
+export type Parse<T> = (raw: string, source: string) => T;
+
+function range(min: number, max: number): string {
+  return max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`;
+}
+
+export function wholeNumber(min: number, max = Infinity): Parse<number> {
+  return (raw, source) => {
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+      throw new UsageError(`${source}: "${raw}" must be a whole number ${range(min, max)}`);
+    }
+    return n;
+  };
+}
+
+export function decimal(min: number, max = Infinity): Parse<number> {
+  return (raw, source) => {
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+      throw new UsageError(`${source}: "${raw}" must be a number ${range(min, max)}`);
+    }
+    return n;
+  };
+}
+
+/** A TCP port; 0 asks the system for any free one. */
+export const port: Parse<number> = (raw, source) => {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new UsageError(
+      `${source}: "${raw}" must be a whole number from 0 to 65535 (anything else is not a port)`,
+    );
+  }
+  return n;
+};
+
+/** A duration such as 500ms, 30s or 1m30s (a bare number is seconds), in milliseconds. */
+export function duration(minMs = 0): Parse<number> {
+  return (raw, source) => {
+    const ms = parseDuration(raw, source);
+    if (ms < minMs) throw new UsageError(`${source}: "${raw}" is too short (at least ${minMs} ms)`);
+    return ms;
+  };
+}
+
+export function oneOf<T extends string>(choices: readonly T[]): Parse<T> {
+  return (raw, source) => {
+    if (!(choices as readonly string[]).includes(raw)) {
+      throw new UsageError(`${source}: "${raw}" must be one of ${choices.join(', ')}`);
+    }
+    return raw as T;
+  };
+}
+
+/** Short free text (a host, a version label), trimmed. */
+export const text: Parse<string> = (raw, source) => {
+  if (raw.trim() === '' || raw.length > 128) throw new UsageError(`${source}: must be 1 to 128 characters`);
+  return raw.trim();
+};
+
+// CSS named colours are many; accept any plain word (the browser decides) or a hex colour.
+const COLOR_PATTERN = /^(#[0-9a-fA-F]{3,4}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|[a-zA-Z]{3,30})$/;
+
+export const parseColor: Parse<string> = (raw, source) => {
+  const value = raw.trim();
+  if (!COLOR_PATTERN.test(value)) {
+    throw new UsageError(
+      `${source}: "${raw}" is not a CSS colour name or hex colour (examples: blue, green, #ff8800)`,
+    );
+  }
+  return value.toLowerCase();
+};
+
+export interface LatencyRange {
+  minMs: number;
+  maxMs: number;
+}
+
+/** Milliseconds, fixed (`50`) or a random range (`20-200`). */
+export const parseLatency: Parse<LatencyRange> = (raw, source) => {
+  const match = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(raw);
+  if (!match)
+    throw new UsageError(`${source}: "${raw}" must be milliseconds, fixed (50) or a range (20-200)`);
+  const minMs = Number(match[1]);
+  const maxMs = match[2] === undefined ? minMs : Number(match[2]);
+  if (maxMs < minMs) throw new UsageError(`${source}: "${raw}" has its maximum below its minimum`);
+  if (maxMs > 600_000) throw new UsageError(`${source}: "${raw}" is over 600000 ms`);
+  return { minMs, maxMs };
+};
