@@ -5,7 +5,14 @@
  * the dashboard server, the terminal, each run's report (printed, `--json`, thresholds) and the exit code.
  */
 import { writeFile } from 'node:fs/promises';
-import type { ControlMessage, EventMessage, Report, RunSettings, Sample, TickMessage } from '../common/stream.js';
+import type {
+  ControlMessage,
+  EventMessage,
+  Report,
+  RunSettings,
+  Sample,
+  TickMessage,
+} from '../common/stream.js';
 import { UsageError } from '../common/usage-error.js';
 import type { LoadOptions } from './api.js';
 import { brokenThresholds, formatReport } from './format.js';
