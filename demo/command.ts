@@ -22,8 +22,6 @@ export function registerDemo(program: Command): void {
     const deployment = readAppDeployment(deployDir);
     const options = resolveDemoOptions(flags, process.env, deployment);
     const { runDemo } = await import('./main.js');
-    process.exitCode = await runDemo(options, []);
-    // A run restarted from the dashboard may still hold timers; the demo is over.
-    setTimeout(() => process.exit(), 2000).unref();
+    process.exitCode = await runDemo(options);
   });
 }

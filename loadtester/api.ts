@@ -1,16 +1,9 @@
 /**
- * The loadtester's programmatic surface, used by its own CLI and by the demo (which runs the loadtester
- * in-process and feeds the same stream with lifecycle events). Implemented in loadtester/index.ts.
+ * The loadtester's options: what `load` and `demo` resolve their load flags into, and the signatures of the
+ * functions that do it (implemented in loadtester/options.ts). A load session (loadtester/session.ts) runs
+ * on these options for both commands.
  */
 import type { Command } from 'commander';
-import type {
-  ControlMessage,
-  EventMessage,
-  Report,
-  RunSettings,
-  ServerMessage,
-  TickMessage,
-} from '../common/stream.js';
 
 export interface LoadOptions {
   /** Absolute http(s) URL, sent as given. */
@@ -51,45 +44,3 @@ export type ResolveLoadOptions = (
   flags: Record<string, unknown>,
   env?: NodeJS.ProcessEnv,
 ) => LoadOptions;
-
-export interface StreamHub {
-  /** Broadcast to every client; ticks and events also go into the bounded history a late joiner receives. */
-  publish(message: ServerMessage): void;
-  /** Convenience for lifecycle events: stamps `type` and (unless given) `t`, then publishes. */
-  event(event: Omit<EventMessage, 'type' | 't'> & { t?: number }): void;
-  settings(): RunSettings;
-  /** Merges into the run settings and broadcasts a `settings` message. */
-  updateSettings(patch: Partial<RunSettings>): void;
-  /**
-   * Registers a handler for control messages the loadtester itself does not handle (the demo's rollout
-   * and rollback). Throwing rejects the control with the error's message.
-   */
-  onControl(handler: (message: ControlMessage) => Promise<void> | void): void;
-  readonly clientCount: number;
-}
-
-export interface UiServer {
-  /** e.g. http://127.0.0.1:8090/ */
-  url: string;
-  port: number;
-  hub: StreamHub;
-  close(): Promise<void>;
-}
-
-export interface LoadRun {
-  /** Resolves with the final report once the run ends (bounded run finished, or stop()). */
-  readonly done: Promise<Report>;
-  /** Ends the run early; in-flight requests are settled (dropped/timeouts) so the invariant holds. */
-  stop(): Promise<Report>;
-  /** Changes the paced rate from the next request on (null = as fast as the connections allow). */
-  setRate(rate: number | null): void;
-  readonly running: boolean;
-}
-
-export interface LoadHooks {
-  /** When given, ticks, samples, settings and the summary are published here. */
-  hub?: StreamHub;
-  onTick?: (tick: TickMessage) => void;
-  /** Called with each run's final report, also for runs restarted from the page. */
-  onReport?: (report: Report) => void;
-}

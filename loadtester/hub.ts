@@ -1,6 +1,8 @@
 /**
- * The stream hub: broadcasts to every ws client, keeps a bounded history for late joiners, skips a slow
- * client's ticks and samples (and drops a client that stays stuck), and routes page controls.
+ * The stream hub, transport only: broadcasts to every ws client, keeps a bounded history for late joiners,
+ * skips a slow client's ticks and samples (and drops a client that stays stuck), and hands each valid
+ * control to its owner, replying with the owner's verdict. What the settings are and what a control does
+ * belong to the owner (the load session).
  */
 import type { WebSocket } from 'ws';
 import {
@@ -12,7 +14,6 @@ import {
   type ServerMessage,
   type TickMessage,
 } from '../common/stream.js';
-import type { StreamHub } from './api.js';
 
 export const HISTORY_TICKS = 300;
 export const HISTORY_EVENTS = 200;
@@ -20,30 +21,21 @@ export const HISTORY_EVENTS = 200;
 export const SKIP_BYTES = 256 * 1024;
 export const DROP_BYTES = 4 * 1024 * 1024;
 
-/** What the hub needs from the current run to obey start/stop/set-rate. */
-export interface RunControl {
-  running(): boolean;
-  stop(): Promise<unknown>;
-  setRate(rate: number): void;
-  /** Starts a new run with the same options (same target) at the given rate. */
-  restart(rate: number | null): void;
+/** Whoever owns the run: the settings a new client's hello shows, and what a control does. */
+export interface HubOwner {
+  settings(): RunSettings;
+  /** Throwing rejects the control with the error's message. */
+  control(message: ControlMessage): Promise<void> | void;
 }
 
-type ControlHandler = (message: ControlMessage) => Promise<void> | void;
-
-export class Hub implements StreamHub {
+export class Hub {
   private readonly clients = new Set<WebSocket>();
   private ticks: TickMessage[] = [];
   private events: EventMessage[] = [];
-  private current: RunSettings;
-  private readonly handlers: ControlHandler[] = [];
-  private run: RunControl | null = null;
   /** Messages a slow client missed, for tests and diagnostics. */
   skippedMessages = 0;
 
-  constructor(settings: RunSettings) {
-    this.current = settings;
-  }
+  constructor(private readonly owner: HubOwner) {}
 
   get clientCount(): number {
     return this.clients.size;
@@ -56,37 +48,17 @@ export class Hub implements StreamHub {
     return n;
   }
 
-  settings(): RunSettings {
-    return this.current;
-  }
-
-  updateSettings(patch: Partial<RunSettings>): void {
-    this.current = { ...this.current, ...patch };
-    this.publish({ type: 'settings', settings: this.current });
-  }
-
-  onControl(handler: ControlHandler): void {
-    this.handlers.push(handler);
-  }
-
-  attachRun(run: RunControl): void {
-    this.run = run;
-  }
-
-  /** Stops whichever run is current (the first, or one restarted from the page). */
-  async stopRun(): Promise<void> {
-    if (this.run?.running()) await this.run.stop();
-  }
-
   /** A new run starts: its ticks replace the previous run's in the history. */
   resetTicks(): void {
     this.ticks = [];
   }
 
+  /** Stamps `type` and (unless given) `t`, then publishes. */
   event(event: Omit<EventMessage, 'type' | 't'> & { t?: number }): void {
     this.publish({ ...event, type: 'event', t: event.t ?? Date.now() });
   }
 
+  /** Broadcasts to every client; ticks and events also go into the bounded history a late joiner receives. */
   publish(message: ServerMessage): void {
     if (message.type === 'tick') pushBounded(this.ticks, message, HISTORY_TICKS);
     else if (message.type === 'event') pushBounded(this.events, message, HISTORY_EVENTS);
@@ -108,7 +80,7 @@ export class Hub implements StreamHub {
     const hello: ServerMessage = {
       type: 'hello',
       protocol: PROTOCOL_VERSION,
-      settings: this.current,
+      settings: this.owner.settings(),
       history: { ticks: this.ticks, events: this.events },
     };
     this.send(ws, JSON.stringify(hello), false);
@@ -140,7 +112,7 @@ export class Hub implements StreamHub {
   private async handleControl(ws: WebSocket, text: string): Promise<void> {
     const id = controlId(text);
     try {
-      await this.apply(parseControl(text));
+      await this.owner.control(parseControl(text));
       this.reply(ws, { type: 'control-result', ...(id === undefined ? {} : { id }), ok: true });
     } catch (error) {
       this.reply(ws, {
@@ -150,31 +122,6 @@ export class Hub implements StreamHub {
         error: error instanceof Error ? error.message : String(error),
       });
     }
-  }
-
-  private async apply(message: ControlMessage): Promise<void> {
-    const { controls } = this.current;
-    if (message.action === 'start' || message.action === 'stop' || message.action === 'set-rate') {
-      if (!controls.allowed)
-        throw new Error('controls are disabled (start the loadtester with --allow-control)');
-      const run = this.run;
-      if (!run) throw new Error('no run to control');
-      if (message.action === 'stop') {
-        if (!run.running()) throw new Error('no run is running');
-        await run.stop();
-      } else if (message.action === 'start') {
-        if (run.running()) throw new Error('a run is already running');
-        run.restart(this.current.rate);
-      } else if (message.action === 'set-rate') {
-        const rate = Math.min(message.rate, controls.maxRate);
-        if (run.running()) run.setRate(rate);
-        this.updateSettings({ rate });
-      }
-      return;
-    }
-    if (!controls.rollout || this.handlers.length === 0)
-      throw new Error(`${message.action} is not available here`);
-    for (const handler of this.handlers) await handler(message);
   }
 }
 

@@ -1,9 +1,12 @@
-/** One load run: the engine sends, the tally counts, a timer closes a bucket per interval. */
-import type { Report, RunSettings, SampleOutcome, TickMessage } from '../common/stream.js';
-import type { LoadHooks, LoadOptions, LoadRun } from './api.js';
+/**
+ * One load run: the engine sends, the tally counts, a timer closes a bucket per interval. The run knows
+ * nothing of the stream or the terminal: it hands each tick and its final report to its owner, and reads
+ * the asked rate from the owner (the load session), which is the only place the rate is kept.
+ */
+import type { Report, Sample, SampleOutcome, TickMessage } from '../common/stream.js';
+import type { LoadOptions } from './api.js';
 import { Engine, type EngineOptions, type LoadEngine, type Recorder } from './engine.js';
 import { AutocannonEngine } from './autocannon-engine.js';
-import { Hub } from './hub.js';
 import { buildReport } from './report.js';
 import { Sampler } from './sampler.js';
 import { Tally, type FailureKind } from './tally.js';
@@ -13,26 +16,34 @@ const FAILURE_SAMPLES = 16;
 /** How long stop() lets requests in flight finish before cutting them off (counted as dropped). */
 export const STOP_GRACE_MS = 2000;
 
-/** The RunSettings a run of these options shows on the stream. */
-export function settingsFor(options: LoadOptions, mode: RunSettings['mode'] = 'load'): RunSettings {
-  return {
-    mode,
-    target: options.url,
-    rate: options.rate,
-    connections: options.connections,
-    durationMs: options.durationMs,
-    requests: options.requests,
-    intervalMs: options.intervalMs,
-    timeoutMs: options.timeoutMs,
-    keepAlive: options.keepAlive,
-    recycle: options.recycle,
-    startedAt: null,
-    running: false,
-    controls: { allowed: options.allowControl, maxRate: options.maxRate, rollout: false, strategies: [] },
-  };
+/** What a run reads from its options: everything but the rate (asked of the owner) and the session's own. */
+export type RunOptions = Omit<
+  LoadOptions,
+  'rate' | 'jsonFile' | 'quiet' | 'ui' | 'serve' | 'allowControl' | 'maxRate'
+>;
+
+export interface RunOwner {
+  /** The asked rate (null = as fast as the connections allow): read at the start, for each tick and for the report. */
+  askedRate(): number | null;
+  /** Each closed interval, with a bounded handful of its individual results (possibly none). */
+  onTick(tick: TickMessage, samples: Sample[]): void;
+  /** The final report, once, before `done` resolves. */
+  onReport(report: Report): void;
 }
 
-export function startLoad(options: LoadOptions, hooks: LoadHooks = {}): LoadRun {
+export interface LoadRun {
+  /** Epoch ms when the run started. */
+  readonly startedAt: number;
+  /** Resolves with the final report once the run ends (bounded run finished, or stop()). */
+  readonly done: Promise<Report>;
+  /** Ends the run early; in-flight requests are settled (dropped/timeouts) so the invariant holds. */
+  stop(): Promise<Report>;
+  /** The owner's asked rate changed: pace from the next request on at what askedRate() now says. */
+  rateChanged(): void;
+  readonly running: boolean;
+}
+
+export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
   const url = new URL(options.url);
   const startedAtEpochMs = Date.now();
   const t0 = performance.now();
@@ -40,8 +51,6 @@ export function startLoad(options: LoadOptions, hooks: LoadHooks = {}): LoadRun 
   // Failures get their own reservoir so a few drops among thousands of responses still reach the box grid.
   const responseSampler = new Sampler(SAMPLES_PER_INTERVAL - FAILURE_SAMPLES);
   const failureSampler = new Sampler(FAILURE_SAMPLES);
-  const hub = hooks.hub;
-  let askedRate = options.rate;
   let seq = 0;
   let lastFlushMs = 0;
   let running = true;
@@ -80,7 +89,7 @@ export function startLoad(options: LoadOptions, hooks: LoadHooks = {}): LoadRun 
 
   const engineOptions: EngineOptions = {
     url,
-    rate: options.rate,
+    rate: owner.askedRate(),
     connections: options.connections,
     timeoutMs: options.timeoutMs,
     keepAlive: options.keepAlive,
@@ -105,15 +114,11 @@ export function startLoad(options: LoadOptions, hooks: LoadHooks = {}): LoadRun 
       bucket,
       total,
       inFlight: tally.inFlight,
-      askedRate,
+      askedRate: owner.askedRate(),
     };
     lastFlushMs = elapsedMs;
     const samples = [...responseSampler.drain(), ...failureSampler.drain()].sort((a, b) => a.t - b.t);
-    if (hub) {
-      hub.publish(tick);
-      if (samples.length > 0) hub.publish({ type: 'sample', samples });
-    }
-    hooks.onTick?.(tick);
+    owner.onTick(tick, samples);
     return tick;
   }
 
@@ -147,19 +152,11 @@ export function startLoad(options: LoadOptions, hooks: LoadHooks = {}): LoadRun 
         pods: tally.pods,
         switchOver: tally.switchOver,
         latency: tally.runLatency(),
-        askedRate,
+        askedRate: owner.askedRate(),
         skipped: engine.skipped,
         thresholds: options.thresholds,
       });
-      if (hub) {
-        hub.publish({ type: 'summary', report });
-        hub.updateSettings({ running: false });
-        hub.event({
-          kind: 'run-stopped',
-          message: report.pass ? 'run ended' : 'run ended: a threshold was broken',
-        });
-      }
-      hooks.onReport?.(report);
+      owner.onReport(report);
       settle(report);
       return report;
     })();
@@ -169,36 +166,14 @@ export function startLoad(options: LoadOptions, hooks: LoadHooks = {}): LoadRun 
   engine.onSendingEnded = () => void end('finish');
   if (options.durationMs !== null) endTimer = setTimeout(() => void end('finish'), options.durationMs);
 
-  const run: LoadRun = {
+  engine.start();
+  return {
+    startedAt: startedAtEpochMs,
     done,
     stop: () => end('stop'),
-    setRate(rate) {
-      askedRate = rate;
-      engine.setRate(rate);
-    },
+    rateChanged: () => engine.setRate(owner.askedRate()),
     get running() {
       return running;
     },
   };
-
-  if (hub) {
-    if (hub instanceof Hub) {
-      hub.resetTicks();
-      hub.attachRun({
-        running: () => run.running,
-        stop: () => run.stop(),
-        setRate: (rate) => run.setRate(rate),
-        restart: (rate) => void startLoad({ ...options, rate }, hooks),
-      });
-    }
-    hub.updateSettings({
-      ...settingsFor(options, hub.settings().mode),
-      controls: hub.settings().controls,
-      startedAt: startedAtEpochMs,
-      running: true,
-    });
-    hub.event({ kind: 'run-started', message: `load on ${options.url}` });
-  }
-  engine.start();
-  return run;
 }

@@ -8,11 +8,9 @@ import { stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { once } from 'node:events';
 import { WebSocketServer } from 'ws';
-import type { RunSettings } from '../common/stream.js';
 import { STREAM_PATH } from '../common/stream.js';
 import { webDistDir } from '../common/package-info.js';
-import type { UiServer } from './api.js';
-import { Hub } from './hub.js';
+import type { Hub } from './hub.js';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -31,11 +29,18 @@ const MIME: Record<string, string> = {
 export interface UiServerOptions {
   port: number;
   host?: string;
-  settings: RunSettings;
-  allowControl: boolean;
-  maxRate: number;
+  /** Every ws client of the stream path joins this hub. */
+  hub: Hub;
   /** Where the built dashboard lives; dist/web by default. */
   webDir?: string;
+}
+
+export interface UiServer {
+  /** e.g. http://127.0.0.1:8090/ */
+  url: string;
+  port: number;
+  /** Ends the stream's clients and the server. */
+  close(): Promise<void>;
 }
 
 /** True for `/api/stream` and `/<any prefix>/api/stream`. */
@@ -104,10 +109,7 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
 
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
   const root = normalize(options.webDir ?? webDistDir);
-  const hub = new Hub({
-    ...options.settings,
-    controls: { ...options.settings.controls, allowed: options.allowControl, maxRate: options.maxRate },
-  });
+  const { hub } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const server = createServer((req, res) => {
     serveStatic(root, req, res).catch(() => {
@@ -133,7 +135,6 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   return {
     url: `http://${shownHost}:${port}/`,
     port,
-    hub,
     async close() {
       hub.closeAll();
       wss.close();

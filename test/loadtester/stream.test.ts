@@ -2,68 +2,22 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { request } from 'node:http';
-import WebSocket from 'ws';
-import type { Report, ServerMessage, TickMessage } from '../../common/stream.js';
+import type { Report, TickMessage } from '../../common/stream.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
-import { startLoad, startUiServer, settingsFor, resolveLoadOptions } from '../../loadtester/index.js';
-import type { Hub } from '../../loadtester/hub.js';
 import { SKIP_BYTES } from '../../loadtester/hub.js';
+import { resolveLoadOptions } from '../../loadtester/options.js';
+import type { SessionOptions } from '../../loadtester/session.js';
+import { startUiServer } from '../../loadtester/ui-server.js';
+import { closeSessions, connect, idleHub, openSession } from './sessions.js';
 import { app, startTarget } from './targets.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   await killAllCli();
+  await closeSessions();
   for (const c of cleanups.splice(0).reverse()) await Promise.resolve(c()).catch(() => undefined);
 });
-
-interface Client {
-  ws: WebSocket;
-  messages: ServerMessage[];
-  next(type: ServerMessage['type'], timeoutMs?: number): Promise<ServerMessage>;
-  send(message: object): void;
-}
-
-async function connect(url: string): Promise<Client> {
-  const ws = new WebSocket(url);
-  const messages: ServerMessage[] = [];
-  let cursor = 0;
-  const waiters = new Set<() => void>();
-  ws.on('message', (data) => {
-    messages.push(JSON.parse(String(data)) as ServerMessage);
-    for (const w of waiters) w();
-  });
-  cleanups.push(() => ws.terminate());
-  await once(ws, 'open');
-  return {
-    ws,
-    messages,
-    send: (m) => ws.send(JSON.stringify(m)),
-    next(type, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          while (cursor < messages.length) {
-            const m = messages[cursor++]!;
-            if (m.type === type) {
-              waiters.delete(check);
-              clearTimeout(timer);
-              return resolve(m);
-            }
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(
-            new Error(`no ${type} within ${timeoutMs} ms; got ${messages.map((m) => m.type).join(',')}`),
-          );
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
-  };
-}
 
 describe('the stream of bluegreen load --ui', () => {
   it('sends hello, ticks and a summary equal to the JSON report; a late joiner gets the history', async () => {
@@ -168,13 +122,7 @@ describe('the stream of bluegreen load --ui', () => {
     writeFileSync(join(dir, 'index.html'), '<html>dash</html>');
     writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');
     const options = resolveLoadOptions('http://127.0.0.1:1/', {});
-    const ui = await startUiServer({
-      port: 0,
-      settings: settingsFor(options),
-      allowControl: false,
-      maxRate: 10,
-      webDir: dir,
-    });
+    const ui = await startUiServer({ port: 0, hub: await idleHub(options), webDir: dir });
     cleanups.push(() => ui.close());
     const get = (path: string): Promise<Response> => fetch(new URL(path, ui.url), { redirect: 'manual' });
     expect(await (await get('/')).text()).toBe('<html>dash</html>');
@@ -212,7 +160,7 @@ function rawGet(port: number, path: string): Promise<{ status: number; body: str
 }
 
 describe('controls', () => {
-  async function setup(allowControl: boolean) {
+  async function setup(allowControl: boolean, rollout?: SessionOptions['rollout']) {
     const target = await startTarget(app('blue', 'b'));
     cleanups.push(() => target.close());
     const options = {
@@ -220,21 +168,19 @@ describe('controls', () => {
       allowControl,
       maxRate: 50,
     };
-    const ui = await startUiServer({ port: 0, settings: settingsFor(options), allowControl, maxRate: 50 });
-    cleanups.push(() => ui.close());
-    const run = startLoad(options, { hub: ui.hub });
-    cleanups.push(() => run.stop().then(() => undefined));
-    const client = await connect(`${ui.url.replace('http', 'ws')}api/stream`);
+    const { session, streamUrl } = await openSession(options, rollout ? { rollout } : {});
+    session.start();
+    const client = await connect(streamUrl);
     await client.next('hello');
     const control = async (m: object) => {
       client.send({ type: 'control', id: 'x', ...m });
       return client.next('control-result');
     };
-    return { ui, run, client, control, target };
+    return { session, client, control, target };
   }
 
   it('refuses start, stop and set-rate without --allow-control', async () => {
-    const { control, run } = await setup(false);
+    const { control, session } = await setup(false);
     expect(await control({ action: 'set-rate', rate: 10 })).toEqual({
       type: 'control-result',
       id: 'x',
@@ -242,24 +188,25 @@ describe('controls', () => {
       error: expect.stringMatching(/--allow-control/),
     });
     expect(await control({ action: 'stop' })).toMatchObject({ ok: false });
-    expect(run.running).toBe(true);
+    expect(session.running).toBe(true);
   });
 
   it('caps the rate, stops and starts again on the same target, and rejects the unknown', async () => {
-    const { control, run, ui, target } = await setup(true);
+    const { control, session, target } = await setup(true);
     expect(await control({ action: 'set-rate', rate: 5000 })).toMatchObject({ ok: true, id: 'x' });
-    expect(ui.hub.settings().rate).toBe(50);
+    expect(session.settings().rate).toBe(50);
     expect(await control({ action: 'start' })).toMatchObject({
       ok: false,
       error: 'a run is already running',
     });
     expect(await control({ action: 'stop' })).toMatchObject({ ok: true });
-    const report = await run.done;
+    // The stop was acknowledged once the run had ended, with its report.
+    const report = session.lastReport!;
     expect(report.sent).toBe(Object.values(report.responses).reduce((a, b) => a + b));
-    expect(ui.hub.settings().running).toBe(false);
+    expect(session.settings().running).toBe(false);
     const before = target.arrivals.length;
     expect(await control({ action: 'start' })).toMatchObject({ ok: true });
-    expect(ui.hub.settings()).toMatchObject({ running: true, rate: 50, target: target.url });
+    expect(session.settings()).toMatchObject({ running: true, rate: 50, target: target.url });
     await new Promise((r) => setTimeout(r, 300));
     expect(target.arrivals.length).toBeGreaterThan(before);
     expect(await control({ action: 'retarget', url: 'http://example.com/' })).toMatchObject({
@@ -272,14 +219,13 @@ describe('controls', () => {
   });
 
   it('passes rollout and rollback to registered handlers, rejecting what they throw', async () => {
-    const { control, ui } = await setup(true);
     const seen: string[] = [];
-    ui.hub.updateSettings({
-      controls: { ...ui.hub.settings().controls, rollout: true, strategies: ['rolling'] },
-    });
-    ui.hub.onControl((m) => {
-      if (m.action === 'rollback') throw new Error('nothing to roll back');
-      if (m.action === 'rollout') seen.push(`${m.strategy}:${m.color}`);
+    const { control } = await setup(true, {
+      strategies: ['rolling'],
+      control: (m) => {
+        if (m.action === 'rollback') throw new Error('nothing to roll back');
+        if (m.action === 'rollout') seen.push(`${m.strategy}:${m.color}`);
+      },
     });
     expect(await control({ action: 'rollout', strategy: 'rolling', color: 'green' })).toMatchObject({
       ok: true,
@@ -300,16 +246,12 @@ describe('samples', () => {
     });
     cleanups.push(() => target.close());
     const options = resolveLoadOptions(target.url, { rate: '300', duration: '2s', connections: '4' });
-    const ui = await startUiServer({
-      port: 0,
-      settings: settingsFor(options),
-      allowControl: false,
-      maxRate: 10,
-    });
-    cleanups.push(() => ui.close());
-    const client = await connect(`${ui.url.replace('http', 'ws')}api/stream`);
+    const { session, streamUrl } = await openSession(options);
+    const client = await connect(streamUrl);
     await client.next('hello');
-    const report = await startLoad(options, { hub: ui.hub }).done;
+    session.start();
+    await session.finish();
+    const report = session.lastReport!;
     await client.next('summary');
     const samples = client.messages.flatMap((m) => (m.type === 'sample' ? m.samples : []));
     expect(report.responses['5xx']).toBe(failures);
@@ -322,17 +264,12 @@ describe('samples', () => {
 describe('a stalled client', () => {
   it('is skipped, so the server does not buffer for it without bound', async () => {
     const options = resolveLoadOptions('http://127.0.0.1:1/', {});
-    const ui = await startUiServer({
-      port: 0,
-      settings: settingsFor(options),
-      allowControl: false,
-      maxRate: 10,
-    });
+    const hub = await idleHub(options);
+    const ui = await startUiServer({ port: 0, hub });
     cleanups.push(() => ui.close());
     const client = await connect(`${ui.url.replace('http', 'ws')}api/stream`);
     await client.next('hello');
     (client.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-    const hub = ui.hub as Hub;
     const big = { note: 'x'.repeat(16 * 1024) };
     const rssBefore = process.memoryUsage().rss;
     let maxBuffered = 0;

@@ -1,0 +1,264 @@
+/**
+ * One load session, for `bluegreen load` and `bluegreen demo` alike. It owns the run and the runs restarted
+ * from the page, the asked rate (the only place it is kept: runs read it, the stream's settings are derived
+ * from it), the signals (the first SIGINT/SIGTERM ends the session with its report, a second exits 130),
+ * the dashboard server, the terminal, each run's report (printed, `--json`, thresholds) and the exit code.
+ */
+import { writeFile } from 'node:fs/promises';
+import type {
+  ControlMessage,
+  EventMessage,
+  Report,
+  RunSettings,
+  Sample,
+  TickMessage,
+} from '../common/stream.js';
+import { UsageError } from '../common/usage-error.js';
+import type { LoadOptions } from './api.js';
+import { brokenThresholds, formatReport } from './format.js';
+import { Hub } from './hub.js';
+import { startLoad, type LoadRun } from './run.js';
+import { Terminal } from './terminal.js';
+import { startUiServer, type UiServer } from './ui-server.js';
+
+export interface SessionOptions {
+  mode: RunSettings['mode'];
+  /**
+   * The demo's rollout controls: offered on the page, and the handler for the controls the session does not
+   * handle itself (rollout, rollback). Throwing rejects the control with the error's message.
+   */
+  rollout?: {
+    strategies: readonly string[];
+    control(message: ControlMessage): Promise<void> | void;
+  };
+  /** Called as each run ends, before its report is printed. */
+  onRunEnd?: (report: Report) => void;
+  /** Where the live lines and reports go (stdout by default) and the threshold lines (stderr). */
+  out?: NodeJS.WritableStream & { isTTY?: boolean };
+  err?: NodeJS.WritableStream;
+}
+
+export type LifecycleEvent = Omit<EventMessage, 'type' | 't'> & { t?: number };
+
+export class LoadSession {
+  private rate: number | null;
+  /** The current run (the first, or the latest restarted from the page); null before start(). */
+  private run: LoadRun | null = null;
+  private first: LoadRun | null = null;
+  private report: Report | null = null;
+  /** Reports are printed and written one after another, in the order the runs ended. */
+  private reporting: Promise<void> = Promise.resolve();
+  /** No new run once the session is finishing. */
+  private ending = false;
+  private readonly stopper = new AbortController();
+  private readonly stopped: Promise<void>;
+  private readonly terminal: Terminal;
+  private readonly err: NodeJS.WritableStream;
+  private ui: { server: UiServer; hub: Hub } | null = null;
+  private readonly onSignal = (): void => {
+    if (this.stopping.aborted) process.exit(130);
+    this.requestStop();
+  };
+
+  private constructor(
+    private readonly options: LoadOptions,
+    private readonly setup: SessionOptions,
+  ) {
+    this.rate = options.rate;
+    this.terminal = new Terminal(setup.out ?? process.stdout, options);
+    this.err = setup.err ?? process.stderr;
+    this.stopped = new Promise((resolve) => this.stopper.signal.addEventListener('abort', () => resolve()));
+  }
+
+  /** Starts the dashboard server (with `ui` in the options) and takes over SIGINT and SIGTERM. */
+  static async open(options: LoadOptions, session: SessionOptions): Promise<LoadSession> {
+    const s = new LoadSession(options, session);
+    if (options.ui) {
+      const hub = new Hub({ settings: () => s.settings(), control: (message) => s.control(message) });
+      const server = await startUiServer({ port: options.ui.port, host: options.ui.host, hub }).catch(
+        (error: unknown) => {
+          if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
+          throw new UsageError(
+            `port ${options.ui!.port} is in use: choose another with --ui (0 = any free port)`,
+          );
+        },
+      );
+      s.ui = { server, hub };
+      s.say(`dashboard: ${server.url}`);
+    }
+    process.on('SIGINT', s.onSignal);
+    process.on('SIGTERM', s.onSignal);
+    return s;
+  }
+
+  /** Aborted by the first SIGINT/SIGTERM (or requestStop()): the session is ending. */
+  get stopping(): AbortSignal {
+    return this.stopper.signal;
+  }
+
+  get dashboardUrl(): string | null {
+    return this.ui?.server.url ?? null;
+  }
+
+  get running(): boolean {
+    return this.run?.running ?? false;
+  }
+
+  /** The report of the run that ended last. */
+  get lastReport(): Report | null {
+    return this.report;
+  }
+
+  /** Ms since the current run started; null before the first. */
+  elapsedMs(): number | null {
+    return this.run ? Date.now() - this.run.startedAt : null;
+  }
+
+  /** What the page is told about the run, derived from the options and the session's state. */
+  settings(): RunSettings {
+    const o = this.options;
+    const rollout = this.setup.rollout;
+    return {
+      mode: this.setup.mode,
+      target: o.url,
+      rate: this.rate,
+      connections: o.connections,
+      durationMs: o.durationMs,
+      requests: o.requests,
+      intervalMs: o.intervalMs,
+      timeoutMs: o.timeoutMs,
+      keepAlive: o.keepAlive,
+      recycle: o.recycle,
+      startedAt: this.run?.startedAt ?? null,
+      running: this.running,
+      controls: {
+        allowed: o.allowControl,
+        maxRate: o.maxRate,
+        rollout: rollout !== undefined,
+        strategies: rollout ? [...rollout.strategies] : [],
+      },
+    };
+  }
+
+  /** A line on the terminal, between the live lines. */
+  say(line: string): void {
+    this.terminal.write(line + '\n');
+  }
+
+  /** A lifecycle event on the stream (the demo's pods and rollouts). */
+  event(event: LifecycleEvent): void {
+    this.ui?.hub.event(event);
+  }
+
+  /** Starts the first run. Later runs start from the page. */
+  start(): void {
+    if (this.first) throw new Error('the session has already started');
+    this.startRun();
+  }
+
+  /** Ends the session as the first Ctrl-C does. */
+  requestStop(): void {
+    this.stopper.abort(new Error('stopped'));
+  }
+
+  /**
+   * Waits until the session is over — the first run ended (unless `serve`, or a run without bound, keeps
+   * it going) or a stop was requested — stops the current run and returns the exit code of the last
+   * report: 0 pass, 1 a threshold was broken.
+   */
+  async finish(): Promise<number> {
+    const first = this.first;
+    if (!first) throw new Error('finish() before start()');
+    await Promise.race([first.done.then(() => this.reporting), this.stopped]);
+    const { serve, durationMs, requests } = this.options;
+    if (serve || (durationMs === null && requests === null)) {
+      if (serve && this.ui && !this.stopping.aborted) {
+        this.say(`serving the dashboard at ${this.ui.server.url} until stopped`);
+      }
+      await this.stopped;
+    }
+    this.ending = true;
+    if (this.run?.running) await this.run.stop();
+    await this.reporting;
+    return this.report?.pass === true ? 0 : 1;
+  }
+
+  /** Stops a run still going, closes the dashboard server and gives the signals back. */
+  async close(): Promise<void> {
+    this.ending = true;
+    if (this.run?.running) await this.run.stop();
+    await this.reporting.catch(() => undefined);
+    await this.ui?.server.close();
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+  }
+
+  private startRun(): void {
+    this.ui?.hub.resetTicks();
+    this.run = startLoad(this.options, {
+      askedRate: () => this.rate,
+      onTick: (tick, samples) => this.onTick(tick, samples),
+      onReport: (report) => this.onReport(report),
+    });
+    this.first ??= this.run;
+    this.publishSettings();
+    this.event({ kind: 'run-started', message: `load on ${this.options.url}` });
+  }
+
+  private onTick(tick: TickMessage, samples: Sample[]): void {
+    if (this.ui) {
+      this.ui.hub.publish(tick);
+      if (samples.length > 0) this.ui.hub.publish({ type: 'sample', samples });
+    }
+    this.terminal.tick(tick);
+  }
+
+  private onReport(report: Report): void {
+    this.ui?.hub.publish({ type: 'summary', report });
+    this.publishSettings();
+    this.event({
+      kind: 'run-stopped',
+      message: report.pass ? 'run ended' : 'run ended: a threshold was broken',
+    });
+    this.report = report;
+    this.setup.onRunEnd?.(report);
+    this.reporting = this.reporting.then(() => this.print(report));
+    // A failed --json write surfaces from finish(); until then it must not count as unhandled.
+    this.reporting.catch(() => undefined);
+  }
+
+  private async print(report: Report): Promise<void> {
+    this.terminal.write(formatReport(report));
+    const file = this.options.jsonFile;
+    if (file) await writeFile(file, JSON.stringify(report, null, 2) + '\n');
+    for (const line of brokenThresholds(report)) this.err.write(`bluegreen: ${line}\n`);
+  }
+
+  private publishSettings(): void {
+    this.ui?.hub.publish({ type: 'settings', settings: this.settings() });
+  }
+
+  /** A control from the page; what it throws goes back to the page as the reason. */
+  private async control(message: ControlMessage): Promise<void> {
+    if (message.action === 'rollout' || message.action === 'rollback') {
+      const rollout = this.setup.rollout;
+      if (!rollout || !this.first) throw new Error(`${message.action} is not available here`);
+      return rollout.control(message);
+    }
+    if (!this.options.allowControl)
+      throw new Error('controls are disabled (start the loadtester with --allow-control)');
+    if (!this.first) throw new Error('no run to control');
+    if (message.action === 'set-rate') {
+      this.rate = Math.min(message.rate, this.options.maxRate);
+      if (this.run?.running) this.run.rateChanged();
+      this.publishSettings();
+    } else if (message.action === 'stop') {
+      if (!this.run?.running) throw new Error('no run is running');
+      await this.run.stop();
+    } else {
+      if (this.run?.running) throw new Error('a run is already running');
+      if (this.ending || this.stopping.aborted) throw new Error('the session is ending');
+      this.startRun();
+    }
+  }
+}

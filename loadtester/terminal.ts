@@ -1,0 +1,48 @@
+/**
+ * A load session's terminal: a live line per interval, a progress bar under it on a TTY, and other lines
+ * (reports, the demo's events) printed without tearing the bar.
+ */
+import type { TickMessage } from '../common/stream.js';
+import type { LoadOptions } from './api.js';
+import { liveLine, progressBar } from './format.js';
+
+export class Terminal {
+  private barShown = false;
+
+  constructor(
+    private readonly out: NodeJS.WritableStream & { isTTY?: boolean },
+    private readonly options: Pick<LoadOptions, 'quiet' | 'intervalMs' | 'durationMs' | 'requests'>,
+  ) {}
+
+  /** Writes text (ending in a newline) where the bar was. */
+  write(text: string): void {
+    this.clear();
+    this.out.write(text);
+  }
+
+  tick(tick: TickMessage): void {
+    const { quiet, intervalMs, durationMs, requests } = this.options;
+    // The closing partial bucket goes to the stream and the report, but its per-second rate would mislead.
+    if (quiet || tick.intervalMs < intervalMs / 2) return;
+    this.write(liveLine(tick) + '\n');
+    if (this.out.isTTY !== true) return;
+    let fraction: number | null = null;
+    let label = '';
+    if (durationMs !== null) {
+      fraction = tick.elapsedMs / durationMs;
+      label = `${Math.round(tick.elapsedMs / 1000)}s/${Math.round(durationMs / 1000)}s`;
+    } else if (requests !== null) {
+      fraction = tick.total.sent / requests;
+      label = `${tick.total.sent}/${requests} requests`;
+    }
+    if (fraction !== null) {
+      this.out.write(progressBar(fraction, label));
+      this.barShown = true;
+    }
+  }
+
+  clear(): void {
+    if (this.barShown) this.out.write('\r\x1b[K');
+    this.barShown = false;
+  }
+}
