@@ -1,5 +1,6 @@
 /** GET /api/info and GET / without a dashboard: the pod identity as JSON. */
 import { afterEach, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { closeApps, expectIdentityHeaders, makeApp } from '../fixture.js';
 
 afterEach(closeApps);
@@ -24,6 +25,18 @@ describe('identity JSON', () => {
     });
     expect(Date.parse(body.startedAt)).not.toBeNaN();
     expect(body.uptimeSeconds).toBeGreaterThanOrEqual(0);
+  });
+
+  it('uptimeSeconds counts from the startedAt it names, and grows between calls', async () => {
+    const { app } = makeApp();
+    type Info = { startedAt: string; uptimeSeconds: number };
+    const first = (await app.inject('/api/info')).json<Info>();
+    await sleep(300);
+    const second = (await app.inject('/api/info')).json<Info>();
+    // Rounded to a tenth of a second.
+    expect(second.uptimeSeconds - first.uptimeSeconds).toBeGreaterThanOrEqual(0.2);
+    const sinceStart = (Date.now() - Date.parse(second.startedAt)) / 1000;
+    expect(Math.abs(second.uptimeSeconds - sinceStart)).toBeLessThanOrEqual(0.1);
   });
 
   it('GET / answers the identity JSON when no dashboard is built, even to browsers', async () => {
