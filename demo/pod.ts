@@ -46,7 +46,7 @@ const ext = extname(fileURLToPath(import.meta.url));
 const cliPath = fileURLToPath(new URL(`../cli${ext}`, import.meta.url));
 const watchUrl = new URL(`./parent-watch${ext}`, import.meta.url).href;
 
-/** The `port` of the server's `listening` log line (JSON), or fastify's plain "listening at" message. */
+/** The `port` of the app's `listening` log line: `{…,"port":N,…,"msg":"listening"}` (server/main.ts). */
 export function listeningPort(line: string): number | null {
   try {
     const entry = JSON.parse(line) as { msg?: unknown; port?: unknown };

@@ -6,7 +6,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
 import type { Report, ServerMessage } from '../../common/stream.js';
 import {
@@ -223,15 +222,13 @@ describe('bluegreen demo', () => {
     process.kill(pid, 'SIGKILL');
     await cli.waitFor(new RegExp(`pod ${pod} crashed: exited with signal SIGKILL`), 10_000);
     // The ReplicaSet replaces it with a new pod, which turns ready.
-    const after = cli.stdout().indexOf('pod-crashed');
-    let replacement: string | undefined;
-    for (const until = Date.now() + 20_000; replacement === undefined && Date.now() < until;) {
-      replacement = /pod-added\s+(app-\S+)/.exec(cli.stdout().slice(after))?.[1];
-      await sleep(100);
-    }
-    await cli.waitFor(new RegExp(`pod-ready\\s+${replacement}`), 20_000);
+    const [, replacement] = await cli.waitFor(
+      new RegExp(`pod-crashed\\s+${pod}[\\s\\S]*?pod-added\\s+(app-\\S+)`),
+      20_000,
+    );
     expect(replacement).toBeDefined();
     expect(pods.has(replacement!)).toBe(false);
+    await cli.waitFor(new RegExp(`pod-ready\\s+${replacement}`), 20_000);
 
     cli.kill('SIGKILL');
     await cli.exited;

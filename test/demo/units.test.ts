@@ -57,9 +57,14 @@ describe('resolveDemoOptions', () => {
 
 describe('small parts', () => {
   it("reads the port from the app's listening log line", () => {
-    expect(listeningPort('{"level":30,"msg":"listening","port":41234}')).toBe(41234);
-    expect(listeningPort('{"msg":"Server listening at http://127.0.0.1:5555"}')).toBe(5555);
-    expect(listeningPort('{"msg":"ready","port":1}')).toBeNull();
+    // The three lines `bluegreen serve` writes at start: fastify's (no port field), then the app's own two.
+    const base =
+      '"level":"info","time":"2026-01-01T00:00:00.000Z","pod":"blue-1","color":"blue","version":"v1"';
+    expect(listeningPort(`{${base},"msg":"reachable at http://127.0.0.1:41234"}`)).toBeNull();
+    expect(
+      listeningPort(`{${base},"port":41234,"host":"127.0.0.1","startDelaySeconds":0,"msg":"listening"}`),
+    ).toBe(41234);
+    expect(listeningPort(`{${base},"port":41234,"startupMs":331,"msg":"ready"}`)).toBeNull();
     expect(listeningPort('not json')).toBeNull();
   });
 

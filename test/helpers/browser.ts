@@ -1,5 +1,5 @@
 /**
- * Headless Chromium for the dashboard's end-to-end tests and bench: Debian's own browser (never a
+ * Headless Chromium for the dashboard's end-to-end tests: Debian's own browser (never a
  * downloaded one) driven by playwright-core. CHROMIUM_PATH overrides the binary.
  */
 import { mkdirSync } from 'node:fs';

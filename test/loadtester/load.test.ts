@@ -1,16 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer as createTcpServer } from 'node:net';
 import { once } from 'node:events';
+import { ServiceProxy } from '../../demo/service-proxy.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
-import {
-  app,
-  closedPort,
-  expectInvariant,
-  roundRobinProxy,
-  runLoad,
-  startTarget,
-  type Target,
-} from './targets.js';
+import { app, closedPort, expectInvariant, runLoad, startTarget, type Target } from './targets.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -37,9 +30,14 @@ describe('bluegreen load against real app processes', () => {
 
   it('tallies by colour and pod behind an L4 proxy; --recycle spreads few connections over both pods', async () => {
     const [blue, green] = await Promise.all([servePod('blue', 'blue-pod'), servePod('green', 'green-pod')]);
-    const proxy = await roundRobinProxy([blue, green]);
+    const proxy = new ServiceProxy();
     cleanups.push(() => proxy.close());
-    const url = `http://127.0.0.1:${proxy.port}/`;
+    const port = await proxy.listen(0, '127.0.0.1');
+    proxy.setBackends([
+      { pod: 'blue-pod', host: '127.0.0.1', port: blue },
+      { pod: 'green-pod', host: '127.0.0.1', port: green },
+    ]);
+    const url = `http://127.0.0.1:${port}/`;
 
     const sticky = await runLoad(url, ['--rate', '100', '-c', '1', '-d', '2s', '-q']);
     expect(sticky.code).toBe(0);

@@ -1,6 +1,6 @@
 /** Small purpose-built servers on 127.0.0.1 for the loadtester's tests, and a helper to run `bluegreen load`. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createTcpServer, connect, type Server as TcpServer, type Socket } from 'node:net';
+import { createServer as createTcpServer } from 'node:net';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,34 +45,6 @@ export function app(color: string, pod: string) {
     res.setHeader('color', color);
     res.setHeader('x-pod-name', pod);
     res.end(JSON.stringify({ color, pod }));
-  };
-}
-
-/** An L4 round-robin proxy, like kube-proxy: picks a backend per TCP connection. */
-export async function roundRobinProxy(
-  ports: number[],
-): Promise<{ port: number; close: () => Promise<void> }> {
-  let next = 0;
-  const sockets = new Set<Socket>();
-  const server: TcpServer = createTcpServer((client) => {
-    const upstream = connect(ports[next++ % ports.length]!, '127.0.0.1');
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => undefined);
-    }
-    client.pipe(upstream).pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    port: (server.address() as { port: number }).port,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
   };
 }
 

@@ -1,5 +1,5 @@
 /** Build check (npm test builds first): the dashboard's initial JS stays within its budget, and is all bundled. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { webDistDir } from '../../common/package-info.js';
@@ -15,6 +15,14 @@ describe('built dashboard', () => {
   it('uses relative asset paths and no CDN', () => {
     const html = readFileSync(join(webDistDir, 'index.html'), 'utf8');
     const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    // The entry script, its stylesheet and the inline icon: a page whose references the pattern
+    // missed would otherwise pass with nothing checked.
+    expect(refs).toHaveLength(3);
+    expect(refs.filter((ref) => /^\.\/assets\/[^/]+\.js$/.test(ref))).toHaveLength(1);
+    expect(refs.filter((ref) => /^\.\/assets\/[^/]+\.css$/.test(ref))).toHaveLength(1);
     for (const ref of refs) expect(ref).toMatch(/^(\.\/|data:)/);
+    for (const ref of refs.filter((r) => r.startsWith('./'))) {
+      expect(existsSync(join(webDistDir, ref)), ref).toBe(true);
+    }
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Live mode end to end: two real apps (blue, green) behind a round-robin TCP proxy, a real
+ * Live mode end to end: two real apps (blue, green) behind the demo's Service proxy (per connection), a real
  * `bluegreen load --ui` run against the proxy, and real headless Chromium on the loadtester's dashboard.
  * The share the page shows for each colour must match the run's JSON report.
  */
@@ -10,10 +10,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../common/stream.js';
 import { closeAllBrowsers, launchBrowser, newPage, screenshot } from '../helpers/browser.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
-import { roundRobinProxy, startApp, type Proxy } from './apps.js';
+import { behindService, startApp, type Service } from './apps.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-e2e-live-'));
-let proxy: Proxy | null = null;
+let proxy: Service | null = null;
 
 afterAll(async () => {
   await closeAllBrowsers();
@@ -25,7 +25,7 @@ afterAll(async () => {
 describe('dashboard, live mode', () => {
   it('shows the share per colour that the report gives', { timeout: 120_000 }, async () => {
     const [blue, green] = await Promise.all([startApp('blue'), startApp('green')]);
-    proxy = await roundRobinProxy([blue.port, green.port]);
+    proxy = await behindService([blue, green]);
     const jsonFile = join(dir, 'report.json');
     // Uneven connections (3 over 2 pods) so the shares differ and a swapped or stale share would show.
     const load = spawnCli([

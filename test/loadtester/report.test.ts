@@ -1,0 +1,53 @@
+/** The final report: shares, achieved rate, and thresholds that say which one broke. */
+import { describe, expect, it } from 'vitest';
+import { buildReport, evaluateThresholds } from '../../loadtester/report.js';
+
+describe('report and thresholds', () => {
+  const total = {
+    sent: 100,
+    responses: { '1xx': 0, '2xx': 95, '3xx': 0, '4xx': 0, '5xx': 2 },
+    errors: { refused: 1, reset: 0, other: 0 },
+    timeouts: 1,
+    dropped: 1,
+    failed: 5,
+  };
+  const latency = { count: 97, p50: 5, p90: 9, p99: 20, max: 40, mean: 6 };
+
+  it('counts failed against thresholds and says which broke', () => {
+    const r = evaluateThresholds({ maxErrors: 5, maxErrorRate: 4, maxP99Ms: 25 }, total, latency);
+    expect(r).toEqual([
+      { name: 'max-errors', limit: 5, value: 5, pass: true },
+      { name: 'max-error-rate', limit: 4, value: 5, pass: false },
+      { name: 'max-p99', limit: 25, value: 20, pass: true },
+    ]);
+  });
+
+  it('builds shares, rate and pass', () => {
+    const report = buildReport({
+      target: 'http://x/',
+      startedAtEpochMs: 0,
+      durationMs: 10_000,
+      sendingMs: 10_000,
+      total,
+      colors: new Map([
+        ['blue', { count: 75, firstSeenMs: 0, lastSeenMs: 5000 }],
+        ['green', { count: 25, firstSeenMs: 4000, lastSeenMs: 9000 }],
+      ]),
+      pods: new Map([['blue-1', { color: 'blue', count: 75 }]]),
+      switchOver: null,
+      latency,
+      askedRate: 10,
+      skipped: 0,
+      thresholds: { maxErrors: 0, maxErrorRate: null, maxP99Ms: null },
+    });
+    expect(report.colors.blue!.share).toBe(0.75);
+    expect(report.rate).toEqual({ asked: 10, achieved: 10, skipped: 0 });
+    expect(report.pass).toBe(false);
+    expect(report.sent).toBe(
+      Object.values(report.responses).reduce((a, b) => a + b) +
+        Object.values(report.errors).reduce((a, b) => a + b) +
+        report.timeouts +
+        report.dropped,
+    );
+  });
+});

@@ -1,0 +1,28 @@
+/** Injected errors and latency (ERROR_RATE, LATENCY_MS): every route but probes, metrics and /api/faults. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { closeApps, expectJsonError, makeApp } from './fixture.js';
+
+afterEach(closeApps);
+
+describe('faults', () => {
+  it('ERROR_RATE=1 fails every request except probes, metrics and the fault endpoint', async () => {
+    const { app } = makeApp({ ERROR_RATE: '1' });
+    for (const url of ['/api/info', '/', '/delay/0', '/status/200']) {
+      expectJsonError(await app.inject(url), 500, /injected fault/);
+    }
+    for (const url of ['/healthz', '/readyz', '/metrics', '/api/faults']) {
+      expect((await app.inject(url)).statusCode).toBe(200);
+    }
+  });
+
+  it('injects latency, but not into probes', async () => {
+    const { app } = makeApp({ LATENCY_MS: '300' });
+    let started = Date.now();
+    expect((await app.inject('/api/info')).statusCode).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    started = Date.now();
+    await app.inject('/readyz');
+    await app.inject('/healthz');
+    expect(Date.now() - started).toBeLessThan(290);
+  });
+});

@@ -1,0 +1,48 @@
+/** The built dashboard at / for browsers, its assets, and nothing outside its folder. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { closeApps, expectIdentityHeaders, expectJsonError, makeApp } from '../fixture.js';
+
+afterEach(closeApps);
+
+const tempDirs: string[] = [];
+afterEach(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('dashboard files', () => {
+  it('GET / serves the dashboard and its assets to browsers when built, JSON to everyone else', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'bluegreen-web-'));
+    tempDirs.push(root);
+    const webDir = join(root, 'web');
+    mkdirSync(join(webDir, 'assets'), { recursive: true });
+    writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>dash</title>');
+    writeFileSync(join(webDir, 'assets', 'index-abc123.js'), 'console.log(1)');
+    writeFileSync(join(root, 'outside.txt'), 'secret');
+    const { app } = makeApp({}, { webDir });
+
+    const page = await app.inject({ url: '/', headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers['vary']).toBe('Accept');
+    expect(page.body).toContain('<title>dash</title>');
+    expectIdentityHeaders(page);
+
+    const json = await app.inject({ url: '/', headers: { accept: '*/*' } });
+    expect(json.json()).toMatchObject({ color: 'green' });
+
+    const asset = await app.inject('/assets/index-abc123.js');
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(asset.headers['cache-control']).toContain('immutable');
+    expect(asset.body).toBe('console.log(1)');
+
+    expectJsonError(await app.inject('/assets/missing.js'), 404, /no route for GET \/assets\/missing\.js/);
+    expectJsonError(await app.inject('/../outside.txt'), 404, /no route/);
+    expectJsonError(await app.inject('/assets/..%2f..%2foutside.txt'), 404, /no route/);
+    // The API keeps priority over files.
+    expect((await app.inject('/api/info')).json()).toMatchObject({ color: 'green' });
+  });
+});
