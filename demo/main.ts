@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ControlMessage, Report } from '../common/stream.js';
+import type { ControlMessage, Report } from '../protocol/stream.js';
 import type { UiServer } from '../loadtester/api.js';
 import {
   brokenThresholds,

@@ -10,7 +10,7 @@ import type {
   RunSettings,
   ServerMessage,
   TickMessage,
-} from '../common/stream.js';
+} from '../protocol/stream.js';
 
 export interface LoadOptions {
   /** Absolute http(s) URL, sent as given. */

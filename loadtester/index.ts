@@ -14,7 +14,7 @@ export { startUiServer, type UiServerOptions } from './ui-server.js';
 export { formatReport, liveLine, progressBar, brokenThresholds } from './format.js';
 export { runLoadCommand } from './main.js';
 
-import type { Report } from '../common/stream.js';
+import type { Report } from '../protocol/stream.js';
 import { formatReport } from './format.js';
 
 export function printReport(report: Report): void {

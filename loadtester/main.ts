@@ -1,6 +1,6 @@
 /** `bluegreen load`: wiring only — options → UI server (optional) → run → report → exit code. */
 import { writeFile } from 'node:fs/promises';
-import type { Report, TickMessage } from '../common/stream.js';
+import type { Report, TickMessage } from '../protocol/stream.js';
 import type { LoadOptions, UiServer } from './api.js';
 import { brokenThresholds, formatReport, liveLine, progressBar } from './format.js';
 import { settingsFor, startLoad } from './run.js';

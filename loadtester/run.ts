@@ -1,5 +1,5 @@
 /** One load run: the engine sends, the tally counts, a timer closes a bucket per interval. */
-import type { Report, RunSettings, SampleOutcome, TickMessage } from '../common/stream.js';
+import type { Report, RunSettings, SampleOutcome, TickMessage } from '../protocol/stream.js';
 import type { LoadHooks, LoadOptions, LoadRun } from './api.js';
 import { Engine, type EngineOptions, type LoadEngine, type Recorder } from './engine.js';
 import { AutocannonEngine } from './autocannon-engine.js';

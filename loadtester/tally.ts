@@ -8,7 +8,7 @@ import {
   type Outcomes,
   type PodTally,
   type StatusClass,
-} from '../common/stream.js';
+} from '../protocol/stream.js';
 import { createHistogram, summarise, type Histogram } from './histogram.js';
 
 export type FailureKind = ErrorKind | 'timeout' | 'dropped';

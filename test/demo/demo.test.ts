@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
-import type { Report, ServerMessage } from '../../common/stream.js';
+import type { Report, ServerMessage } from '../../protocol/stream.js';
 import {
   eventSeconds,
   invariantHolds,

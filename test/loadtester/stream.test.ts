@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { request } from 'node:http';
 import WebSocket from 'ws';
-import type { Report, ServerMessage, TickMessage } from '../../common/stream.js';
+import type { Report, ServerMessage, TickMessage } from '../../protocol/stream.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
 import { startLoad, startUiServer, settingsFor, resolveLoadOptions } from '../../loadtester/index.js';
 import type { Hub } from '../../loadtester/hub.js';

@@ -4,7 +4,7 @@ import { Tally, settled } from '../../loadtester/tally.js';
 import { Sampler } from '../../loadtester/sampler.js';
 import { buildReport, evaluateThresholds } from '../../loadtester/report.js';
 import { classifyError } from '../../loadtester/classify.js';
-import { parseControl } from '../../loadtester/hub.js';
+import { parseControl } from '../../protocol/control.js';
 import { candidateFiles, isStreamPath } from '../../loadtester/ui-server.js';
 import { liveLine, progressBar } from '../../loadtester/format.js';
 

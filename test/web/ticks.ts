@@ -1,5 +1,5 @@
-/** Builders for stream messages in the dashboard's unit tests (plain data, shaped by common/stream.ts). */
-import type { EventMessage, RunSettings, Sample, TickMessage } from '../../common/stream.js';
+/** Builders for stream messages in the dashboard's unit tests (plain data, shaped by protocol/stream.ts). */
+import type { EventMessage, RunSettings, Sample, TickMessage } from '../../protocol/stream.js';
 import { emptyOutcomes } from '../../web/src/lib/stores/tally.js';
 
 export interface TickSpec {

@@ -4,7 +4,7 @@
  * the tab is hidden. Each settled request becomes a sample (box grid) and goes into a per-second tally whose
  * ticks feed the same store as the live stream.
  */
-import type { ControlMessage, Sample } from '../../../../common/stream.js';
+import type { ControlMessage, Sample } from '../../../../protocol/stream.js';
 import { BrowserTally } from '../stores/tally.js';
 import type { DataSource, SourceSink } from './source.js';
 import { targetUrl } from './urls.js';

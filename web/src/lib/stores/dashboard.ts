@@ -10,7 +10,7 @@ import type {
   RunSettings,
   ServerMessage,
   TickMessage,
-} from '../../../../common/stream.js';
+} from '../../../../protocol/stream.js';
 import { BoxRing } from './boxes.js';
 import { PodBoard } from './pods.js';
 import { MAX_COLORS, OTHER_COLOR, SeriesWindow } from './series.js';

@@ -11,7 +11,7 @@ import {
   type Sample,
   type StatusClass,
   type TickMessage,
-} from '../../../../common/stream.js';
+} from '../../../../protocol/stream.js';
 
 export function emptyOutcomes(): Outcomes {
   return {

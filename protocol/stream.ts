@@ -6,7 +6,8 @@
  * Server → page: `hello` first (settings plus a bounded history so late joiners see charts at once),
  * then `tick` once per interval, `sample` batches for the box grid, `event` for pod and rollout
  * lifecycle, `settings` when the run changes, and `summary` once at the end.
- * Page → server: `control`, accepted only when the run allows it (see RunSettings.controls).
+ * Page → server: `control`, accepted only when the run allows it (see RunSettings.controls), checked by
+ * control.ts.
  */
 
 export const STREAM_PATH = 'api/stream';
