@@ -5,7 +5,7 @@
 import { Client, type Dispatcher } from 'undici';
 import { Pacer } from './pacing.js';
 import { classifyError } from './classify.js';
-import type { FailureKind } from './tally.js';
+import type { FailureKind } from '../protocol/outcomes.js';
 
 export interface Recorder {
   sent(): void;

@@ -6,7 +6,8 @@ import { AutocannonEngine } from './autocannon-engine.js';
 import { Hub } from './hub.js';
 import { buildReport } from './report.js';
 import { Sampler } from './sampler.js';
-import { Tally, type FailureKind } from './tally.js';
+import type { FailureKind } from '../protocol/outcomes.js';
+import { Tally } from './tally.js';
 
 export const SAMPLES_PER_INTERVAL = 48;
 const FAILURE_SAMPLES = 16;

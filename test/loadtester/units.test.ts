@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Pacer } from '../../loadtester/pacing.js';
-import { Tally, settled } from '../../loadtester/tally.js';
+import { Tally } from '../../loadtester/tally.js';
+import { settled } from '../../protocol/outcomes.js';
 import { Sampler } from '../../loadtester/sampler.js';
 import { buildReport, evaluateThresholds } from '../../loadtester/report.js';
 import { classifyError } from '../../loadtester/classify.js';

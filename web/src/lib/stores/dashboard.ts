@@ -14,7 +14,7 @@ import type {
 import { BoxRing } from './boxes.js';
 import { PodBoard } from './pods.js';
 import { MAX_COLORS, OTHER_COLOR, SeriesWindow } from './series.js';
-import { emptyOutcomes } from './tally.js';
+import { emptyOutcomes } from '../../../../protocol/outcomes.js';
 
 export const MAX_EVENTS = 200;
 
