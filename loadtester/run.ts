@@ -1,7 +1,8 @@
 /** One load run: the engine sends, the tally counts, a timer closes a bucket per interval. */
 import type { Report, RunSettings, SampleOutcome, TickMessage } from '../protocol/stream.js';
 import type { LoadHooks, LoadOptions, LoadRun } from './api.js';
-import { Engine, type EngineOptions, type LoadEngine, type Recorder } from './engine.js';
+import type { EngineOptions, LoadEngine, Recorder } from './engine.js';
+import { UndiciEngine } from './undici-engine.js';
 import { AutocannonEngine } from './autocannon-engine.js';
 import { Hub } from './hub.js';
 import { buildReport } from './report.js';
@@ -92,7 +93,7 @@ export function startLoad(options: LoadOptions, hooks: LoadHooks = {}): LoadRun 
   const engine: LoadEngine =
     options.engine === 'autocannon'
       ? new AutocannonEngine(engineOptions, recorder)
-      : new Engine(engineOptions, recorder);
+      : new UndiciEngine(engineOptions, recorder);
 
   function flush(): TickMessage {
     const elapsedMs = performance.now() - t0;
