@@ -3,13 +3,13 @@
  * backoff, and exactly one outcome reported for every request sent.
  */
 import { Client, type Dispatcher } from 'undici';
+import { IDENTITY_BODY_LIMIT, readIdentity, type ResponseIdentity } from '../protocol/identity.js';
 import type { EngineOptions, LoadEngine, Recorder } from './engine.js';
 import { Pacer } from './pacing.js';
 import { classifyError } from './classify.js';
 
 const MIN_BACKOFF_MS = 50;
 const MAX_BACKOFF_MS = 2000;
-const BODY_FALLBACK_LIMIT = 16 * 1024;
 const clock = (): number => performance.now();
 
 interface Conn {
@@ -22,20 +22,10 @@ interface Conn {
   readyAt: number;
 }
 
-function headerIs(name: Buffer, lower: string): boolean {
-  if (name.length !== lower.length) return false;
-  for (let i = 0; i < name.length; i++) {
-    let c = name[i]!;
-    if (c >= 65 && c <= 90) c += 32;
-    if (c !== lower.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
 class ResponseHandler implements Dispatcher.DispatchHandler {
   private status = 0;
-  private color: string | null = null;
-  private pod: string | null = null;
+  private identity: ResponseIdentity | null = null;
+  /** Kept only when the headers name nobody: then the body may (see readIdentity). */
   private body: Buffer[] | null = null;
   private bodyBytes = 0;
 
@@ -49,17 +39,13 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
 
   onHeaders(statusCode: number, raw: Buffer[]): boolean {
     this.status = statusCode;
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      const name = raw[i]!;
-      if (headerIs(name, 'color')) this.color = String(raw[i + 1]);
-      else if (headerIs(name, 'x-pod-name')) this.pod = String(raw[i + 1]);
-    }
-    if (this.color === null && this.pod === null) this.body = [];
+    this.identity = readIdentity(raw);
+    if (this.identity === null) this.body = [];
     return true;
   }
 
   onData(chunk: Buffer): boolean {
-    if (this.body && this.bodyBytes < BODY_FALLBACK_LIMIT) {
+    if (this.body && this.bodyBytes < IDENTITY_BODY_LIMIT) {
       this.body.push(chunk);
       this.bodyBytes += chunk.length;
     }
@@ -67,25 +53,21 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
-    if (this.body && this.bodyBytes > 0 && this.bodyBytes < BODY_FALLBACK_LIMIT) this.identityFromBody();
-    this.engine.settleResponse(this.conn, this.dueMs, this.status, this.color, this.pod);
+    if (this.body && this.bodyBytes > 0 && this.bodyBytes < IDENTITY_BODY_LIMIT) {
+      this.identity = readIdentity(null, Buffer.concat(this.body).toString('utf8'));
+    }
+    const identity = this.identity;
+    this.engine.settleResponse(
+      this.conn,
+      this.dueMs,
+      this.status,
+      identity?.color ?? null,
+      identity?.pod ?? null,
+    );
   }
 
   onError(error: Error): void {
     this.engine.settleError(this.conn, this.dueMs, error);
-  }
-
-  private identityFromBody(): void {
-    try {
-      const info = JSON.parse(Buffer.concat(this.body!).toString('utf8')) as {
-        color?: unknown;
-        pod?: unknown;
-      };
-      if (typeof info.color === 'string') this.color = info.color;
-      if (typeof info.pod === 'string') this.pod = info.pod;
-    } catch {
-      // Not JSON: the response stays untagged.
-    }
   }
 }
 

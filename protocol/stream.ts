@@ -7,7 +7,7 @@
  * then `tick` once per interval, `sample` batches for the box grid, `event` for pod and rollout
  * lifecycle, `settings` when the run changes, and `summary` once at the end.
  * Page → server: `control`, accepted only when the run allows it (see RunSettings.controls), checked by
- * control.ts. Outcome arithmetic is in outcomes.ts.
+ * control.ts. Outcome arithmetic is in outcomes.ts, the identity headers in identity.ts.
  */
 
 export const STREAM_PATH = 'api/stream';
