@@ -197,16 +197,10 @@ export interface ColorReport {
 }
 
 /** The final report: printed, written by `--json FILE`, and sent as the stream's `summary`. */
-export interface Report {
+export interface Report extends Outcomes {
   target: string;
   startedAt: string;
   durationMs: number;
-  sent: number;
-  responses: Record<StatusClass, number>;
-  errors: Record<ErrorKind, number>;
-  timeouts: number;
-  dropped: number;
-  failed: number;
   byColor: Record<string, number>;
   colors: Record<string, ColorReport>;
   byPod: Record<string, PodTally>;
