@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { packageRoot } from '../common/package-info.js';
-import type { Report } from '../common/stream.js';
+import type { Report } from '../protocol/stream.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);

@@ -4,7 +4,7 @@
  * the same stream; a scripted or dashboard-triggered rollout; everything ended on the way out.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ControlMessage } from '../common/stream.js';
+import type { ControlMessage } from '../protocol/stream.js';
 import { LoadSession } from '../loadtester/session.js';
 import { UsageError } from '../common/usage-error.js';
 import { parseColor } from '../common/parsers.js';
@@ -20,7 +20,6 @@ const HOST = '127.0.0.1';
 const STARTUP_TIMEOUT_MS = 60_000;
 
 export async function runDemo(options: DemoOptions): Promise<number> {
-
   const proxy = options.via === 'service' ? new ServiceProxy() : new IngressProxy();
   let session: LoadSession;
   try {

@@ -1,11 +1,13 @@
 /**
  * `--engine autocannon`: raw throughput, closed model only (no rate, keep-alive, no recycling).
- * A thin adapter: it tags responses from the raw header array and counts each request once, but it
- * cannot fix autocannon's client internals — a request cut off by the server stays pending there, is
- * only found at the end (counted as dropped then), and later latencies on that connection are measured
- * from its start. The default undici engine has none of that; see test/loadtester/autocannon-defect.test.ts.
+ * A thin adapter: it tags responses from their headers (autocannon hands over no body, so there is no
+ * body fallback) and counts each request once, but it cannot fix autocannon's client internals — a
+ * request cut off by the server stays pending there, is only found at the end (counted as dropped
+ * then), and later latencies on that connection are measured from its start. The default undici
+ * engine has none of that; see test/loadtester/autocannon-defect.test.ts.
  */
 import autocannon, { type AutocannonClient, type Instance } from 'autocannon';
+import { readIdentity } from '../protocol/identity.js';
 import type { EngineOptions, LoadEngine, Recorder } from './engine.js';
 import { classifyError } from './classify.js';
 
@@ -55,14 +57,9 @@ export class AutocannonEngine implements LoadEngine {
           recorder.sent();
         });
         client.on('headers', (info) => {
-          const raw = info.headers;
-          state.color = null;
-          state.pod = null;
-          for (let i = 0; i + 1 < raw.length; i += 2) {
-            const name = raw[i]!;
-            if (name.length === 5 && name.toLowerCase() === 'color') state.color = raw[i + 1]!;
-            else if (name.length === 10 && name.toLowerCase() === 'x-pod-name') state.pod = raw[i + 1]!;
-          }
+          const identity = readIdentity(info.headers);
+          state.color = identity?.color ?? null;
+          state.pod = identity?.pod ?? null;
         });
         client.on('response', (status, _bytes, responseTime) => {
           if (state.pending > 0) state.pending--;

@@ -1,4 +1,4 @@
-import type { FailureKind } from './tally.js';
+import type { FailureKind } from '../protocol/outcomes.js';
 
 const TIMEOUT_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',

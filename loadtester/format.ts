@@ -1,5 +1,5 @@
 /** Terminal text: the live line per bucket, the progress bar, the final report. Pure string building. */
-import type { Report, TickMessage } from '../common/stream.js';
+import type { Report, TickMessage } from '../protocol/stream.js';
 
 const pct = (part: number, whole: number): string =>
   whole === 0 ? '0%' : `${Math.round((part / whole) * 100)}%`;

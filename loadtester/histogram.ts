@@ -1,5 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
-import type { LatencySummary } from '../common/stream.js';
+import type { LatencySummary } from '../protocol/stream.js';
 
 /** Latencies are recorded in microseconds (integers) and summarised in milliseconds. */
 export type Histogram = hdr.Histogram;

@@ -1,8 +1,8 @@
 /** Builds the final Report and evaluates thresholds. Pure: everything it needs is passed in. */
-import type { LatencySummary, Outcomes, Report, ThresholdResult } from '../common/stream.js';
+import type { LatencySummary, Outcomes, Report, ThresholdResult } from '../protocol/stream.js';
 import type { LoadOptions } from './api.js';
 import type { ColorSeen, SoloSwitch } from './tally.js';
-import type { PodTally } from '../common/stream.js';
+import type { PodTally } from '../protocol/stream.js';
 
 export const LATENCY_NOTE =
   'ms, responses only, measured from when each request was due to be sent (includes any wait for a free connection: no coordinated omission)';

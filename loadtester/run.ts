@@ -3,13 +3,15 @@
  * nothing of the stream or the terminal: it hands each tick and its final report to its owner, and reads
  * the asked rate from the owner (the load session), which is the only place the rate is kept.
  */
-import type { Report, Sample, SampleOutcome, TickMessage } from '../common/stream.js';
+import type { Report, Sample, SampleOutcome, TickMessage } from '../protocol/stream.js';
 import type { LoadOptions } from './api.js';
-import { Engine, type EngineOptions, type LoadEngine, type Recorder } from './engine.js';
+import type { EngineOptions, LoadEngine, Recorder } from './engine.js';
+import { UndiciEngine } from './undici-engine.js';
 import { AutocannonEngine } from './autocannon-engine.js';
 import { buildReport } from './report.js';
 import { Sampler } from './sampler.js';
-import { Tally, type FailureKind } from './tally.js';
+import type { FailureKind } from '../protocol/outcomes.js';
+import { Tally } from './tally.js';
 
 export const SAMPLES_PER_INTERVAL = 48;
 const FAILURE_SAMPLES = 16;
@@ -100,7 +102,7 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
   const engine: LoadEngine =
     options.engine === 'autocannon'
       ? new AutocannonEngine(engineOptions, recorder)
-      : new Engine(engineOptions, recorder);
+      : new UndiciEngine(engineOptions, recorder);
 
   function flush(): TickMessage {
     const elapsedMs = performance.now() - t0;

@@ -12,7 +12,7 @@ import type {
   RunSettings,
   Sample,
   TickMessage,
-} from '../common/stream.js';
+} from '../protocol/stream.js';
 import { UsageError } from '../common/usage-error.js';
 import type { LoadOptions } from './api.js';
 import { brokenThresholds, formatReport } from './format.js';

@@ -2,16 +2,16 @@
  * Counts every request's outcome per bucket and for the whole run. No I/O and no clock: callers pass
  * times (ms since the run started), so it is tested directly.
  */
+import type { Bucket, Outcomes, PodTally } from '../protocol/stream.js';
 import {
-  type Bucket,
-  type ErrorKind,
-  type Outcomes,
-  type PodTally,
-  type StatusClass,
-} from '../common/stream.js';
+  addOutcomes,
+  countFailure,
+  countResponse,
+  emptyOutcomes,
+  settled,
+  type FailureKind,
+} from '../protocol/outcomes.js';
 import { createHistogram, summarise, type Histogram } from './histogram.js';
-
-export type FailureKind = ErrorKind | 'timeout' | 'dropped';
 
 export interface ColorSeen {
   count: number;
@@ -25,51 +25,6 @@ export interface SoloSwitch {
   to: string;
   startMs: number;
   endMs: number;
-}
-
-export function emptyOutcomes(): Outcomes {
-  return {
-    sent: 0,
-    responses: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
-    errors: { refused: 0, reset: 0, other: 0 },
-    timeouts: 0,
-    dropped: 0,
-    failed: 0,
-  };
-}
-
-export function statusClass(status: number): StatusClass {
-  if (status < 200) return '1xx';
-  if (status < 300) return '2xx';
-  if (status < 400) return '3xx';
-  if (status < 500) return '4xx';
-  return '5xx';
-}
-
-function addOutcomes(into: Outcomes, from: Outcomes): void {
-  into.sent += from.sent;
-  for (const k of Object.keys(from.responses) as StatusClass[]) into.responses[k] += from.responses[k];
-  for (const k of Object.keys(from.errors) as ErrorKind[]) into.errors[k] += from.errors[k];
-  into.timeouts += from.timeouts;
-  into.dropped += from.dropped;
-  into.failed += from.failed;
-}
-
-export function settled(o: Outcomes): number {
-  const r = o.responses;
-  const e = o.errors;
-  return (
-    r['1xx'] +
-    r['2xx'] +
-    r['3xx'] +
-    r['4xx'] +
-    r['5xx'] +
-    e.refused +
-    e.reset +
-    e.other +
-    o.timeouts +
-    o.dropped
-  );
 }
 
 export class Tally {
@@ -100,9 +55,7 @@ export class Tally {
   }
 
   response(status: number, color: string | null, pod: string | null, latencyMs: number, atMs: number): void {
-    const cls = statusClass(status);
-    this.bucket.responses[cls]++;
-    if (cls !== '2xx' && cls !== '3xx') this.bucket.failed++;
+    countResponse(this.bucket, status);
     this.bucketHistogram.recordValue(Math.max(1, Math.round(latencyMs * 1000)));
     if (color !== null) {
       this.bucketColors.set(color, (this.bucketColors.get(color) ?? 0) + 1);
@@ -126,10 +79,7 @@ export class Tally {
   }
 
   failure(kind: FailureKind): void {
-    if (kind === 'timeout') this.bucket.timeouts++;
-    else if (kind === 'dropped') this.bucket.dropped++;
-    else this.bucket.errors[kind]++;
-    this.bucket.failed++;
+    countFailure(this.bucket, kind);
   }
 
   /** Closes the current bucket at `endMs` (since the run started) and opens the next. */

@@ -5,26 +5,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { WebSocketServer } from 'ws';
-import { STREAM_PATH } from '../common/stream.js';
+import { STREAM_PATH } from '../protocol/stream.js';
 import { webDistDir } from '../common/package-info.js';
+import { findWebFile, type WebFile } from '../common/web-assets.js';
 import type { Hub } from './hub.js';
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 export interface UiServerOptions {
   port: number;
@@ -59,12 +46,10 @@ export function candidateFiles(pathname: string): string[] {
   return out;
 }
 
-async function findFile(root: string, pathname: string): Promise<string | null> {
+async function findFile(root: string, pathname: string): Promise<WebFile | null> {
   for (const candidate of candidateFiles(pathname)) {
-    const file = normalize(join(root, candidate));
-    if (!file.startsWith(root + sep)) continue;
-    const info = await stat(file).catch(() => null);
-    if (info?.isFile()) return file;
+    const file = await findWebFile(root, candidate);
+    if (file) return file;
   }
   return null;
 }
@@ -95,20 +80,20 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
       .end(built ? 'not found\n' : 'the dashboard is not built (run npm run build)\n');
     return;
   }
-  const isIndex = file.endsWith('index.html');
+  const isIndex = file.path.endsWith('index.html');
   res.writeHead(200, {
-    'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+    'content-type': file.contentType,
     'cache-control': isIndex ? 'no-cache' : 'public, max-age=3600',
   });
   if (req.method === 'HEAD') {
     res.end();
     return;
   }
-  createReadStream(file).pipe(res);
+  createReadStream(file.path).pipe(res);
 }
 
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
-  const root = normalize(options.webDir ?? webDistDir);
+  const root = resolve(options.webDir ?? webDistDir);
   const { hub } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const server = createServer((req, res) => {

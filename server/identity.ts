@@ -3,6 +3,7 @@
  * (POD_NAME, POD_NAMESPACE, NODE_NAME, POD_IP), falling back to the hostname outside a cluster.
  */
 import { hostname as osHostname, networkInterfaces } from 'node:os';
+import { COLOR_HEADER, IDENTITY_HEADER_NAMES, POD_HEADER, VERSION_HEADER } from '../protocol/identity.js';
 import type { ServeConfig } from './config.js';
 
 export interface Identity {
@@ -15,9 +16,6 @@ export interface Identity {
   hostname: string;
   startedAt: string;
 }
-
-/** Header names every response carries, exposed to pages on other origins through CORS. */
-export const IDENTITY_HEADER_NAMES = ['color', 'x-pod-name', 'x-app-version'] as const;
 
 function firstExternalIPv4(): string | null {
   for (const addresses of Object.values(networkInterfaces())) {
@@ -57,9 +55,9 @@ function headerSafe(value: string): string {
 /** The headers set on every response: identity plus CORS so a page on another origin can read them. */
 export function identityHeaders(identity: Identity): Record<string, string> {
   return {
-    color: headerSafe(identity.color),
-    'x-pod-name': headerSafe(identity.pod),
-    'x-app-version': headerSafe(identity.version),
+    [COLOR_HEADER]: headerSafe(identity.color),
+    [POD_HEADER]: headerSafe(identity.pod),
+    [VERSION_HEADER]: headerSafe(identity.version),
     'access-control-allow-origin': '*',
     'access-control-expose-headers': IDENTITY_HEADER_NAMES.join(', '),
   };

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import type { ServerMessage, TickMessage } from '../../common/stream.js';
+import type { ServerMessage, TickMessage } from '../../protocol/stream.js';
 
 export interface DemoOutput {
   pods: Set<string>;

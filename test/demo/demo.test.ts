@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
-import type { Report, ServerMessage } from '../../common/stream.js';
+import type { Report, ServerMessage } from '../../protocol/stream.js';
 import {
   eventSeconds,
   invariantHolds,

@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import WebSocket from 'ws';
-import type { ServerMessage } from '../../common/stream.js';
+import type { ServerMessage } from '../../protocol/stream.js';
 import type { LoadOptions } from '../../loadtester/api.js';
 import { Hub } from '../../loadtester/hub.js';
 import { LoadSession, type SessionOptions } from '../../loadtester/session.js';

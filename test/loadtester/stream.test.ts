@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
-import type { Report, TickMessage } from '../../common/stream.js';
+import type { Report, TickMessage } from '../../protocol/stream.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
 import { SKIP_BYTES } from '../../loadtester/hub.js';
 import { resolveLoadOptions } from '../../loadtester/options.js';

@@ -1,6 +1,7 @@
 /** The per-second tally: running totals, bucket flushes, the run histogram and the switch-over window. */
 import { describe, expect, it } from 'vitest';
-import { Tally, settled } from '../../loadtester/tally.js';
+import { Tally } from '../../loadtester/tally.js';
+import { settled } from '../../protocol/outcomes.js';
 
 describe('Tally', () => {
   it('keeps sent = outcomes + inFlight in every running total and flushes buckets', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BrowserTally, percentile, statusClass, summarize } from '../../web/src/lib/stores/tally.js';
+import { statusClass } from '../../protocol/outcomes.js';
+import { BrowserTally, percentile, summarize } from '../../web/src/lib/stores/tally.js';
 import { sample } from './ticks.js';
 
 describe('BrowserTally', () => {

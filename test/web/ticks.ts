@@ -1,6 +1,6 @@
-/** Builders for stream messages in the dashboard's unit tests (plain data, shaped by common/stream.ts). */
-import type { EventMessage, RunSettings, Sample, TickMessage } from '../../common/stream.js';
-import { emptyOutcomes } from '../../web/src/lib/stores/tally.js';
+/** Builders for stream messages in the dashboard's unit tests (plain data, shaped by protocol/stream.ts). */
+import type { EventMessage, RunSettings, Sample, TickMessage } from '../../protocol/stream.js';
+import { emptyOutcomes } from '../../protocol/outcomes.js';
 
 export interface TickSpec {
   seq: number;

@@ -16,7 +16,7 @@ import {
   type ChartType,
   type Plugin,
 } from 'chart.js';
-import type { EventKind, EventMessage } from '../../../../common/stream.js';
+import type { EventKind, EventMessage } from '../../../../protocol/stream.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Legend, Tooltip);
 

@@ -4,7 +4,8 @@
  * the tab is hidden. Each settled request becomes a sample (box grid) and goes into a per-second tally whose
  * ticks feed the same store as the live stream.
  */
-import type { ControlMessage, Sample } from '../../../../common/stream.js';
+import { readIdentity } from '../../../../protocol/identity.js';
+import type { ControlMessage, Sample } from '../../../../protocol/stream.js';
 import { BrowserTally } from '../stores/tally.js';
 import type { DataSource, SourceSink } from './source.js';
 import { targetUrl } from './urls.js';
@@ -125,14 +126,16 @@ export class BrowserSource implements DataSource {
         signal: controller.signal,
         headers: { accept: 'application/json' },
       });
-      // Read the body so the latency covers the whole response and the connection is reusable.
-      await response.arrayBuffer();
+      // Read the body so the latency covers the whole response and the connection is reusable; it also
+      // names the pod when the headers do not (another origin that does not expose them).
+      const body = await response.text();
+      const identity = readIdentity((name) => response.headers.get(name), body);
       sample = {
         t: Date.now(),
         outcome: 'response',
         status: response.status,
-        color: response.headers.get('color'),
-        pod: response.headers.get('x-pod-name'),
+        color: identity?.color ?? null,
+        pod: identity?.pod ?? null,
         latencyMs: performance.now() - started,
       };
     } catch {

@@ -3,7 +3,7 @@
  * with exponential backoff. Every (re)connection starts with a `hello` that carries the recent history, so
  * the store is rebuilt from it rather than patched.
  */
-import type { ControlMessage, ServerMessage } from '../../../../common/stream.js';
+import type { ControlMessage, ServerMessage } from '../../../../protocol/stream.js';
 import { backoffDelay } from './backoff.js';
 import type { OpenStream } from './detect.js';
 import type { DataSource, SourceSink } from './source.js';

@@ -1,5 +1,5 @@
 /** What feeds the dashboard store: the loadtester's stream (live mode) or the page's own requests. */
-import type { ControlMessage, ServerMessage } from '../../../../common/stream.js';
+import type { ControlMessage, ServerMessage } from '../../../../protocol/stream.js';
 import type { ConnectionState } from '../stores/store.js';
 
 export interface SourceSink {

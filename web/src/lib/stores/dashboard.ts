@@ -10,11 +10,11 @@ import type {
   RunSettings,
   ServerMessage,
   TickMessage,
-} from '../../../../common/stream.js';
+} from '../../../../protocol/stream.js';
 import { BoxRing } from './boxes.js';
 import { PodBoard } from './pods.js';
 import { MAX_COLORS, OTHER_COLOR, SeriesWindow } from './series.js';
-import { emptyOutcomes } from './tally.js';
+import { emptyOutcomes } from '../../../../protocol/outcomes.js';
 
 export const MAX_EVENTS = 200;
 

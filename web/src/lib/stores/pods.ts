@@ -3,7 +3,7 @@
  * (a pod that answers but was never announced is "seen"). Pure and bounded: gone pods and pods that stopped
  * answering are forgotten after a while, and there are never more than `maxPods`.
  */
-import type { EventMessage, TickMessage } from '../../../../common/stream.js';
+import type { EventMessage, TickMessage } from '../../../../protocol/stream.js';
 
 export type PodState = 'seen' | 'starting' | 'ready' | 'not-ready' | 'draining' | 'gone' | 'crashed';
 

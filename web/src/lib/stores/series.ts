@@ -2,7 +2,7 @@
  * Ticks → a bounded window of chart points: requests per second by colour (successes), failures,
  * latency percentiles. Pure: no DOM, no timers; the window never holds more than `maxPoints`.
  */
-import type { TickMessage } from '../../../../common/stream.js';
+import type { TickMessage } from '../../../../protocol/stream.js';
 
 export interface SeriesPoint {
   /** Epoch ms at the end of the interval. */

@@ -2,32 +2,8 @@
  * Browser mode: the page's own responses → the same tick messages the loadtester streams, so the charts,
  * tiles and counts work unchanged. Pure: the caller passes the clock.
  */
-import {
-  ERROR_KINDS,
-  STATUS_CLASSES,
-  type Bucket,
-  type LatencySummary,
-  type Outcomes,
-  type Sample,
-  type StatusClass,
-  type TickMessage,
-} from '../../../../common/stream.js';
-
-export function emptyOutcomes(): Outcomes {
-  return {
-    sent: 0,
-    responses: Object.fromEntries(STATUS_CLASSES.map((c) => [c, 0])) as Outcomes['responses'],
-    errors: Object.fromEntries(ERROR_KINDS.map((k) => [k, 0])) as Outcomes['errors'],
-    timeouts: 0,
-    dropped: 0,
-    failed: 0,
-  };
-}
-
-export function statusClass(status: number): StatusClass {
-  const c = `${Math.min(5, Math.max(1, Math.floor(status / 100)))}xx`;
-  return c as StatusClass;
-}
+import type { Bucket, LatencySummary, Outcomes, Sample, TickMessage } from '../../../../protocol/stream.js';
+import { countFailure, countResponse, emptyOutcomes } from '../../../../protocol/outcomes.js';
 
 /** Nearest-rank percentile of an ascending array. */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -51,23 +27,8 @@ export function summarize(latencies: number[]): LatencySummary {
 
 function record(o: Outcomes, sample: Sample): void {
   o.sent++;
-  switch (sample.outcome) {
-    case 'response': {
-      const cls = statusClass(sample.status ?? 0);
-      o.responses[cls]++;
-      if (cls !== '2xx' && cls !== '3xx') o.failed++;
-      return;
-    }
-    case 'timeout':
-      o.timeouts++;
-      break;
-    case 'dropped':
-      o.dropped++;
-      break;
-    default:
-      o.errors[sample.outcome]++;
-  }
-  o.failed++;
+  if (sample.outcome === 'response') countResponse(o, sample.status ?? 0);
+  else countFailure(o, sample.outcome);
 }
 
 /** At most this many latencies are kept per interval (a 1 ms interval sends far fewer than this). */

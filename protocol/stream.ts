@@ -6,7 +6,8 @@
  * Server → page: `hello` first (settings plus a bounded history so late joiners see charts at once),
  * then `tick` once per interval, `sample` batches for the box grid, `event` for pod and rollout
  * lifecycle, `settings` when the run changes, and `summary` once at the end.
- * Page → server: `control`, accepted only when the run allows it (see RunSettings.controls).
+ * Page → server: `control`, accepted only when the run allows it (see RunSettings.controls), checked by
+ * control.ts. Outcome arithmetic is in outcomes.ts, the identity headers in identity.ts.
  */
 
 export const STREAM_PATH = 'api/stream';
@@ -196,16 +197,10 @@ export interface ColorReport {
 }
 
 /** The final report: printed, written by `--json FILE`, and sent as the stream's `summary`. */
-export interface Report {
+export interface Report extends Outcomes {
   target: string;
   startedAt: string;
   durationMs: number;
-  sent: number;
-  responses: Record<StatusClass, number>;
-  errors: Record<ErrorKind, number>;
-  timeouts: number;
-  dropped: number;
-  failed: number;
   byColor: Record<string, number>;
   colors: Record<string, ColorReport>;
   byPod: Record<string, PodTally>;

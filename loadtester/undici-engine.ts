@@ -1,0 +1,316 @@
+/**
+ * Sends the requests: one undici Client per connection (pipelining 1), our own pacing, recycling and
+ * backoff, and exactly one outcome reported for every request sent.
+ */
+import { Client, type Dispatcher } from 'undici';
+import { IDENTITY_BODY_LIMIT, readIdentity, type ResponseIdentity } from '../protocol/identity.js';
+import type { EngineOptions, LoadEngine, Recorder } from './engine.js';
+import { Pacer } from './pacing.js';
+import { classifyError } from './classify.js';
+
+const MIN_BACKOFF_MS = 50;
+const MAX_BACKOFF_MS = 2000;
+const clock = (): number => performance.now();
+
+interface Conn {
+  client: Client;
+  busy: boolean;
+  /** Responses completed on the current socket. */
+  served: number;
+  connectedAt: number;
+  backoffMs: number;
+  readyAt: number;
+}
+
+class ResponseHandler implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private identity: ResponseIdentity | null = null;
+  /** Kept only when the headers name nobody: then the body may (see readIdentity). */
+  private body: Buffer[] | null = null;
+  private bodyBytes = 0;
+
+  constructor(
+    private readonly engine: UndiciEngine,
+    private readonly conn: Conn,
+    private readonly dueMs: number,
+  ) {}
+
+  onConnect(): void {}
+
+  onHeaders(statusCode: number, raw: Buffer[]): boolean {
+    this.status = statusCode;
+    this.identity = readIdentity(raw);
+    if (this.identity === null) this.body = [];
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.body && this.bodyBytes < IDENTITY_BODY_LIMIT) {
+      this.body.push(chunk);
+      this.bodyBytes += chunk.length;
+    }
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.body && this.bodyBytes > 0 && this.bodyBytes < IDENTITY_BODY_LIMIT) {
+      this.identity = readIdentity(null, Buffer.concat(this.body).toString('utf8'));
+    }
+    const identity = this.identity;
+    this.engine.settleResponse(
+      this.conn,
+      this.dueMs,
+      this.status,
+      identity?.color ?? null,
+      identity?.pod ?? null,
+    );
+  }
+
+  onError(error: Error): void {
+    this.engine.settleError(this.conn, this.dueMs, error);
+  }
+}
+
+export class UndiciEngine implements LoadEngine {
+  private readonly conns: Conn[] = [];
+  private readonly idle: Conn[] = [];
+  private readonly path: string;
+  private readonly headers: Record<string, string>;
+  private pacer: Pacer | null = null;
+  private rate: number | null;
+  /** Due times of paced requests waiting for a free connection (open model). */
+  private queue: number[] = [];
+  private queueHead = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private busy = 0;
+  private dispatched = 0;
+  private sending = false;
+  private drainWaiters: (() => void)[] = [];
+  /** Paced requests never sent because no connection was free within the timeout. */
+  skipped = 0;
+  sendingEndedAt: number | null = null;
+  /** Called once when the engine stops sending on its own (request limit reached). */
+  onSendingEnded: (() => void) | null = null;
+
+  constructor(
+    private readonly options: EngineOptions,
+    private readonly recorder: Recorder,
+  ) {
+    this.rate = options.rate;
+    this.path = options.url.pathname + options.url.search;
+    this.headers = options.headers;
+    for (let i = 0; i < options.connections; i++) this.conns.push(this.newConn());
+  }
+
+  get inFlight(): number {
+    return this.busy;
+  }
+
+  start(): void {
+    this.sending = true;
+    const now = clock();
+    if (this.rate === null) {
+      for (const conn of this.conns) this.dispatch(conn, now);
+    } else {
+      this.idle.push(...this.conns);
+      this.pacer = new Pacer(this.rate, now);
+      this.tick();
+    }
+  }
+
+  setRate(rate: number | null): void {
+    if (rate === this.rate) return;
+    const wasOpen = this.rate !== null;
+    this.rate = rate;
+    if (!this.sending) return;
+    if (rate === null) {
+      this.clearTimer();
+      this.pacer = null;
+      const now = clock();
+      while (this.queueHead < this.queue.length && this.busy < this.conns.length) {
+        const conn = this.idle.shift();
+        if (!conn) break;
+        this.dispatch(conn, this.queue[this.queueHead++]!);
+      }
+      this.queue = [];
+      this.queueHead = 0;
+      for (const conn of this.idle.splice(0)) this.dispatch(conn, now);
+    } else if (wasOpen && this.pacer) {
+      this.pacer.setRate(rate, clock());
+      this.clearTimer();
+      this.tick();
+    } else {
+      // Closed → open: busy connections join the idle pool as they complete.
+      this.pacer = new Pacer(rate, clock());
+      this.tick();
+    }
+  }
+
+  /** Stops sending; resolves once every request in flight has settled. */
+  async finish(): Promise<void> {
+    this.stopSending();
+    await this.drained();
+    await Promise.all(this.conns.map((c) => c.client.close().catch(() => undefined)));
+  }
+
+  /** Stops sending and destroys the connections: requests still in flight end as dropped. */
+  async abort(): Promise<void> {
+    this.stopSending();
+    await Promise.all(this.conns.map((c) => c.client.destroy().catch(() => undefined)));
+    await this.drained();
+  }
+
+  settleResponse(conn: Conn, dueMs: number, status: number, color: string | null, pod: string | null): void {
+    const now = clock();
+    conn.served++;
+    conn.backoffMs = 0;
+    this.recorder.response(status, color, pod, now - dueMs);
+    this.release(conn, now);
+  }
+
+  settleError(conn: Conn, dueMs: number, error: Error): void {
+    const now = clock();
+    const kind = classifyError(error);
+    this.recorder.failure(kind, now - dueMs);
+    // Any failure but a timeout (which took its time already) backs the connection off, so a target
+    // that refuses or resets at once cannot turn the closed loop into a hot loop.
+    if (kind !== 'timeout') {
+      conn.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, conn.backoffMs * 2));
+      conn.readyAt = now + conn.backoffMs;
+    }
+    // undici calls onError from inside a loop over the client's queue and asserts the queue is empty
+    // afterwards: dispatching the next request on this client synchronously would trip that assertion
+    // (seen with a server that accepts and then resets, e.g. an L4 proxy without endpoints).
+    queueMicrotask(() => this.release(conn, now));
+  }
+
+  private newConn(): Conn {
+    const client = new Client(this.options.url.origin, {
+      pipelining: 1,
+      headersTimeout: this.options.timeoutMs,
+      bodyTimeout: this.options.timeoutMs,
+      connectTimeout: this.options.timeoutMs,
+    });
+    const conn: Conn = { client, busy: false, served: 0, connectedAt: 0, backoffMs: 0, readyAt: 0 };
+    client.on('connect', () => {
+      conn.connectedAt = clock();
+      conn.served = 0;
+    });
+    // The next request is decided before its socket connects: reset the count when the old socket goes.
+    client.on('disconnect', () => {
+      conn.connectedAt = 0;
+      conn.served = 0;
+    });
+    return conn;
+  }
+
+  private dispatch(conn: Conn, dueMs: number): void {
+    if (this.options.requests !== null && this.dispatched >= this.options.requests) {
+      this.idle.push(conn);
+      this.endSendingOnLimit();
+      return;
+    }
+    conn.busy = true;
+    this.busy++;
+    this.dispatched++;
+    this.recorder.sent();
+    conn.client.dispatch(
+      { path: this.path, method: 'GET', headers: this.headers, reset: this.shouldClose(conn) },
+      new ResponseHandler(this, conn, dueMs),
+    );
+    if (this.options.requests !== null && this.dispatched >= this.options.requests) this.endSendingOnLimit();
+  }
+
+  /** Recycling: the request that reaches the limit asks for `Connection: close`, so no request is cut off. */
+  private shouldClose(conn: Conn): boolean {
+    if (!this.options.keepAlive) return true;
+    const recycle = this.options.recycle;
+    if (!recycle) return false;
+    if (recycle.afterRequests !== null && conn.served + 1 >= recycle.afterRequests) return true;
+    return recycle.afterMs !== null && conn.connectedAt > 0 && clock() - conn.connectedAt >= recycle.afterMs;
+  }
+
+  private release(conn: Conn, now: number): void {
+    conn.busy = false;
+    this.busy--;
+    if (!this.sending) {
+      if (this.busy === 0) this.notifyDrained();
+      return;
+    }
+    if (conn.readyAt > now) {
+      setTimeout(() => this.reuse(conn), conn.readyAt - now).unref();
+      return;
+    }
+    this.reuse(conn);
+  }
+
+  private reuse(conn: Conn): void {
+    if (!this.sending) return;
+    if (this.rate === null) return this.dispatch(conn, clock());
+    const due = this.nextQueued(clock());
+    if (due === null) this.idle.push(conn);
+    else this.dispatch(conn, due);
+  }
+
+  private nextQueued(now: number): number | null {
+    const expired = now - this.options.timeoutMs;
+    while (this.queueHead < this.queue.length) {
+      const due = this.queue[this.queueHead++]!;
+      if (due >= expired) return due;
+      this.skipped++;
+    }
+    this.queue = [];
+    this.queueHead = 0;
+    return null;
+  }
+
+  private tick(): void {
+    this.timer = null;
+    const pacer = this.pacer;
+    if (!this.sending || !pacer) return;
+    const now = clock();
+    for (let due = pacer.take(now); due !== null; due = pacer.take(now)) {
+      if (!this.sending) return;
+      // Least recently used first: paced requests rotate over every connection, so behind an L4
+      // Service each connection's pod gets its share instead of one hot connection taking all.
+      const conn = this.idle.shift();
+      if (conn) this.dispatch(conn, due);
+      else this.queue.push(due);
+    }
+    if (this.queueHead > 1024) {
+      this.queue = this.queue.slice(this.queueHead);
+      this.queueHead = 0;
+    }
+    if (this.sending) this.timer = setTimeout(() => this.tick(), Math.max(0, pacer.nextDueMs() - clock()));
+  }
+
+  private endSendingOnLimit(): void {
+    if (!this.sending) return;
+    this.stopSending();
+    if (this.busy === 0) this.notifyDrained();
+    this.onSendingEnded?.();
+  }
+
+  private stopSending(): void {
+    if (this.sending) this.sendingEndedAt = clock();
+    this.sending = false;
+    this.clearTimer();
+    this.skipped += this.queue.length - this.queueHead;
+    this.queue = [];
+    this.queueHead = 0;
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private drained(): Promise<void> {
+    if (this.busy === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  private notifyDrained(): void {
+    for (const resolve of this.drainWaiters.splice(0)) resolve();
+  }
+}

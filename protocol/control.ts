@@ -1,0 +1,38 @@
+/** The page's control frames: parsed and checked here, before the hub applies them to a run. */
+import type { ControlMessage } from './stream.js';
+
+const ACTIONS = new Set(['start', 'stop', 'set-rate', 'rollout', 'rollback']);
+
+/** Validates a page's control frame; throws with a message the page can show. */
+export function parseControl(text: string): ControlMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error('not JSON');
+  }
+  if (typeof value !== 'object' || value === null) throw new Error('a control must be a JSON object');
+  const m = value as Record<string, unknown>;
+  if (m.type !== 'control') throw new Error(`unknown message type ${JSON.stringify(m.type)}`);
+  if (m.id !== undefined && typeof m.id !== 'string') throw new Error('id must be a string');
+  const base = m.id === undefined ? {} : { id: m.id as string };
+  if (typeof m.action !== 'string' || !ACTIONS.has(m.action)) {
+    throw new Error(`unknown action ${JSON.stringify(m.action)}`);
+  }
+  switch (m.action) {
+    case 'start':
+    case 'stop':
+    case 'rollback':
+      return { type: 'control', ...base, action: m.action };
+    case 'set-rate':
+      if (typeof m.rate !== 'number' || !Number.isFinite(m.rate) || m.rate <= 0) {
+        throw new Error('set-rate needs a rate: a number of requests per second above 0');
+      }
+      return { type: 'control', ...base, action: 'set-rate', rate: m.rate };
+    default:
+      if (typeof m.strategy !== 'string' || typeof m.color !== 'string') {
+        throw new Error('rollout needs a strategy and a color');
+      }
+      return { type: 'control', ...base, action: 'rollout', strategy: m.strategy, color: m.color };
+  }
+}

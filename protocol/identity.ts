@@ -1,0 +1,94 @@
+/**
+ * Who answered a request. Every app response names its colour, pod and version in these headers
+ * (server/identity.ts sets them); both load engines and the page's browser mode read them back with
+ * readIdentity, so the tally never parses a body from our own app.
+ */
+
+export const COLOR_HEADER = 'color';
+export const POD_HEADER = 'x-pod-name';
+export const VERSION_HEADER = 'x-app-version';
+export const IDENTITY_HEADER_NAMES = [COLOR_HEADER, POD_HEADER, VERSION_HEADER] as const;
+
+/** Bodies this long or longer are not read for identity: a page or a file, not an identity document. */
+export const IDENTITY_BODY_LIMIT = 16 * 1024;
+
+export interface ResponseIdentity {
+  color: string | null;
+  pod: string | null;
+}
+
+/** Header pairs as HTTP clients hand them over: `[name, value, name, value, …]`, as bytes (undici) or strings. */
+export type RawHeaders = readonly (string | Uint8Array)[];
+
+/** A lookup by lower-case name, such as `(name) => response.headers.get(name)` for fetch. */
+export type HeaderLookup = (name: string) => string | null | undefined;
+
+const utf8 = new TextDecoder();
+
+/**
+ * Who answered: the `color` and `x-pod-name` headers or, when the response carries neither (a target
+ * that is not our app, a proxy that strips headers), the `color`/`pod` fields of a JSON body such as
+ * `/api/info`'s. null when nothing names anyone.
+ *
+ * A reader that streams calls it twice: with the headers as they arrive, and only when those name
+ * nobody, again with `null` headers and the complete body, so bodies of named responses are never kept.
+ * Raw pairs are scanned in place: no header is decoded or lower-cased unless it is one of ours.
+ */
+export function readIdentity(
+  headers: RawHeaders | HeaderLookup | null,
+  body?: string,
+): ResponseIdentity | null {
+  const named =
+    headers === null ? null : typeof headers === 'function' ? fromLookup(headers) : fromRaw(headers);
+  return named ?? (body === undefined ? null : fromBody(body));
+}
+
+function fromLookup(header: HeaderLookup): ResponseIdentity | null {
+  const color = header(COLOR_HEADER) ?? null;
+  const pod = header(POD_HEADER) ?? null;
+  return color === null && pod === null ? null : { color, pod };
+}
+
+function fromRaw(raw: RawHeaders): ResponseIdentity | null {
+  let color: string | null = null;
+  let pod: string | null = null;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (nameIs(name, COLOR_HEADER)) color = text(raw[i + 1]!);
+    else if (nameIs(name, POD_HEADER)) pod = text(raw[i + 1]!);
+  }
+  return color === null && pod === null ? null : { color, pod };
+}
+
+/** Case-insensitive equality with a lower-case name, without allocating. */
+function nameIs(name: string | Uint8Array, lower: string): boolean {
+  if (name.length !== lower.length) return false;
+  const isText = typeof name === 'string';
+  for (let i = 0; i < lower.length; i++) {
+    let c = isText ? name.charCodeAt(i) : name[i]!;
+    if (c >= 65 && c <= 90) c += 32; // A-Z
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+function text(value: string | Uint8Array): string {
+  return typeof value === 'string' ? value : utf8.decode(value);
+}
+
+function fromBody(body: string): ResponseIdentity | null {
+  if (body.length === 0 || body.length >= IDENTITY_BODY_LIMIT) return null;
+  let info: unknown;
+  try {
+    info = JSON.parse(body);
+  } catch {
+    return null; // not JSON: the response stays unnamed
+  }
+  if (typeof info !== 'object' || info === null) return null;
+  const { color, pod } = info as { color?: unknown; pod?: unknown };
+  const named = {
+    color: typeof color === 'string' ? color : null,
+    pod: typeof pod === 'string' ? pod : null,
+  };
+  return named.color === null && named.pod === null ? null : named;
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { IDENTITY_BODY_LIMIT, IDENTITY_HEADER_NAMES, readIdentity } from '../../protocol/identity.js';
+
+const bytes = (...pairs: string[]): Buffer[] => pairs.map((s) => Buffer.from(s));
+
+describe('readIdentity', () => {
+  it('names the three headers every app response carries', () => {
+    expect(IDENTITY_HEADER_NAMES).toEqual(['color', 'x-pod-name', 'x-app-version']);
+  });
+
+  it('reads raw header pairs as bytes (undici) or strings (autocannon), in any letter case', () => {
+    const raw = [
+      'Content-Type',
+      'text/plain',
+      'Color',
+      'blue',
+      'X-Pod-Name',
+      'app-7d9f-abcde',
+      'colour',
+      'x',
+    ];
+    expect(readIdentity(bytes(...raw))).toEqual({ color: 'blue', pod: 'app-7d9f-abcde' });
+    expect(readIdentity(raw)).toEqual({ color: 'blue', pod: 'app-7d9f-abcde' });
+    expect(readIdentity(bytes('COLOR', 'grün'))).toEqual({ color: 'grün', pod: null });
+  });
+
+  it('reads a header lookup such as fetch’s Headers', () => {
+    const headers = new Headers({ Color: 'green', 'X-Pod-Name': 'app-1', 'x-app-version': 'v2' });
+    expect(readIdentity((name) => headers.get(name))).toEqual({ color: 'green', pod: 'app-1' });
+    expect(readIdentity((name) => ({ 'x-pod-name': 'app-2' })[name])).toEqual({ color: null, pod: 'app-2' });
+  });
+
+  it('is null when nothing names anyone', () => {
+    expect(readIdentity([])).toBeNull();
+    expect(readIdentity(bytes('server', 'nginx', 'x-pod', 'p'))).toBeNull();
+    expect(readIdentity(() => null)).toBeNull();
+    expect(readIdentity(null)).toBeNull();
+  });
+
+  it('falls back to a JSON body’s color and pod only when the headers name nobody', () => {
+    const info = JSON.stringify({ color: 'blue', version: 'v1', pod: 'app-1', uptimeSeconds: 3 });
+    expect(readIdentity(bytes('content-type', 'application/json'), info)).toEqual({
+      color: 'blue',
+      pod: 'app-1',
+    });
+    expect(readIdentity(null, info)).toEqual({ color: 'blue', pod: 'app-1' });
+    expect(readIdentity(bytes('color', 'green'), info)).toEqual({ color: 'green', pod: null });
+    expect(readIdentity(null, '{"pod":"app-2","color":7}')).toEqual({ color: null, pod: 'app-2' });
+  });
+
+  it('leaves a body that is not an identity document unnamed', () => {
+    for (const body of [
+      '',
+      'ok',
+      '<html>',
+      'null',
+      '"blue"',
+      '[1]',
+      '{"color":1,"pod":null}',
+      '{"name":"x"}',
+    ]) {
+      expect(readIdentity(null, body)).toBeNull();
+    }
+    const padded = JSON.stringify({ color: 'blue', pod: 'app-1', pad: 'x'.repeat(IDENTITY_BODY_LIMIT) });
+    expect(readIdentity(null, padded)).toBeNull();
+  });
+});
