@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { CpuGate } from '../cpu-gate.js';
 import { sendError } from '../errors.js';
+import { loadEndpointsOff, refuseCrossSite } from '../write-guard.js';
 import { wholeNumber } from './params.js';
 
 const SLICE_MS = 10;
@@ -38,6 +39,8 @@ export async function burnCpu(iterations: number, cancelled: () => boolean): Pro
 export function registerCpuRoute(app: FastifyInstance, ctx: ServerContext): void {
   const gate = new CpuGate(CPU_QUEUE_LIMIT);
   app.get<{ Params: { n: string } }>('/cpu/:n', async (request, reply) => {
+    if (!ctx.config.loadEndpoints) return loadEndpointsOff(reply, '/cpu');
+    if (!refuseCrossSite(request, reply, 'GET /cpu')) return reply;
     const n = wholeNumber(request.params.n, 'cpu iterations', 0, ctx.config.maxCpuIterations);
     if (!n.ok) return sendError(reply, 400, `${n.message} (MAX_CPU_ITERATIONS)`);
     const arrived = performance.now();

@@ -134,7 +134,7 @@ describe('identity', () => {
 });
 
 describe('CORS', () => {
-  it('answers preflights so another origin can PUT faults', async () => {
+  it('answers preflights for reads only: another origin may never PUT faults', async () => {
     const { app } = make();
     const res = await app.inject({
       method: 'OPTIONS',
@@ -146,7 +146,7 @@ describe('CORS', () => {
       },
     });
     expect(res.statusCode).toBe(204);
-    expect(res.headers['access-control-allow-methods']).toContain('PUT');
+    expect(res.headers['access-control-allow-methods']).toBe('GET, HEAD');
     expect(res.headers['access-control-allow-headers']).toBe('content-type');
     expectIdentityHeaders(res);
   });
