@@ -2,6 +2,8 @@
  * The `bluegreen` command: wiring only. Each subcommand's options live in its part's command.ts, which
  * loads the part's implementation lazily so `serve` starts without loading the loadtester or the demo.
  */
+// First: `serve` must own SIGTERM/SIGINT before anything else loads (see the module).
+import './server/early-signals.js';
 import { Command, CommanderError } from 'commander';
 import { survivePipeClosure } from './common/closed-output.js';
 import { packageVersion } from './common/package-info.js';

@@ -221,17 +221,47 @@ function checkAvailability(m: Manifest, w: Workload, manifests: readonly Manifes
 }
 
 function checkNetworkPolicy(m: Manifest, w: Workload, manifests: readonly Manifest[], report: Report): void {
-  const covered = ofKind(manifests, 'NetworkPolicy').some(
+  const policies = ofKind(manifests, 'NetworkPolicy').filter(
     (p) =>
       sameNamespace(p, m) &&
       selectorMatches(obj<INetworkPolicySpec>(p).spec?.podSelector, w.template.metadata?.labels),
   );
-  if (!covered) report('networkpolicy', `${w.path}.metadata.labels`, 'no NetworkPolicy selects these pods');
+  if (policies.length === 0) {
+    report('networkpolicy', `${w.path}.metadata.labels`, 'no NetworkPolicy selects these pods');
+    return;
+  }
+  const egress = policies.some((p) => {
+    const spec = obj<INetworkPolicySpec>(p).spec;
+    return spec?.policyTypes?.includes('Egress') ?? spec?.egress !== undefined;
+  });
+  if (!egress) {
+    report(
+      'networkpolicy-egress',
+      `${w.path}.metadata.labels`,
+      'no NetworkPolicy limits what these pods may reach (policyTypes: [Egress])',
+    );
+  }
+}
+
+/** A peer that names namespaces but no pods admits everything in them (all of kube-system, say). */
+function checkNamespaceWidePeers(m: Manifest, report: Report): void {
+  (obj<INetworkPolicySpec>(m).spec?.ingress ?? []).forEach((rule, r) =>
+    (rule.from ?? []).forEach((peer, p) => {
+      if (peer.namespaceSelector && !peer.podSelector) {
+        report(
+          'networkpolicy-namespace-wide',
+          `spec.ingress[${r}].from[${p}].namespaceSelector`,
+          'admits every pod of the selected namespaces: add a podSelector for the pods meant (the ingress controller)',
+        );
+      }
+    }),
+  );
 }
 
 export function checkHardening(manifests: readonly Manifest[]): Finding[] {
   const out: Finding[] = [];
   for (const m of manifests) checkLabels(obj(m).metadata?.labels, 'metadata.labels', reporter(m, out));
+  for (const m of ofKind(manifests, 'NetworkPolicy')) checkNamespaceWidePeers(m, reporter(m, out));
   for (const w of workloads(manifests)) {
     const report = reporter(w.manifest, out);
     checkLabels(w.template.metadata?.labels, `${w.path}.metadata.labels`, report);

@@ -63,6 +63,8 @@ export const RULES = [
   'pdb',
   'rolling-update',
   'networkpolicy',
+  'networkpolicy-egress',
+  'networkpolicy-namespace-wide',
   'ignore-check',
 ] as const;
 

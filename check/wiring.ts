@@ -227,35 +227,59 @@ function checkNetworkPolicies(
     }
     (spec?.ingress ?? []).forEach((rule, r) => {
       (rule.from ?? []).forEach((peer, p) => {
-        if (peer.podSelector && !peer.namespaceSelector) {
-          const admitted = pods.some(
-            (w) =>
-              sameNamespace(w.manifest, m) && selectorMatches(peer.podSelector, w.template.metadata?.labels),
-          );
-          if (!admitted) {
-            report(
-              'networkpolicy-selector',
-              `spec.ingress[${r}].from[${p}].podSelector`,
-              'admits no pod template in these files',
-            );
-          }
-        }
-      });
-      (rule.ports ?? []).forEach((port, i) => {
-        if (port.port === undefined) return;
-        const target = port.port;
-        const missing = selected.filter(
-          (w) => !mainContainers(w).some((c) => declaresPort(c.container, target)),
-        );
-        for (const w of missing) {
+        if (peer.podSelector && !peer.namespaceSelector && podsOf(peer.podSelector).length === 0) {
           report(
-            'networkpolicy-port',
-            `spec.ingress[${r}].ports[${i}].port`,
-            `${JSON.stringify(target)} is not a container port of ${w.manifest.obj['kind']}/${obj(w.manifest).metadata?.name}`,
+            'networkpolicy-selector',
+            `spec.ingress[${r}].from[${p}].podSelector`,
+            'admits no pod template in these files',
           );
         }
       });
+      (rule.ports ?? []).forEach((port, i) =>
+        checkPortDeclared(port.port, selected, `spec.ingress[${r}].ports[${i}].port`),
+      );
     });
+    // Egress to pods of these files (the dashboard → the app): the peer must select some, on their ports.
+    (spec?.egress ?? []).forEach((rule, r) => {
+      const destinations: Workload[] = [];
+      (rule.to ?? []).forEach((peer, p) => {
+        if (!peer.podSelector || peer.namespaceSelector) return;
+        const found = podsOf(peer.podSelector);
+        if (found.length === 0) {
+          report(
+            'networkpolicy-selector',
+            `spec.egress[${r}].to[${p}].podSelector`,
+            'lets traffic out to no pod template in these files',
+          );
+        }
+        destinations.push(...found);
+      });
+      if (destinations.length === 0) return;
+      (rule.ports ?? []).forEach((port, i) =>
+        checkPortDeclared(port.port, destinations, `spec.egress[${r}].ports[${i}].port`),
+      );
+    });
+
+    function podsOf(selector: INetworkPolicySpec['podSelector']): Workload[] {
+      return pods.filter(
+        (w) => sameNamespace(w.manifest, m) && selectorMatches(selector, w.template.metadata?.labels),
+      );
+    }
+
+    function checkPortDeclared(
+      target: number | string | undefined,
+      on: readonly Workload[],
+      path: string,
+    ): void {
+      if (target === undefined) return;
+      for (const w of on.filter((x) => !mainContainers(x).some((c) => declaresPort(c.container, target)))) {
+        report(
+          'networkpolicy-port',
+          path,
+          `${JSON.stringify(target)} is not a container port of ${w.manifest.obj['kind']}/${obj(w.manifest).metadata?.name}`,
+        );
+      }
+    }
   }
 }
 

@@ -60,6 +60,21 @@ export function oneOf<T extends string>(choices: readonly T[]): Parse<T> {
   };
 }
 
+/** A switch: `on` or `off` (any case). */
+export const onOff: Parse<boolean> = (raw, source) => {
+  const value = raw.trim().toLowerCase();
+  if (value !== 'on' && value !== 'off') throw new UsageError(`${source}: "${raw}" must be on or off`);
+  return value === 'on';
+};
+
+/** A shared secret (a token): 8 to 256 printable characters, no spaces; never echoed in errors. */
+export const secret: Parse<string> = (raw, source) => {
+  if (raw.length < 8 || raw.length > 256 || /[^\x21-\x7e]/.test(raw)) {
+    throw new UsageError(`${source}: must be 8 to 256 printable characters without spaces`);
+  }
+  return raw;
+};
+
 /** Short free text (a host, a version label), trimmed. */
 export const text: Parse<string> = (raw, source) => {
   if (raw.trim() === '' || raw.length > 128) throw new UsageError(`${source}: must be 1 to 128 characters`);

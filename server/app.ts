@@ -148,14 +148,12 @@ export function buildApp(config: ServeConfig, options: BuildOptions = {}): Fasti
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFound);
 
-  // CORS preflight, so a page on another origin can PUT /api/faults or DELETE /memory.
+  // CORS preflight: other origins may read (GET/HEAD, identity headers exposed), never write; the routes
+  // that change the app also refuse requests from other sites that need no preflight (write-guard.ts).
   app.options('/*', { config: EXEMPT }, (request, reply) => {
     reply
-      .header('access-control-allow-methods', 'GET, HEAD, PUT, DELETE, OPTIONS')
-      .header(
-        'access-control-allow-headers',
-        request.headers['access-control-request-headers'] ?? 'content-type',
-      )
+      .header('access-control-allow-methods', 'GET, HEAD')
+      .header('access-control-allow-headers', request.headers['access-control-request-headers'] ?? '')
       .header('access-control-max-age', '600')
       .code(204)
       .send();

@@ -5,15 +5,17 @@
  */
 import {
   decimal,
+  onOff,
   oneOf,
   parseColor,
   parseLatency,
   port,
+  secret,
   text,
   wholeNumber,
   type LatencyRange,
 } from '../common/parsers.js';
-import { envNames, resolveSettings, value, type Env, type Flags } from '../common/settings.js';
+import { envNames, optional, resolveSettings, value, type Env, type Flags } from '../common/settings.js';
 import { UsageError } from '../common/usage-error.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -34,6 +36,9 @@ export interface ServeConfig {
   maxMemoryMb: number;
   maxCpuIterations: number;
   logLevel: LogLevel;
+  faultsApi: boolean;
+  faultsToken: string | null;
+  loadEndpoints: boolean;
 }
 
 export const SERVE_TABLE = {
@@ -128,6 +133,27 @@ export const SERVE_TABLE = {
     default: 'info',
     help: `log level (${LOG_LEVELS.join(', ')})`,
     parse: oneOf(LOG_LEVELS),
+  }),
+  faultsApi: value({
+    flag: '--faults-api',
+    env: 'FAULTS_API',
+    default: 'on',
+    help: 'on: PUT /api/faults changes fault injection at runtime; off: read-only',
+    parse: onOff,
+  }),
+  faultsToken: optional({
+    flag: '--faults-token',
+    env: 'FAULTS_TOKEN',
+    shownDefault: 'none',
+    help: 'when set, PUT /api/faults needs "Authorization: Bearer <token>"',
+    parse: secret,
+  }),
+  loadEndpoints: value({
+    flag: '--load-endpoints',
+    env: 'LOAD_ENDPOINTS',
+    default: 'on',
+    help: 'on: /cpu/:n and /memory/:mb burn CPU and hold memory on request; off: 403',
+    parse: onOff,
   }),
 };
 

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { UsageError } from '../common/usage-error.js';
 import { buildApp } from './app.js';
 import type { ServeConfig } from './config.js';
+import { handOverSignals } from './early-signals.js';
 import { Lifecycle, createShutdown } from './lifecycle.js';
 
 function countConnections(server: Server): () => number {
@@ -28,8 +29,7 @@ export async function runServe(config: ServeConfig): Promise<void> {
     openConnections,
     exit: (code) => process.exit(code),
   });
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  handOverSignals(onSignal);
 
   try {
     await app.listen({

@@ -1,11 +1,14 @@
 /**
  * `GET /api/faults` shows and `PUT /api/faults` changes fault injection at runtime. A PUT may carry either
  * field; what it leaves out stays as it was. Body: `{ "errorRate": 0.1, "latencyMs": { "min": 20, "max": 200 } }`.
+ * FAULTS_API=off makes it read-only; FAULTS_TOKEN, when set, is required as a bearer token; pages on other
+ * sites are refused either way.
  */
 import type { FastifyInstance } from 'fastify';
 import { EXEMPT, type ServerContext } from '../context.js';
 import { sendError } from '../errors.js';
 import type { FaultSettings } from '../faults.js';
+import { refuseCrossSite, requireToken } from '../write-guard.js';
 
 const MAX_LATENCY_MS = 600_000;
 const millis = { type: 'integer', minimum: 0, maximum: MAX_LATENCY_MS } as const;
@@ -32,6 +35,17 @@ export function registerFaultRoutes(app: FastifyInstance, ctx: ServerContext): v
     '/api/faults',
     { config: EXEMPT, schema: { body: bodySchema } },
     (request, reply) => {
+      if (!ctx.config.faultsApi) {
+        return sendError(
+          reply,
+          403,
+          'PUT /api/faults is off (FAULTS_API=off): faults are read-only',
+          'forbidden',
+        );
+      }
+      if (!refuseCrossSite(request, reply, 'PUT /api/faults')) return reply;
+      if (!requireToken(request, reply, ctx.config.faultsToken, 'PUT /api/faults', 'FAULTS_TOKEN'))
+        return reply;
       const { errorRate, latencyMs } = request.body;
       if (latencyMs && latencyMs.max < latencyMs.min) {
         return sendError(

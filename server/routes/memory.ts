@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { sendError } from '../errors.js';
+import { loadEndpointsOff, refuseCrossSite } from '../write-guard.js';
 import { wholeNumber } from './params.js';
 
 const MIB = 1024 * 1024;
@@ -15,6 +16,8 @@ export function registerMemoryRoutes(app: FastifyInstance, ctx: ServerContext): 
   const max = ctx.config.maxMemoryMb;
 
   app.get<{ Params: { mb: string } }>('/memory/:mb', (request, reply) => {
+    if (!ctx.config.loadEndpoints) return loadEndpointsOff(reply, '/memory');
+    if (!refuseCrossSite(request, reply, 'GET /memory')) return reply;
     const mb = wholeNumber(request.params.mb, 'memory mb', 0, max);
     if (!mb.ok) return sendError(reply, 400, `${mb.message} (MAX_MEMORY_MB)`);
     const already = heldMb();
@@ -35,7 +38,9 @@ export function registerMemoryRoutes(app: FastifyInstance, ctx: ServerContext): 
     };
   });
 
-  app.delete('/memory', () => {
+  app.delete('/memory', (request, reply) => {
+    if (!ctx.config.loadEndpoints) return loadEndpointsOff(reply, '/memory');
+    if (!refuseCrossSite(request, reply, 'DELETE /memory')) return reply;
     const released = heldMb();
     held.length = 0;
     return { releasedMb: released, heldMb: 0 };

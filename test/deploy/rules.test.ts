@@ -243,6 +243,27 @@ const cases: Case[] = [
     path: 'spec.ingress[0].ports[0].port',
   },
   {
+    name: 'dashboard egress to no app pod',
+    file: '32-dashboard-networkpolicy.yaml',
+    edit: (_, o) =>
+      setAt(
+        o,
+        ['spec', 'egress', 1, 'to', 0, 'podSelector', 'matchLabels', 'app.kubernetes.io/component'],
+        'api',
+      ),
+    rule: 'networkpolicy-selector',
+    object: 'NetworkPolicy/dashboard',
+    path: 'spec.egress[1].to[0].podSelector',
+  },
+  {
+    name: 'dashboard egress on a port the app does not declare',
+    file: '32-dashboard-networkpolicy.yaml',
+    edit: (_, o) => setAt(o, 'spec.egress[1].ports[0].port', 'web'),
+    rule: 'networkpolicy-port',
+    object: 'NetworkPolicy/dashboard',
+    path: 'spec.egress[1].ports[0].port',
+  },
+  {
     name: 'object in the default namespace',
     file: SERVICE,
     edit: (_, o) => setAt(o, 'metadata.namespace', 'default'),
@@ -686,6 +707,26 @@ const cases: Case[] = [
     rule: 'networkpolicy',
     object: 'Deployment/dashboard',
     path: 'spec.template.metadata.labels',
+  },
+  {
+    name: 'pods whose outgoing traffic is not limited',
+    file: APP,
+    edit: (set) => {
+      const policy = set.manifests.find((m) => m.file.endsWith(NETPOL))!.obj;
+      setAt(policy, 'spec.policyTypes', ['Ingress']);
+      deleteAt(policy, 'spec.egress');
+    },
+    rule: 'networkpolicy-egress',
+    object: 'Deployment/app',
+    path: 'spec.template.metadata.labels',
+  },
+  {
+    name: 'a peer admitting a whole namespace',
+    file: NETPOL,
+    edit: (_, o) => deleteAt(o, 'spec.ingress[0].from[2].podSelector'),
+    rule: 'networkpolicy-namespace-wide',
+    object: 'NetworkPolicy/app',
+    path: 'spec.ingress[0].from[2].namespaceSelector',
   },
   // Waivers
   {
