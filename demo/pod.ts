@@ -50,9 +50,7 @@ const watchUrl = new URL(`./parent-watch${ext}`, import.meta.url).href;
 export function listeningPort(line: string): number | null {
   try {
     const entry = JSON.parse(line) as { msg?: unknown; port?: unknown };
-    if (typeof entry.port === 'number' && /listening/i.test(String(entry.msg))) return entry.port;
-    const match = /listening at https?:\/\/[^\s]*:(\d+)/i.exec(String(entry.msg));
-    return match ? Number(match[1]) : null;
+    return typeof entry.port === 'number' && entry.msg === 'listening' ? entry.port : null;
   } catch {
     return null;
   }
