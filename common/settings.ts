@@ -120,22 +120,44 @@ function optionFlags(s: AnySetting): string {
   return s.kind === 'toggle' ? names : `${names} ${s.arg}`;
 }
 
-/** The help line: the setting's text, then its env variable and default. */
-export function helpText(s: AnySetting): string {
+/** The help line: the setting's text, then its env variable and default (`shown` overrides the default's text). */
+export function helpText(s: AnySetting, shown?: string): string {
   if (s.kind !== 'value') return s.help;
-  const shown = s.shownDefault ?? s.default ?? 'none';
-  return `${s.help} (${s.env ? `env: ${s.env}, ` : ''}default: ${shown})`;
+  const defaultText = shown ?? s.shownDefault ?? s.default ?? 'none';
+  return `${s.help} (${s.env ? `env: ${s.env}, ` : ''}default: ${defaultText})`;
+}
+
+/** How another command borrows a table (the demo takes the load flags). */
+export interface AddSettingsOptions<T extends SettingsTable> {
+  /** A heading the options are listed under in --help. */
+  heading?: string;
+  /** Settings that do not apply to this command: not offered, so they keep their defaults. */
+  omit?: readonly (keyof T)[];
+  /** What --help says of a default this command decides differently. */
+  shown?: Partial<Record<keyof T, string>>;
 }
 
 /** Adds the table's settings to a command as options, in table order. */
-export function addSettings(command: Command, table: SettingsTable): Command {
-  for (const s of Object.values(table)) {
-    const option = new Option(optionFlags(s), helpText(s));
+export function addSettings<T extends SettingsTable>(
+  command: Command,
+  table: T,
+  options: AddSettingsOptions<T> = {},
+): Command {
+  for (const [key, s] of Object.entries(table) as [keyof T & string, AnySetting][]) {
+    if (options.omit?.includes(key)) continue;
+    const option = new Option(optionFlags(s), helpText(s, options.shown?.[key]));
     if (s.kind === 'list')
       option.argParser((item: string, previous: string[] | undefined) => [...(previous ?? []), item]);
+    if (options.heading) option.helpGroup(options.heading);
     command.addOption(option);
   }
   return command;
+}
+
+/** An "Examples:" block for the end of --help: each command line with what it does. */
+export function examples(lines: readonly (readonly [command: string, what: string])[]): string {
+  const width = Math.max(...lines.map(([command]) => command.length));
+  return `\nExamples:\n${lines.map(([command, what]) => `  ${command.padEnd(width)}  # ${what}`).join('\n')}`;
 }
 
 /** The env variables a table reads. */

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { subcommand } from '../common/command-options.js';
 import { deployDir } from '../common/package-info.js';
-import { addSettings, type Flags } from '../common/settings.js';
+import { addSettings, examples, type Flags } from '../common/settings.js';
 import { addLoadFlags, LOAD_TABLE } from '../loadtester/options.js';
 import { readAppDeployment } from './manifest.js';
-import { DEMO_TABLE, resolveDemoOptions } from './options.js';
+import { DEMO_TABLE, HEADLESS_DURATION, resolveDemoOptions } from './options.js';
 
 export function registerDemo(program: Command): void {
   const demo = subcommand(
@@ -12,12 +12,33 @@ export function registerDemo(program: Command): void {
     'demo',
     'play a whole rollout on this machine: app instances, proxy, loadtester, dashboard',
   );
-  addLoadFlags(addSettings(demo, DEMO_TABLE)).addHelpText(
-    'after',
-    '\nThe load flags mean what they mean for `bluegreen load`; without --headless the dashboard is served\n' +
-      `(--ui, default port ${LOAD_TABLE.ui.default}) and the run lasts until Ctrl-C unless --duration or --requests is given.\n` +
-      'Exit codes: 0 pass, 1 a threshold was broken, 2 bad usage.',
-  );
+  addLoadFlags(addSettings(demo, DEMO_TABLE), {
+    heading: 'Load options (as for `bluegreen load`):',
+    // The demo runs until Ctrl-C by itself and always targets its own front door.
+    omit: ['serve'],
+    shown: {
+      duration: `until Ctrl-C; ${HEADLESS_DURATION} with --headless`,
+      ui: `${LOAD_TABLE.ui.default}, served unless --headless`,
+      uiHost: '127.0.0.1',
+    },
+  })
+    .addHelpText(
+      'after',
+      examples([
+        ['bluegreen demo', `dashboard on http://127.0.0.1:${LOAD_TABLE.ui.default}/: roll out from the page`],
+        ['bluegreen demo --ui 0', 'any free port for the dashboard (npm start -- --ui 0)'],
+        [
+          'bluegreen demo --via ingress --strategy recreate',
+          'per-request balancing; a rollout with downtime',
+        ],
+        ['bluegreen demo --drain-seconds 0', 'see the requests a missing drain loses'],
+        [
+          'bluegreen demo --headless --strategy canary --max-errors 0',
+          'scripted; exits with the code of its report',
+        ],
+      ]),
+    )
+    .addHelpText('after', '\nExit codes: 0 pass, 1 a threshold was broken, 2 bad usage.');
   demo.action(async (flags: Flags) => {
     const deployment = readAppDeployment(deployDir);
     const options = resolveDemoOptions(flags, process.env, deployment);

@@ -26,7 +26,7 @@ const DEFAULT_STRATEGY: Strategy = 'rolling';
 const MAX_PODS = 20;
 /** Headless runs start a rollout after this long and end after this long, unless told otherwise. */
 const HEADLESS_ROLLOUT_AFTER = '10s';
-const HEADLESS_DURATION = '60s';
+export const HEADLESS_DURATION = '60s';
 
 const intOrPercent: Parse<string> = (raw, source) => {
   if (!isIntOrPercent(raw.trim())) {

@@ -4,6 +4,8 @@
  * on these options for both commands.
  */
 import type { Command } from 'commander';
+import type { AddSettingsOptions } from '../common/settings.js';
+import type { LOAD_TABLE } from './options.js';
 
 export interface LoadOptions {
   /** Absolute http(s) URL, sent as given. */
@@ -36,7 +38,7 @@ export interface LoadOptions {
 }
 
 /** Adds the loadtester's flags to a command, so `load` and `demo` take them with the same names and meaning. */
-export type AddLoadFlags = (command: Command) => Command;
+export type AddLoadFlags = (command: Command, options?: AddSettingsOptions<typeof LOAD_TABLE>) => Command;
 
 /** Validates the parsed flags (and env) into LoadOptions; throws UsageError on bad input. */
 export type ResolveLoadOptions = (

@@ -194,7 +194,7 @@ export const LOAD_TABLE = {
   }),
 };
 
-export const addLoadFlags: AddLoadFlags = (command) => addSettings(command, LOAD_TABLE);
+export const addLoadFlags: AddLoadFlags = (command, options) => addSettings(command, LOAD_TABLE, options);
 
 export function parseTarget(text: string): string {
   let url: URL;

@@ -78,8 +78,10 @@ export class LoadSession {
       const server = await startUiServer({ port: options.ui.port, host: options.ui.host, hub }).catch(
         (error: unknown) => {
           if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
+          // Through `npm start` the flag has to pass npm first.
+          const how = process.env.npm_lifecycle_event === 'start' ? ', e.g. npm start -- --ui 0' : '';
           throw new UsageError(
-            `port ${options.ui!.port} is in use: choose another with --ui (0 = any free port)`,
+            `port ${options.ui!.port} is in use: choose another with --ui (0 = any free port${how})`,
           );
         },
       );

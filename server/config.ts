@@ -44,14 +44,23 @@ export interface ServeConfig {
 export const SERVE_TABLE = {
   port: value({
     flag: '--port',
+    arg: '<port>',
     env: 'PORT',
     default: '8080',
     help: 'TCP port to listen on (0 = any free port)',
     parse: port,
   }),
-  host: value({ flag: '--host', env: 'HOST', default: '0.0.0.0', help: 'address to listen on', parse: text }),
+  host: value({
+    flag: '--host',
+    arg: '<host>',
+    env: 'HOST',
+    default: '0.0.0.0',
+    help: 'address to listen on',
+    parse: text,
+  }),
   color: value({
     flag: '--color',
+    arg: '<colour>',
     env: 'COLOR',
     default: 'blue',
     help: 'colour this instance reports (CSS colour name or hex)',
@@ -59,6 +68,7 @@ export const SERVE_TABLE = {
   }),
   version: value({
     flag: '--app-version',
+    arg: '<version>',
     env: 'APP_VERSION',
     default: 'v1',
     help: 'version this instance reports',
@@ -66,6 +76,7 @@ export const SERVE_TABLE = {
   }),
   startDelaySeconds: value({
     flag: '--start-delay-seconds',
+    arg: '<seconds>',
     env: 'START_DELAY_SECONDS',
     default: '0',
     help: 'seconds after listening before /readyz turns 200',
@@ -73,6 +84,7 @@ export const SERVE_TABLE = {
   }),
   drainSeconds: value({
     flag: '--drain-seconds',
+    arg: '<seconds>',
     env: 'DRAIN_SECONDS',
     default: '5',
     help: 'seconds to keep serving after SIGTERM before closing',
@@ -80,6 +92,7 @@ export const SERVE_TABLE = {
   }),
   shutdownTimeoutSeconds: value({
     flag: '--shutdown-timeout-seconds',
+    arg: '<seconds>',
     env: 'SHUTDOWN_TIMEOUT_SECONDS',
     default: '25',
     help: 'hard limit for drain plus close; exceeded = exit 1',
@@ -87,6 +100,7 @@ export const SERVE_TABLE = {
   }),
   rateLimit: value({
     flag: '--rate-limit',
+    arg: '<req/s>',
     env: 'RATE_LIMIT',
     default: '0',
     help: 'requests per second before answering 429 (0 = off)',
@@ -94,6 +108,7 @@ export const SERVE_TABLE = {
   }),
   errorRate: value({
     flag: '--error-rate',
+    arg: '<ratio>',
     env: 'ERROR_RATE',
     default: '0',
     help: 'share of requests answered 500 by fault injection (0..1)',
@@ -101,6 +116,7 @@ export const SERVE_TABLE = {
   }),
   latency: value({
     flag: '--latency-ms',
+    arg: '<ms|min-max>',
     env: 'LATENCY_MS',
     default: '0',
     help: 'added latency per request: fixed (50) or random range (20-200)',
@@ -108,6 +124,7 @@ export const SERVE_TABLE = {
   }),
   maxDelayMs: value({
     flag: '--max-delay-ms',
+    arg: '<ms>',
     env: 'MAX_DELAY_MS',
     default: '30000',
     help: 'largest /delay/:ms accepted',
@@ -115,6 +132,7 @@ export const SERVE_TABLE = {
   }),
   maxMemoryMb: value({
     flag: '--max-memory-mb',
+    arg: '<mb>',
     env: 'MAX_MEMORY_MB',
     default: '256',
     help: 'largest /memory/:mb accepted (and total held)',
@@ -122,6 +140,7 @@ export const SERVE_TABLE = {
   }),
   maxCpuIterations: value({
     flag: '--max-cpu-iterations',
+    arg: '<n>',
     env: 'MAX_CPU_ITERATIONS',
     default: '50000000',
     help: 'largest /cpu/:n accepted',
@@ -129,6 +148,7 @@ export const SERVE_TABLE = {
   }),
   logLevel: value({
     flag: '--log-level',
+    arg: '<level>',
     env: 'LOG_LEVEL',
     default: 'info',
     help: `log level (${LOG_LEVELS.join(', ')})`,
@@ -136,6 +156,7 @@ export const SERVE_TABLE = {
   }),
   faultsApi: value({
     flag: '--faults-api',
+    arg: '<on|off>',
     env: 'FAULTS_API',
     default: 'on',
     help: 'on: PUT /api/faults changes fault injection at runtime; off: read-only',
@@ -143,6 +164,7 @@ export const SERVE_TABLE = {
   }),
   faultsToken: optional({
     flag: '--faults-token',
+    arg: '<token>',
     env: 'FAULTS_TOKEN',
     shownDefault: 'none',
     help: 'when set, PUT /api/faults needs "Authorization: Bearer <token>"',
@@ -150,6 +172,7 @@ export const SERVE_TABLE = {
   }),
   loadEndpoints: value({
     flag: '--load-endpoints',
+    arg: '<on|off>',
     env: 'LOAD_ENDPOINTS',
     default: 'on',
     help: 'on: /cpu/:n and /memory/:mb burn CPU and hold memory on request; off: 403',

@@ -21,6 +21,48 @@ describe('bluegreen CLI entry', () => {
   });
 });
 
+describe('--help', () => {
+  it.each(['serve', 'load', 'demo'])('%s --help ends with examples and exit codes', async (command) => {
+    const help = spawnCli([command, '--help']);
+    expect(await help.exited).toBe(0);
+    const text = help.stdout();
+    expect(text).toMatch(/\nExamples:\n {2}bluegreen /);
+    for (const line of text
+      .slice(text.indexOf('Examples:'))
+      .split('\n')
+      .filter((l) => l.startsWith('  ')))
+      expect(line, 'each example says what it does').toMatch(/^ {2}(\S+=\S+ )*bluegreen \S+.*\s# \S/);
+    if (command !== 'serve') expect(text).toMatch(/Exit codes: 0 pass, 1 .*, 2 bad usage/);
+  });
+
+  it('demo --help groups the load flags, leaves out --serve, and states the demo’s own defaults', async () => {
+    const help = spawnCli(['demo', '--help']);
+    expect(await help.exited).toBe(0);
+    const text = help.stdout();
+    const loadHeading = text.indexOf('Load options (as for `bluegreen load`):');
+    expect(loadHeading).toBeGreaterThan(0);
+    expect(text.indexOf('--rate <n>')).toBeGreaterThan(loadHeading);
+    expect(text.indexOf('--strategy <name>')).toBeLessThan(loadHeading);
+    expect(text).not.toMatch(/--serve\b/);
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain('default: until Ctrl-C; 60s with --headless');
+    expect(flat).not.toContain('30s unless --requests');
+  });
+
+  it('serve --help names the kind of each argument', async () => {
+    const help = spawnCli(['serve', '--help']);
+    expect(await help.exited).toBe(0);
+    for (const option of [
+      '--port <port>',
+      '--drain-seconds <seconds>',
+      '--error-rate <ratio>',
+      '--latency-ms <ms|min-max>',
+    ])
+      expect(help.stdout()).toContain(option);
+    expect(help.stdout()).not.toContain('<value>');
+  });
+});
+
 describe('parseDuration', () => {
   it('reads units, compounds and bare seconds', () => {
     expect(parseDuration('500ms')).toBe(500);
