@@ -3,7 +3,7 @@
  * the way the ReplicaSet controller picks them, replacing crashed ones with a back-off), pod
  * availability after minReadySeconds, and the Service's endpoints (ready, not terminating, selected).
  */
-import type { EventKind } from '../protocol/stream.js';
+import type { EventKind, RolloutProgress } from '../protocol/stream.js';
 import type { Backend } from './backends.js';
 import { podName, replicaSetName } from './names.js';
 import { Pod, type PodChange, type PodConfig, type ProbeConfig } from './pod.js';
@@ -27,6 +27,7 @@ export interface ClusterEvent {
   pod?: string;
   color?: string;
   message?: string;
+  rollout?: RolloutProgress;
 }
 
 export interface ClusterConfig {
@@ -51,6 +52,7 @@ export class Cluster {
   private readonly waiters = new Set<() => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private lastEndpoints = '';
+  private endpointCount = 0;
   private stopped = false;
 
   constructor(private readonly config: ClusterConfig) {}
@@ -76,7 +78,7 @@ export class Cluster {
 
   select(replicaSets: readonly ReplicaSet[] | null): void {
     this.selector = replicaSets === null ? null : new Set(replicaSets.map((rs) => rs.name));
-    this.publishEndpoints();
+    this.changed();
   }
 
   selected(): ReplicaSet[] | null {
@@ -100,6 +102,11 @@ export class Cluster {
     return this.activePods(rs).filter(
       (p) => p.readySince !== null && now - p.readySince >= this.config.minReadyMs,
     ).length;
+  }
+
+  /** Ready endpoints the Service selects, as last published. */
+  get endpoints(): number {
+    return this.endpointCount;
   }
 
   readyCount(rs: ReplicaSet): number {
@@ -251,6 +258,7 @@ export class Cluster {
     const key = backends.map((b) => `${b.pod}:${b.port}`).join(',');
     if (key === this.lastEndpoints) return;
     this.lastEndpoints = key;
+    this.endpointCount = backends.length;
     this.config.onEndpoints(backends);
   }
 }

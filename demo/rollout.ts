@@ -4,6 +4,7 @@
  * another runs (a rollback in the middle, say) supersedes it and carries on from there.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RolloutProgress } from '../protocol/stream.js';
 import type { Cluster, ClusterEvent, ReplicaSet, Template } from './cluster.js';
 import { canarySteps, planRollingStep, type RollingParams } from './rollout-math.js';
 
@@ -27,6 +28,7 @@ export class RolloutDriver {
   private previous: Template | null = null;
   private lastStrategy: Strategy;
   private versions = 1;
+  private rollouts = 0;
   private running: { abort: AbortController; done: Promise<void> } | null = null;
 
   constructor(
@@ -88,13 +90,30 @@ export class RolloutDriver {
     this.template = target;
     this.lastStrategy = strategy;
     const abort = new AbortController();
-    this.emit({ kind: 'rollout-started', color: target.color, message: description });
+    const progress = this.watchProgress(strategy, target);
+    this.emit({
+      kind: 'rollout-started',
+      color: target.color,
+      message: description,
+      rollout: progress.now(),
+    });
     const done = this.run(strategy, abort.signal).then(
-      () => this.emit({ kind: 'rollout-finished', color: target.color, message: `${description}: complete` }),
+      () =>
+        this.emit({
+          kind: 'rollout-finished',
+          color: target.color,
+          message: `${description}: complete`,
+          rollout: progress.end('complete'),
+        }),
       (error: unknown) => {
         const cause: unknown = abort.signal.aborted ? abort.signal.reason : error;
         const why = cause instanceof Error ? cause.message : String(cause);
-        this.emit({ kind: 'rollout-finished', color: target.color, message: `${description}: ${why}` });
+        this.emit({
+          kind: 'rollout-finished',
+          color: target.color,
+          message: `${description}: ${why}`,
+          rollout: progress.end('stopped'),
+        });
       },
     );
     const running = {
@@ -103,6 +122,50 @@ export class RolloutDriver {
     };
     this.running = running;
     return running.done;
+  }
+
+  /** The counts a rollout's status shows, sent as rollout-progress whenever one changes, until end(). */
+  private watchProgress(
+    strategy: Strategy,
+    target: Template,
+  ): { now: () => RolloutProgress; end: (result: RolloutProgress['result']) => RolloutProgress } {
+    const { cluster } = this;
+    const rs = cluster.replicaSet(target);
+    const fixed = {
+      id: ++this.rollouts,
+      strategy,
+      color: target.color,
+      version: target.version,
+      startedAt: Date.now(),
+      desired: this.config.rolling.replicas,
+    };
+    const now = (): RolloutProgress => ({
+      ...fixed,
+      newReady: cluster.readyCount(rs),
+      oldRemaining: [...cluster.replicaSets.values()]
+        .filter((old) => old !== rs)
+        .reduce((n, old) => n + cluster.livePods(old).length, 0),
+      endpoints: cluster.endpoints,
+    });
+    const key = (p: RolloutProgress): string => `${p.newReady}/${p.oldRemaining}/${p.endpoints}`;
+    const stop = new AbortController();
+    const watch = async (): Promise<void> => {
+      for (let last = key(now()); ;) {
+        await cluster.waitFor(() => key(now()) !== last, stop.signal);
+        const p = now();
+        last = key(p);
+        const message = `new ${p.newReady}/${p.desired} ready, old ${p.oldRemaining} left, endpoints ${p.endpoints}`;
+        this.emit({ kind: 'rollout-progress', color: target.color, message, rollout: p });
+      }
+    };
+    watch().catch(() => undefined);
+    return {
+      now,
+      end: (result) => {
+        stop.abort();
+        return { ...now(), result };
+      },
+    };
   }
 
   private run(strategy: Strategy, signal: AbortSignal): Promise<void> {

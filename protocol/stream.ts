@@ -134,6 +134,7 @@ export const EVENT_KINDS = [
   'pod-crashed',
   'rollout-started',
   'rollout-step',
+  'rollout-progress',
   'rollout-finished',
   'run-started',
   'run-stopped',
@@ -147,6 +148,31 @@ export interface EventMessage {
   pod?: string;
   color?: string;
   message?: string;
+  /** On rollout-* events: where the rollout stands. */
+  rollout?: RolloutProgress;
+}
+
+/**
+ * A rollout's counts, as `kubectl rollout status` reads them from the Deployment. `rollout-progress` is sent
+ * whenever one of them changes; `rollout-started` and `rollout-finished` carry them too.
+ */
+export interface RolloutProgress {
+  /** Counts up per rollout, so a finish matches its start (a rollback reuses an older version). */
+  id: number;
+  strategy: string;
+  color: string;
+  version: string;
+  /** Epoch ms when the rollout started. */
+  startedAt: number;
+  desired: number;
+  /** Ready pods of the new template (terminating ones not counted). */
+  newReady: number;
+  /** Pods of older templates still alive, terminating ones included. */
+  oldRemaining: number;
+  /** Ready endpoints the Service selects (what the front door will route to once it hears of them). */
+  endpoints: number;
+  /** Only on rollout-finished: it completed, or it stopped early (the event's message says why). */
+  result?: 'complete' | 'stopped';
 }
 
 export interface SettingsMessage {

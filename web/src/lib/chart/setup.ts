@@ -36,6 +36,7 @@ export const MARKER_SYMBOLS: Record<EventKind, string> = {
   'pod-crashed': '✗',
   'rollout-started': '▶',
   'rollout-step': '·',
+  'rollout-progress': '·',
   'rollout-finished': '■',
   'run-started': '▷',
   'run-stopped': '□',
