@@ -65,7 +65,9 @@ describe('dashboard, live mode with the demo', () => {
         { timeout: 60_000 },
       );
       await screenshot(page, 'demo-finished');
-      expect(await page.getByRole('status').filter({ hasText: 'Done.' }).count()).toBe(1);
+      expect(
+        await page.getByRole('status').filter({ hasText: 'Rollout started: progress at the top.' }).count(),
+      ).toBe(1);
       expect(errors).toEqual([]);
     },
   );
