@@ -25,8 +25,9 @@ export function makeFinding(
   return { rule, severity: RULE_CATALOGUE[rule].severity, ...at, path, message };
 }
 
+/** One line per finding, without the line number (the text report groups findings and shows it). */
 export function formatFinding(f: Finding): string {
-  return `${f.file}:${f.line}: ${f.object}${f.path ? `: ${f.path}` : ''}: ${f.message} [${f.rule}]`;
+  return `${f.file}: ${f.object}${f.path ? `: ${f.path}` : ''}: ${f.message} [${f.rule}]`;
 }
 
 /** Turns an Ajv/JSON-pointer instance path (`/spec/containers/0/image`) into `spec.containers[0].image`. */
