@@ -93,7 +93,15 @@ export function parseManifestText(file: string, text: string): ManifestSet {
       }
       return;
     }
-    const obj: unknown = document.toJS();
+    let obj: unknown;
+    try {
+      obj = document.toJS();
+    } catch (error) {
+      // An alias to an anchor of another document, say: valid syntax that has no value.
+      const message = error instanceof Error ? error.message : String(error);
+      findings.push(makeFinding('yaml', { file, line: lineAt(document.range[0]), object }, '', message));
+      return;
+    }
     if (obj === null || obj === undefined) return;
     const start = lineAt(document.contents?.range[0] ?? document.range[0]);
     if (!isObject(obj)) {
