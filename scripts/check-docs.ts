@@ -25,7 +25,7 @@ function block(yaml: string): string {
 }
 
 function fragment(value: Record<string, unknown>): string {
-  return block(stringify(value, { nullStr: 'null  # removed' }));
+  return block(stringify(value, { nullStr: 'null # removed', singleQuote: true }));
 }
 
 function examples(example: Example): string[] {

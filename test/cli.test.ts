@@ -11,7 +11,7 @@ describe('bluegreen CLI entry', () => {
 
     const help = spawnCli(['--help']);
     expect(await help.exited).toBe(0);
-    for (const command of ['serve', 'load', 'demo']) expect(help.stdout()).toContain(command);
+    for (const command of ['serve', 'load', 'demo', 'check']) expect(help.stdout()).toContain(command);
   });
 
   it('exits 2 with a message on an unknown command', async () => {
@@ -22,7 +22,7 @@ describe('bluegreen CLI entry', () => {
 });
 
 describe('--help', () => {
-  it.each(['serve', 'load', 'demo'])('%s --help ends with examples and exit codes', async (command) => {
+  it.each(['serve', 'load', 'demo', 'check'])('%s --help ends with examples and exit codes', async (command) => {
     const help = spawnCli([command, '--help']);
     expect(await help.exited).toBe(0);
     const text = help.stdout();
