@@ -46,7 +46,7 @@ export function registerCheck(program: Command): void {
       examples([
         ['bluegreen check', 'the deploy/ folder bluegreen ships, and its variants'],
         ['bluegreen check k8s/', 'your manifests; each sub-folder is checked as its own set'],
-        ['kubectl kustomize overlays/prod | bluegreen check -', 'rendered manifests from standard input'],
+        ['bluegreen check - < rendered.yaml', 'from standard input (kubectl kustomize, helm template)'],
         ['bluegreen check --format sarif k8s/ > check.sarif', 'findings for GitHub code scanning'],
       ]),
     )

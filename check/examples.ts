@@ -192,6 +192,16 @@ const app = (
   bad,
   good,
 });
+const HOST_RULES = [
+  {
+    host: 'shop.example.com',
+    http: {
+      paths: [
+        { path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'http' } } } },
+      ],
+    },
+  },
+];
 const probe = (path: string) => ({ httpGet: { path, port: 'http' } });
 /** The app container's env in deploy/: COLOR, APP_VERSION, START_DELAY_SECONDS, …, POD_NAME (8). */
 const APP_ENV = (i: number) => `${CONTAINER}.env[${i}]`;
@@ -266,39 +276,8 @@ export const EXAMPLES: Record<RuleId, Example> = {
   'ingress-tls': web(
     'Ingress/shop/web',
     'spec',
-    {
-      rules: [
-        {
-          host: 'shop.example.com',
-          http: {
-            paths: [
-              {
-                path: '/',
-                pathType: 'Prefix',
-                backend: { service: { name: 'web', port: { name: 'http' } } },
-              },
-            ],
-          },
-        },
-      ],
-    },
-    {
-      rules: [
-        {
-          host: 'shop.example.com',
-          http: {
-            paths: [
-              {
-                path: '/',
-                pathType: 'Prefix',
-                backend: { service: { name: 'web', port: { name: 'http' } } },
-              },
-            ],
-          },
-        },
-      ],
-      tls: [{ hosts: ['shop.example.com'], secretName: 'web-tls' }],
-    },
+    { rules: HOST_RULES },
+    { rules: HOST_RULES, tls: [{ hosts: ['shop.example.com'], secretName: 'web-tls' }] },
   ),
   'pdb-selector': web(
     'PodDisruptionBudget/shop/web',

@@ -3,26 +3,13 @@
  * rule, the good one does not. A rule without examples does not compile (EXAMPLES is typed by rule id) and
  * fails the first test here.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deployDir, packageRoot } from '../../common/package-info.js';
-import {
-  type Contract,
-  type ManifestSet,
-  RULES,
-  checkManifests,
-  label,
-  parseManifestText,
-  realContract,
-} from '../../check/index.js';
+import { type ManifestSet, RULES, checkManifests, label, parseManifestText } from '../../check/index.js';
 import { EXAMPLES, type Change, WEB_EXAMPLE } from '../../check/examples.js';
-import { getAt, realSet, setAt } from './edit.js';
+import { getAt, realSet, setAt, useRealContract } from './edit.js';
 
-let contract: Contract;
-let close: () => Promise<void>;
-beforeAll(async () => {
-  ({ contract, close } = await realContract());
-});
-afterAll(() => close());
+const contract = useRealContract();
 
 /** Merges `fragment` into `target`: objects field by field, null removes, anything else replaces. */
 function merge(target: Record<string, unknown>, fragment: Record<string, unknown>): void {
@@ -59,7 +46,7 @@ function changed(example: Change, fragment: Record<string, unknown>): ManifestSe
 
 /** The rules raised on `object` (on any object when not given). */
 async function rulesOf(set: ManifestSet, object?: string): Promise<string[]> {
-  const findings = await checkManifests(set, contract);
+  const findings = await checkManifests(set, contract());
   return findings.filter((f) => object === undefined || f.object === object).map((f) => f.rule);
 }
 
@@ -69,7 +56,7 @@ describe('every rule has a bad and a good example', () => {
   });
 
   it('the example set has no errors or warnings', async () => {
-    const findings = await checkManifests(parseManifestText('web.yaml', WEB_EXAMPLE), contract);
+    const findings = await checkManifests(parseManifestText('web.yaml', WEB_EXAMPLE), contract());
     expect(new Set(findings.map((f) => `${f.severity} ${f.rule}`))).toEqual(
       new Set(['info custom-resource', 'info labels']),
     );

@@ -3,25 +3,27 @@
  * the object and the field. Together with the positive test (zero findings on the real files), this shows
  * every rule both passes good manifests and rejects the mistake it exists for.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  type Contract,
   type Finding,
   type ManifestSet,
   RULES,
   checkManifests,
   formatFinding,
   parseManifestText,
-  realContract,
 } from '../../check/index.js';
-import { APP_CONTAINER as C, deleteAt, envPath, getAt, manifest, realSet, setAt } from './edit.js';
+import {
+  APP_CONTAINER as C,
+  deleteAt,
+  envPath,
+  getAt,
+  manifest,
+  realSet,
+  setAt,
+  useRealContract,
+} from './edit.js';
 
-let contract: Contract;
-let close: () => Promise<void>;
-beforeAll(async () => {
-  ({ contract, close } = await realContract());
-});
-afterAll(() => close());
+const contract = useRealContract();
 
 const APP = '20-app-deployment.yaml';
 const SERVICE = '21-app-service.yaml';
@@ -807,7 +809,7 @@ function keysOf(path: string): string[] {
 async function run(c: Case): Promise<{ findings: Finding[]; set: ManifestSet }> {
   const set = realSet();
   c.edit(set, manifest(set, c.file).obj);
-  return { findings: await checkManifests(set, contract), set };
+  return { findings: await checkManifests(set, contract()), set };
 }
 
 describe('each kind of mistake is rejected, naming file, object and field', () => {
@@ -824,7 +826,12 @@ describe('each kind of mistake is rejected, naming file, object and field', () =
 
   it('covers every rule that can fire on deploy/', () => {
     // custom-resource and httproute-backend: deploy/ has no custom resources (see the examples test).
-    const tested = new Set<string>([...cases.map((c) => c.rule), 'yaml', 'custom-resource', 'httproute-backend']);
+    const tested = new Set<string>([
+      ...cases.map((c) => c.rule),
+      'yaml',
+      'custom-resource',
+      'httproute-backend',
+    ]);
     expect(RULES.filter((r) => !tested.has(r))).toEqual([]);
   });
 });
@@ -859,7 +866,7 @@ describe('the variants are held to the same rules', () => {
   it('blue-green: a Service selecting a track no Deployment has', async () => {
     const set = realSet('blue-green');
     setAt(manifest(set, '22-app-service.yaml').obj, ['spec', 'selector', 'bluegreen.dev/track'], 'purple');
-    expect((await checkManifests(set, contract)).map(formatFinding)).toContain(
+    expect((await checkManifests(set, contract())).map(formatFinding)).toContain(
       'deploy/blue-green/22-app-service.yaml: Service/bluegreen/app: spec.selector: selects no pod template in these files [service-selector]',
     );
   });
@@ -867,7 +874,7 @@ describe('the variants are held to the same rules', () => {
   it('canary: the one-pod canary needs its waiver', async () => {
     const set = realSet('canary');
     deleteAt(manifest(set, '21-app-canary-deployment.yaml').obj, 'metadata.annotations');
-    const findings = (await checkManifests(set, contract)).filter((f) => f.severity !== 'info');
+    const findings = (await checkManifests(set, contract())).filter((f) => f.severity !== 'info');
     expect(findings.map((f) => `${f.file} ${f.object} ${f.path} ${f.rule}`)).toEqual([
       'deploy/canary/21-app-canary-deployment.yaml Deployment/bluegreen/app-canary spec.replicas min-replicas',
     ]);

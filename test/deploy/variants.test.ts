@@ -35,7 +35,10 @@ const NEXT_VERSION: Path[] = [
 const COPIES: Record<string, Record<string, { of: string; differs: Path[] }>> = {
   'blue-green': {
     'Deployment/bluegreen/app-blue': { of: 'Deployment/bluegreen/app', differs: TRACK_FIELDS },
-    'Deployment/bluegreen/app-green': { of: 'Deployment/bluegreen/app', differs: [...TRACK_FIELDS, ...NEXT_VERSION] },
+    'Deployment/bluegreen/app-green': {
+      of: 'Deployment/bluegreen/app',
+      differs: [...TRACK_FIELDS, ...NEXT_VERSION],
+    },
     // The Service selects one track: the switch is a patch of this label.
     'Service/bluegreen/app': { of: 'Service/bluegreen/app', differs: [['spec', 'selector', TRACK]] },
   },
