@@ -14,6 +14,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Register>> = {
   serve: async () => (await import('./server/command.js')).registerServe,
   load: async () => (await import('./loadtester/command.js')).registerLoad,
   demo: async () => (await import('./demo/command.js')).registerDemo,
+  check: async () => (await import('./check/command.js')).registerCheck,
 };
 
 survivePipeClosure(process.stdout);

@@ -19,7 +19,10 @@ import {
   declaresPort,
   obj,
   ofKind,
+  isBluegreenImage,
+  preStopSeconds,
   reporter,
+  runsLoad,
   runsServe,
   workloads,
 } from './objects.js';
@@ -44,7 +47,7 @@ export interface LoadSettings {
 export const READINESS_PATH = '/readyz';
 /** Time between the app's hard shutdown timer and the kubelet's SIGKILL, for the exit itself. */
 export const GRACE_MARGIN_SECONDS = 5;
-const DEFAULT_GRACE_SECONDS = 30;
+export const DEFAULT_GRACE_SECONDS = 30;
 
 const DOWNWARD_API: Record<(typeof IDENTITY_ENV)[number], string> = {
   POD_NAME: 'metadata.name',
@@ -87,6 +90,18 @@ function checkServeEnv({ container, path }: ContainerRef, report: Report): void 
   }
 }
 
+/** The start delay and drain of a container that runs bluegreen's app, from its literal env; else undefined. */
+export function appTiming(c: IContainer): { startDelaySeconds: number; drainSeconds: number } | undefined {
+  if (!runsServe(c)) return undefined;
+  try {
+    const { startDelaySeconds, drainSeconds } = resolveServeConfig({}, literalEnv(c));
+    return { startDelaySeconds, drainSeconds };
+  } catch {
+    // A rejected env is reported by env-value and drain-grace; count it as no delay here.
+    return { startDelaySeconds: 0, drainSeconds: 0 };
+  }
+}
+
 /** The config the server would resolve from the container's env; a rejected combination is a finding. */
 function serveConfig({ container, path }: ContainerRef, report: Report): ServeConfig | undefined {
   try {
@@ -107,7 +122,11 @@ function checkAppPort({ container, path }: ContainerRef, config: ServeConfig, re
   }
 }
 
-function checkDrainGrace({ path, workload }: ContainerRef, config: ServeConfig, report: Report): void {
+function checkDrainGrace(
+  { path, workload, container }: ContainerRef,
+  config: ServeConfig,
+  report: Report,
+): void {
   const longestRequestSeconds = (config.maxDelayMs + config.latency.maxMs) / 1000;
   if (config.drainSeconds + longestRequestSeconds > config.shutdownTimeoutSeconds) {
     report(
@@ -116,12 +135,14 @@ function checkDrainGrace({ path, workload }: ContainerRef, config: ServeConfig, 
       `SHUTDOWN_TIMEOUT_SECONDS (${config.shutdownTimeoutSeconds}) is shorter than DRAIN_SECONDS (${config.drainSeconds}) + the longest request (${longestRequestSeconds} s, MAX_DELAY_MS + LATENCY_MS)`,
     );
   }
+  // The grace period counts from the start of preStop; the app's shutdown timer from SIGTERM, after it.
   const grace = workload.template.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
-  if (grace < config.shutdownTimeoutSeconds + GRACE_MARGIN_SECONDS) {
+  const sleep = preStopSeconds(container);
+  if (grace < sleep + config.shutdownTimeoutSeconds + GRACE_MARGIN_SECONDS) {
     report(
       'drain-grace',
       `${workload.path}.spec.terminationGracePeriodSeconds`,
-      `${grace} s leaves less than ${GRACE_MARGIN_SECONDS} s after SHUTDOWN_TIMEOUT_SECONDS (${config.shutdownTimeoutSeconds}): the kubelet would kill the app mid-shutdown`,
+      `${grace} s leaves less than ${GRACE_MARGIN_SECONDS} s after ${sleep > 0 ? `the preStop sleep (${sleep} s) + ` : ''}SHUTDOWN_TIMEOUT_SECONDS (${config.shutdownTimeoutSeconds}): the kubelet would kill the app mid-shutdown`,
     );
   }
 }
@@ -204,12 +225,14 @@ function checkLoad(
   }
 }
 
+/** bluegreen's own image: one reference, tagged with this package's version (latest and untagged: rollout.ts). */
 function checkImages(refs: readonly ContainerRef[], contract: Contract, out: Finding[]): void {
   const first = refs[0]?.container.image;
   for (const { workload, container, path } of refs) {
     const report = reporter(workload.manifest, out);
     const image = container.image ?? '';
     const tag = /^[^@]+:([^:/@]+)$/.exec(image)?.[1];
+    if (tag === undefined || tag === 'latest') continue;
     if (tag !== contract.version) {
       report(
         'image',
@@ -233,6 +256,7 @@ function checkImages(refs: readonly ContainerRef[], contract: Contract, out: Fin
   }
 }
 
+/** Objects that are part of bluegreen carry its version. */
 function checkVersionLabels(manifests: readonly Manifest[], contract: Contract, out: Finding[]): void {
   const labelled = [
     ...manifests.map((m) => ({ m, labels: obj(m).metadata?.labels, path: 'metadata.labels' })),
@@ -244,6 +268,7 @@ function checkVersionLabels(manifests: readonly Manifest[], contract: Contract, 
   ];
   for (const { m, labels, path } of labelled) {
     const version = labels?.['app.kubernetes.io/version'];
+    if (labels?.['app.kubernetes.io/part-of'] !== 'bluegreen') continue;
     if (version !== undefined && version !== contract.version) {
       reporter(m, out)(
         'labels',
@@ -269,11 +294,15 @@ export function checkContract(manifests: readonly Manifest[], contract: Contract
         checkDrainGrace(ref, config, report);
         checkPrometheus(ref, config, contract, report);
       }
-    } else if (isMain && ref.container.args?.[0] === 'load') {
+    } else if (isMain && runsLoad(ref.container)) {
       checkLoad(ref, manifests, contract, report);
     }
   }
-  checkImages(refs, contract, out);
+  checkImages(
+    refs.filter((r) => isBluegreenImage(r.container.image)),
+    contract,
+    out,
+  );
   checkVersionLabels(manifests, contract, out);
   return out;
 }

@@ -2,10 +2,8 @@
  * The hardening checks trusted linters apply (kube-linter, Polaris, kube-score, kubescape), as our rules:
  * see the notes on Kubernetes in the shared docs for where each comes from.
  */
-import type { IDeploymentSpec } from 'kubernetes-models/apps/v1/DeploymentSpec';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
-import type { IPodDisruptionBudgetSpec } from 'kubernetes-models/policy/v1/PodDisruptionBudgetSpec';
 import type { INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicySpec';
 import type { Finding } from './findings.js';
 import type { Manifest } from './manifest.js';
@@ -39,22 +37,6 @@ type Report = ReturnType<typeof reporter>;
 function checkLabels(labels: Labels | undefined, path: string, report: Report): void {
   const missing = REQUIRED_LABELS.filter((l) => !labels?.[l]);
   if (missing.length > 0) report('labels', path, `missing ${missing.join(', ')}`);
-}
-
-function checkProbes(c: IContainer, path: string, report: Report): void {
-  if (!c.readinessProbe) report('probes', `${path}.readinessProbe`, 'missing');
-  if (!c.livenessProbe) report('probes', `${path}.livenessProbe`, 'missing');
-  if (c.readinessProbe && c.livenessProbe) {
-    const action = (p: typeof c.readinessProbe) =>
-      JSON.stringify({ httpGet: p?.httpGet, tcpSocket: p?.tcpSocket, grpc: p?.grpc, exec: p?.exec });
-    if (action(c.readinessProbe) === action(c.livenessProbe)) {
-      report(
-        'probes',
-        `${path}.livenessProbe`,
-        'same check as the readinessProbe: a pod that is only unready (draining, starting) would be restarted',
-      );
-    }
-  }
 }
 
 function checkResources(c: IContainer, path: string, report: Report): void {
@@ -170,56 +152,6 @@ function checkPod(w: Workload, report: Report): void {
   }
 }
 
-function checkAvailability(m: Manifest, w: Workload, manifests: readonly Manifest[], report: Report): void {
-  if (m.obj['kind'] !== 'Deployment') return;
-  const spec = obj<IDeploymentSpec>(m).spec;
-  if (!spec) return;
-  if (w.replicas < 2) {
-    report(
-      'min-replicas',
-      'spec.replicas',
-      `${w.replicas}: at least 2, so one pod can go while another serves`,
-    );
-    return;
-  }
-  const budget = ofKind(manifests, 'PodDisruptionBudget').some(
-    (p) =>
-      sameNamespace(p, m) &&
-      selectorMatches(obj<IPodDisruptionBudgetSpec>(p).spec?.selector, w.template.metadata?.labels),
-  );
-  if (!budget) report('pdb', 'metadata.name', 'no PodDisruptionBudget selects these pods');
-  const strategy = spec.strategy;
-  if (strategy?.type === 'Recreate') {
-    report('rolling-update', 'spec.strategy.type', 'Recreate stops every pod before starting new ones');
-    return;
-  }
-  const rolling = strategy?.rollingUpdate;
-  if (
-    rolling?.maxUnavailable === undefined ||
-    (rolling.maxUnavailable !== 0 && rolling.maxUnavailable !== '0%')
-  ) {
-    report(
-      'rolling-update',
-      'spec.strategy.rollingUpdate.maxUnavailable',
-      'must be 0: take no pod away before its replacement is ready',
-    );
-  }
-  if (rolling?.maxSurge === undefined || rolling.maxSurge === 0 || rolling.maxSurge === '0%') {
-    report(
-      'rolling-update',
-      'spec.strategy.rollingUpdate.maxSurge',
-      'must be at least 1 when maxUnavailable is 0',
-    );
-  }
-  if (!spec.minReadySeconds) {
-    report(
-      'rolling-update',
-      'spec.minReadySeconds',
-      'must be a few seconds, so a pod proves itself before the next one goes',
-    );
-  }
-}
-
 function checkNetworkPolicy(m: Manifest, w: Workload, manifests: readonly Manifest[], report: Report): void {
   const policies = ofKind(manifests, 'NetworkPolicy').filter(
     (p) =>
@@ -266,10 +198,8 @@ export function checkHardening(manifests: readonly Manifest[]): Finding[] {
     const report = reporter(w.manifest, out);
     checkLabels(w.template.metadata?.labels, `${w.path}.metadata.labels`, report);
     checkPod(w, report);
-    checkAvailability(w.manifest, w, manifests, report);
     checkNetworkPolicy(w.manifest, w, manifests, report);
     for (const ref of containers(w)) {
-      if (ref.path.includes('.containers[')) checkProbes(ref.container, ref.path, report);
       checkResources(ref.container, ref.path, report);
       if (w.template.spec) checkSecurityContext(w.template.spec, ref, report);
     }

@@ -1,15 +1,18 @@
 /**
- * Offline validation of Kubernetes manifests (deploy/ and its variants): what `kubectl apply -f <path>` would
- * take, checked against the Kubernetes schema, against itself (wiring), against the code it runs (contract)
- * and against hardening rules. A caller builds the contract once (`realContract()`), then checks paths
- * (`checkPaths`) or already parsed documents (`checkManifests`) and prints the findings (`formatFinding`).
+ * Offline validation of Kubernetes manifests: what `kubectl apply -f <path>` would take, checked against the
+ * Kubernetes schema, against itself (wiring), for rollout safety, against bluegreen's own code where a
+ * container runs its image (contract), and against hardening rules. A caller builds the contract
+ * (`realContract()`; only needed when a container runs bluegreen's image), loads sets (`loadSets`) and checks
+ * each (`checkManifests`). The rule catalogue is rules.ts.
  */
 import { checkContract, type Contract } from './contract.js';
-import type { Finding } from './findings.js';
+import { type Finding, makeFinding } from './findings.js';
 import { checkHardening } from './hardening.js';
-import { type ManifestSet, label, loadManifests } from './manifest.js';
-import { obj } from './objects.js';
-import { checkSchema } from './schema.js';
+import { type ManifestSet, label, lineOf, loadManifests } from './manifest.js';
+import { containers, isBluegreenImage, obj, workloads } from './objects.js';
+import { checkRollout } from './rollout.js';
+import { isRuleId } from './rules.js';
+import { checkSchema, loadModels } from './schema.js';
 import { checkWiring } from './wiring.js';
 
 export type { Contract, LoadSettings } from './contract.js';
@@ -17,56 +20,15 @@ export { type Finding, formatFinding } from './findings.js';
 export {
   type Manifest,
   type ManifestSet,
+  label,
   loadManifestDir,
   loadManifests,
+  loadSets,
   parseManifestText,
+  STDIN,
 } from './manifest.js';
 export { realContract } from './real-contract.js';
-
-/** Every rule id, for waivers: `ignore-check.bluegreen.dev/<rule>: <reason>` on the object. */
-export const RULES = [
-  'yaml',
-  'type-meta',
-  'schema',
-  'unknown-field',
-  'namespace',
-  'duplicate',
-  'selector',
-  'service-selector',
-  'service-port',
-  'probe-port',
-  'ingress-backend',
-  'ingress-tls',
-  'pdb-selector',
-  'pdb-allows-disruption',
-  'networkpolicy-selector',
-  'networkpolicy-port',
-  'env-name',
-  'env-value',
-  'downward-api',
-  'app-port',
-  'drain-grace',
-  'probe-path',
-  'prometheus',
-  'loadtester-args',
-  'loadtester-target',
-  'loadtester-ui',
-  'image',
-  'labels',
-  'probes',
-  'resources',
-  'security-context',
-  'host-access',
-  'service-account-token',
-  'topology-spread',
-  'min-replicas',
-  'pdb',
-  'rolling-update',
-  'networkpolicy',
-  'networkpolicy-egress',
-  'networkpolicy-namespace-wide',
-  'ignore-check',
-] as const;
+export { RULES, RULE_CATALOGUE, type RuleId, type Severity } from './rules.js';
 
 const IGNORE_PREFIX = 'ignore-check.bluegreen.dev/';
 
@@ -81,22 +43,11 @@ function applyWaivers(set: ManifestSet, findings: Finding[]): Finding[] {
       const rule = key.slice(IGNORE_PREFIX.length);
       const path = `metadata.annotations.${key}`;
       const object = label(m);
-      if (!(RULES as readonly string[]).includes(rule)) {
-        problems.push({
-          rule: 'ignore-check',
-          file: m.file,
-          object,
-          path,
-          message: `unknown rule "${rule}"`,
-        });
+      const at = { file: m.file, line: lineOf(m, path), object };
+      if (!isRuleId(rule)) {
+        problems.push(makeFinding('ignore-check', at, path, `unknown rule "${rule}"`));
       } else if (typeof reason !== 'string' || reason.trim() === '') {
-        problems.push({
-          rule: 'ignore-check',
-          file: m.file,
-          object,
-          path,
-          message: 'give the reason as the value',
-        });
+        problems.push(makeFinding('ignore-check', at, path, 'give the reason as the value'));
       } else {
         rules.add(rule);
       }
@@ -107,27 +58,39 @@ function applyWaivers(set: ManifestSet, findings: Finding[]): Finding[] {
   return [...kept, ...problems];
 }
 
-/** All findings for one set of manifests (what one `kubectl apply` takes). */
-export function checkManifests(set: ManifestSet, contract: Contract): Finding[] {
+/** Whether a container of the set runs bluegreen's image, so the check needs the contract with its code. */
+export function needsContract(set: ManifestSet): boolean {
+  return workloads(set.manifests)
+    .flatMap(containers)
+    .some((c) => isBluegreenImage(c.container.image));
+}
+
+/** All findings for one set of manifests (what one `kubectl apply` takes), in the order of the files. */
+export async function checkManifests(set: ManifestSet, contract: Contract | null): Promise<Finding[]> {
+  const models = await loadModels(set.manifests);
   const findings: Finding[] = [...set.findings];
   const valid = set.manifests.filter((m) => {
-    const schema = checkSchema(m);
+    const schema = checkSchema(m, models);
     findings.push(...schema);
     // Objects that break the schema are not cross-checked: their fields may not have the expected types.
     return !schema.some((f) => f.rule === 'type-meta' || f.rule === 'schema');
   });
-  findings.push(...checkWiring(valid), ...checkContract(valid, contract), ...checkHardening(valid));
+  findings.push(...checkWiring(valid), ...checkRollout(valid), ...checkHardening(valid));
+  if (contract) findings.push(...checkContract(valid, contract));
+  else if (needsContract({ manifests: valid, findings: [] })) {
+    throw new Error("a container runs bluegreen's image: pass the contract (realContract())");
+  }
   return applyWaivers({ manifests: valid, findings: [] }, findings);
 }
 
 /**
- * All findings for what `kubectl apply -f <path> -f <path> …` would apply (directories not recursed), with
+ * All findings for what `kubectl apply -f <path> -f <path> …` would apply (folders not recursed), with
  * file names relative to `root`. Throws a UsageError when a path cannot be read.
  */
-export function checkPaths(
+export async function checkPaths(
   paths: readonly string[],
-  contract: Contract,
+  contract: Contract | null,
   root: string = process.cwd(),
-): Finding[] {
+): Promise<Finding[]> {
   return checkManifests(loadManifests(paths, root), contract);
 }

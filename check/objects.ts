@@ -2,8 +2,9 @@
 import type { IDeploymentSpec } from 'kubernetes-models/apps/v1/DeploymentSpec';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
-import type { Finding } from './findings.js';
-import { type Manifest, label } from './manifest.js';
+import { type Finding, makeFinding } from './findings.js';
+import { type Manifest, label, lineOf } from './manifest.js';
+import type { RuleId } from './rules.js';
 
 export type Labels = Record<string, string>;
 export type LabelSelector = IDeploymentSpec['selector'];
@@ -37,7 +38,22 @@ export interface ContainerRef {
   path: string;
 }
 
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+const WORKLOAD_KINDS = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job',
+]);
+/** Kinds whose pods run until replaced: the ones that serve traffic and roll out. */
+const SERVING_KINDS = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+]);
 
 export function obj<Spec = unknown>(m: Manifest): K8sObject<Spec> {
   return m.obj as unknown as K8sObject<Spec>;
@@ -53,7 +69,8 @@ export function workloads(manifests: readonly Manifest[]): Workload[] {
     .flatMap((manifest) => {
       const spec = obj<{ template?: IPodTemplateSpec; replicas?: number }>(manifest).spec;
       if (!spec?.template) return [];
-      const replicas = manifest.obj['kind'] === 'DaemonSet' ? 1 : (spec.replicas ?? 1);
+      const kind = manifest.obj['kind'];
+      const replicas = kind === 'DaemonSet' || kind === 'Job' ? 1 : (spec.replicas ?? 1);
       return [{ manifest, template: spec.template, path: 'spec.template', replicas }];
     });
 }
@@ -79,9 +96,27 @@ export function mainContainers(w: Workload): ContainerRef[] {
   return containers(w).filter((c) => c.path.includes('.containers['));
 }
 
+export function serves(w: Workload): boolean {
+  return SERVING_KINDS.has(String(w.manifest.obj['kind']));
+}
+
+/** Whether the image is bluegreen's own (`…/bluegreen:tag`), whose settings and routes this check knows. */
+export function isBluegreenImage(image: string | undefined): boolean {
+  return /(^|\/)bluegreen(:[^/]*|@sha256:[0-9a-f]+)?$/.test(image ?? '');
+}
+
 /** Whether a container runs the app (`bluegreen serve`, the image's default command). */
 export function runsServe(c: IContainer): boolean {
-  return !c.command && (c.args === undefined || c.args.length === 0 || c.args[0] === 'serve');
+  return (
+    isBluegreenImage(c.image) &&
+    !c.command &&
+    (c.args === undefined || c.args.length === 0 || c.args[0] === 'serve')
+  );
+}
+
+/** Whether a container runs bluegreen's loadtester (`bluegreen load …`). */
+export function runsLoad(c: IContainer): boolean {
+  return isBluegreenImage(c.image) && !c.command && c.args?.[0] === 'load';
 }
 
 export function selectorMatches(selector: LabelSelector | undefined, labels: Labels | undefined): boolean {
@@ -112,6 +147,15 @@ export function mapSelects(selector: Labels | undefined, labels: Labels | undefi
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }
 
+/** Seconds a preStop hook sleeps: the `sleep` action, or an `exec` of `sleep N` (directly or through a shell). */
+export function preStopSeconds(c: IContainer): number {
+  const preStop = c.lifecycle?.preStop;
+  if (preStop?.sleep) return preStop.sleep.seconds;
+  const command = (preStop?.exec?.command ?? []).join(' ');
+  const sleep = /(?:^|[\s;&|/])sleep\s+(\d+(?:\.\d+)?)/.exec(command);
+  return sleep ? Number(sleep[1]) : 0;
+}
+
 /** Finds a container port by number or name. */
 export function declaresPort(c: IContainer, port: number | string): boolean {
   return (c.ports ?? []).some((p) => (typeof port === 'number' ? p.containerPort === port : p.name === port));
@@ -123,7 +167,7 @@ export function sameNamespace(a: Manifest, b: Manifest): boolean {
 
 /** A finding factory bound to one object. */
 export function reporter(m: Manifest, out: Finding[]) {
-  return (rule: string, path: string, message: string): void => {
-    out.push({ rule, file: m.file, object: label(m), path, message });
+  return (rule: RuleId, path: string, message: string): void => {
+    out.push(makeFinding(rule, { file: m.file, line: lineOf(m, path), object: label(m) }, path, message));
   };
 }

@@ -8,53 +8,60 @@
  * validator never looked at is a key the schema does not define. Objects where it looked at nothing are
  * free-form (e.g. RawExtension) and are not checked.
  */
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { Service } from 'kubernetes-models/v1/Service';
-import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
-import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
-import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
-import { type Finding, pointerToPath } from './findings.js';
-import { type Manifest, label } from './manifest.js';
+import { type Finding, makeFinding, pointerToPath } from './findings.js';
+import { BUILT_IN_KINDS } from './kinds.js';
+import { type Manifest, label, lineOf } from './manifest.js';
+import type { RuleId } from './rules.js';
 
 interface ModelClass {
-  apiVersion: string;
-  kind: string;
   prototype: { validate(): void };
 }
 
-/** The kinds deploy/ may use. Anything else (including removed/deprecated apiVersions) is rejected. */
-const MODELS: readonly ModelClass[] = [
-  Namespace,
-  ConfigMap,
-  Service,
-  ServiceAccount,
-  Deployment,
-  StatefulSet,
-  DaemonSet,
-  PodDisruptionBudget,
-  NetworkPolicy,
-  Ingress,
-  HorizontalPodAutoscaler,
-];
+/** The model classes a check needs, by `apiVersion kind`. */
+export type Models = ReadonlyMap<string, ModelClass>;
 
-const modelFor = new Map(MODELS.map((m) => [`${m.apiVersion} ${m.kind}`, m]));
+const key = (apiVersion: string, kind: string) => `${apiVersion} ${kind}`;
 
-/** Older apiVersions that tutorials still show, with the one to use instead. */
-const REMOVED_API_VERSIONS: Record<string, string> = {
-  'extensions/v1beta1': 'apps/v1 or networking.k8s.io/v1',
-  'apps/v1beta1': 'apps/v1',
-  'apps/v1beta2': 'apps/v1',
-  'networking.k8s.io/v1beta1': 'networking.k8s.io/v1',
-  'policy/v1beta1': 'policy/v1',
-  'autoscaling/v2beta1': 'autoscaling/v2',
-  'autoscaling/v2beta2': 'autoscaling/v2',
-};
+function isBuiltIn(apiVersion: unknown, kind: unknown): apiVersion is string {
+  return (
+    typeof apiVersion === 'string' && typeof kind === 'string' && !!BUILT_IN_KINDS[apiVersion]?.includes(kind)
+  );
+}
+
+/**
+ * Loads the models of the built-in kinds among `manifests` (each kind's module holds its compiled schema,
+ * so a check loads only what it validates).
+ */
+export async function loadModels(manifests: readonly Manifest[]): Promise<Models> {
+  const wanted = new Set<string>();
+  for (const { obj } of manifests) {
+    if (isBuiltIn(obj['apiVersion'], obj['kind'])) wanted.add(`${obj['apiVersion']}/${String(obj['kind'])}`);
+  }
+  const models = new Map<string, ModelClass>();
+  await Promise.all(
+    [...wanted].map(async (path) => {
+      // `path` is an entry of BUILT_IN_KINDS, never text from the manifest as such.
+      const module = (await import(`kubernetes-models/${path}`)) as Record<string, ModelClass>;
+      const kind = path.slice(path.lastIndexOf('/') + 1);
+      models.set(key(path.slice(0, path.lastIndexOf('/')), kind), module[kind]!);
+    }),
+  );
+  return models;
+}
+
+/** Groups (with `core` for `v1`) that Kubernetes itself serves: another version of them is not a CRD. */
+const BUILT_IN_GROUPS = new Set(['extensions', ...Object.keys(BUILT_IN_KINDS).map(groupOf)]);
+
+function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : 'core';
+}
+
+/** Where Kubernetes serves `kind`, e.g. ['apps/v1'] for ReplicaSet. */
+function homesOf(kind: string): string[] {
+  return Object.entries(BUILT_IN_KINDS).flatMap(([apiVersion, kinds]) =>
+    kinds.includes(kind) ? [apiVersion] : [],
+  );
+}
 
 interface AjvError {
   instancePath: string;
@@ -127,27 +134,40 @@ function schemaMessage(e: AjvError): string {
 }
 
 /** Type meta, schema and unknown fields for one document. Returns [] when the object is valid. */
-export function checkSchema(m: Manifest): Finding[] {
-  const object = label(m);
-  const at = (rule: string, path: string, message: string): Finding => ({
-    rule,
-    file: m.file,
-    object,
-    path,
-    message,
-  });
+export function checkSchema(m: Manifest, models: Models): Finding[] {
+  const where = { file: m.file, object: label(m) };
+  const at = (rule: RuleId, path: string, message: string): Finding =>
+    makeFinding(rule, { ...where, line: lineOf(m, path) }, path, message);
   const { apiVersion, kind } = m.obj;
   if (typeof apiVersion !== 'string' || apiVersion === '') {
     return [at('type-meta', 'apiVersion', 'missing apiVersion')];
   }
   if (typeof kind !== 'string' || kind === '') return [at('type-meta', 'kind', 'missing kind')];
-  const model = modelFor.get(`${apiVersion} ${kind}`);
+  const model = models.get(key(apiVersion, kind));
   if (!model) {
-    const replacement = REMOVED_API_VERSIONS[apiVersion];
+    const homes = homesOf(kind);
+    const group = groupOf(apiVersion);
+    if (homes.length > 0) {
+      const removed = homes.some((h) => groupOf(h) === group);
+      return [
+        at(
+          'type-meta',
+          'apiVersion',
+          removed
+            ? `${apiVersion} ${kind} is not served by Kubernetes (removed or beta); use ${homes.join(' or ')}`
+            : `${kind} is in ${homes.join(' or ')}, not ${apiVersion}`,
+        ),
+      ];
+    }
+    if (BUILT_IN_GROUPS.has(group)) {
+      return [at('type-meta', 'kind', `${apiVersion} has no kind ${kind}`)];
+    }
     return [
-      replacement
-        ? at('type-meta', 'apiVersion', `${apiVersion} is removed from Kubernetes; use ${replacement}`)
-        : at('type-meta', 'apiVersion', `unknown apiVersion/kind "${apiVersion} ${kind}"`),
+      at(
+        'custom-resource',
+        'apiVersion',
+        `no built-in schema for ${apiVersion} ${kind}: checked for wiring only`,
+      ),
     ];
   }
   const findings: Finding[] = [];

@@ -21,32 +21,45 @@ import {
   type Workload,
 } from './objects.js';
 
-export const NAMESPACE = 'bluegreen';
-
-const CLUSTER_SCOPED = new Set(['Namespace', 'IngressClass', 'ClusterRole', 'ClusterRoleBinding']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'IngressClass',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'PriorityClass',
+  'StorageClass',
+  'PersistentVolume',
+  'RuntimeClass',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'APIService',
+  'CSIDriver',
+  'GatewayClass',
+]);
 
 function checkNamespaces(manifests: readonly Manifest[], out: Finding[]): void {
-  const namespaceAt = manifests.findIndex((m) => m.obj['kind'] === 'Namespace');
-  const declared = manifests.some(
-    (m) => m.obj['kind'] === 'Namespace' && obj(m).metadata?.name === NAMESPACE,
-  );
+  const created = new Map<string, number>();
+  manifests.forEach((m, i) => {
+    const name = obj(m).metadata?.name;
+    if (m.obj['kind'] === 'Namespace' && name && !created.has(name)) created.set(name, i);
+  });
   manifests.forEach((m, i) => {
     const report = reporter(m, out);
-    const kind = String(m.obj['kind']);
-    if (CLUSTER_SCOPED.has(kind)) return;
+    if (CLUSTER_SCOPED.has(String(m.obj['kind']))) return;
     const namespace = obj(m).metadata?.namespace;
-    if (namespace !== NAMESPACE) {
+    if (namespace === undefined && created.size > 0) {
       report(
         'namespace',
         'metadata.namespace',
-        namespace === undefined
-          ? `missing: set "${NAMESPACE}" (otherwise kubectl uses the current context's namespace)`
-          : `is "${namespace}", expected "${NAMESPACE}"`,
+        `missing: kubectl uses the current context's namespace, not ${[...created.keys()].map((n) => `"${n}"`).join(' or ')} created here`,
       );
-    } else if (!declared) {
-      report('namespace', 'metadata.namespace', `namespace "${NAMESPACE}" is not created by these files`);
-    } else if (i < namespaceAt) {
-      report('namespace', 'metadata.namespace', `applied before the Namespace (files apply in name order)`);
+    } else if (namespace === 'default') {
+      report('namespace', 'metadata.namespace', 'is "default": give the app a namespace of its own');
+    } else if (namespace !== undefined && (created.get(namespace) ?? -1) > i) {
+      report('namespace', 'metadata.namespace', 'applied before its Namespace (files apply in name order)');
     }
   });
 }
@@ -80,10 +93,8 @@ function checkServices(manifests: readonly Manifest[], pods: readonly Workload[]
   for (const m of ofKind(manifests, 'Service')) {
     const report = reporter(m, out);
     const spec = obj<IServiceSpec>(m).spec;
-    if (!spec?.selector || Object.keys(spec.selector).length === 0) {
-      report('service-selector', 'spec.selector', 'missing: the Service would have no endpoints');
-      continue;
-    }
+    // Without a selector the endpoints are managed by hand (or it is an ExternalName): nothing to match.
+    if (!spec?.selector || Object.keys(spec.selector).length === 0 || spec.type === 'ExternalName') continue;
     const selected = pods.filter(
       (w) => sameNamespace(w.manifest, m) && mapSelects(spec.selector, w.template.metadata?.labels),
     );
@@ -167,6 +178,49 @@ function checkIngresses(manifests: readonly Manifest[], out: Finding[]): void {
     hosts
       .filter((h) => !tlsHosts.has(h))
       .forEach((h) => report('ingress-tls', 'spec.tls', `no TLS for host "${h}"`));
+  }
+}
+
+interface BackendRef {
+  group?: unknown;
+  kind?: unknown;
+  name?: unknown;
+  namespace?: unknown;
+  port?: unknown;
+}
+
+/** Gateway API HTTPRoutes (no built-in schema, so every field is read with care): backendRefs to Services. */
+function checkHTTPRoutes(manifests: readonly Manifest[], out: Finding[]): void {
+  const services = ofKind(manifests, 'Service');
+  for (const m of ofKind(manifests, 'HTTPRoute')) {
+    const report = reporter(m, out);
+    const rules = (m.obj['spec'] as { rules?: unknown } | undefined)?.rules;
+    if (!Array.isArray(rules)) continue;
+    rules.forEach((rule: { backendRefs?: unknown } | null, r) => {
+      const refs = rule?.backendRefs;
+      if (!Array.isArray(refs)) return;
+      refs.forEach((ref: BackendRef | null, i) => {
+        const path = `spec.rules[${r}].backendRefs[${i}]`;
+        if (!ref || (ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service') return;
+        const namespace = typeof ref.namespace === 'string' ? ref.namespace : obj(m).metadata?.namespace;
+        const service = services.find(
+          (s) => obj(s).metadata?.name === ref.name && obj(s).metadata?.namespace === namespace,
+        );
+        if (!service) {
+          report(
+            'httproute-backend',
+            `${path}.name`,
+            `Service "${String(ref.name)}" is not defined in these files`,
+          );
+        } else if (!(obj<IServiceSpec>(service).spec?.ports ?? []).some((p) => p.port === ref.port)) {
+          report(
+            'httproute-backend',
+            `${path}.port`,
+            `${JSON.stringify(ref.port)} is not a port of Service "${String(ref.name)}"`,
+          );
+        }
+      });
+    });
   }
 }
 
@@ -293,6 +347,7 @@ export function checkWiring(manifests: readonly Manifest[]): Finding[] {
   checkServices(manifests, pods, out);
   checkProbePorts(pods, out);
   checkIngresses(manifests, out);
+  checkHTTPRoutes(manifests, out);
   checkPodDisruptionBudgets(manifests, pods, out);
   checkNetworkPolicies(manifests, pods, out);
   return out;

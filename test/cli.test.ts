@@ -11,7 +11,7 @@ describe('bluegreen CLI entry', () => {
 
     const help = spawnCli(['--help']);
     expect(await help.exited).toBe(0);
-    for (const command of ['serve', 'load', 'demo']) expect(help.stdout()).toContain(command);
+    for (const command of ['serve', 'load', 'demo', 'check']) expect(help.stdout()).toContain(command);
   });
 
   it('exits 2 with a message on an unknown command', async () => {
@@ -22,18 +22,21 @@ describe('bluegreen CLI entry', () => {
 });
 
 describe('--help', () => {
-  it.each(['serve', 'load', 'demo'])('%s --help ends with examples and exit codes', async (command) => {
-    const help = spawnCli([command, '--help']);
-    expect(await help.exited).toBe(0);
-    const text = help.stdout();
-    expect(text).toMatch(/\nExamples:\n {2}bluegreen /);
-    for (const line of text
-      .slice(text.indexOf('Examples:'))
-      .split('\n')
-      .filter((l) => l.startsWith('  ')))
-      expect(line, 'each example says what it does').toMatch(/^ {2}(\S+=\S+ )*bluegreen \S+.*\s# \S/);
-    if (command !== 'serve') expect(text).toMatch(/Exit codes: 0 pass, 1 .*, 2 bad usage/);
-  });
+  it.each(['serve', 'load', 'demo', 'check'])(
+    '%s --help ends with examples and exit codes',
+    async (command) => {
+      const help = spawnCli([command, '--help']);
+      expect(await help.exited).toBe(0);
+      const text = help.stdout();
+      expect(text).toMatch(/\nExamples:\n {2}bluegreen /);
+      for (const line of text
+        .slice(text.indexOf('Examples:'))
+        .split('\n')
+        .filter((l) => l.startsWith('  ')))
+        expect(line, 'each example says what it does').toMatch(/^ {2}(\S+=\S+ )*bluegreen \S+.*\s# \S/);
+      if (command !== 'serve') expect(text).toMatch(/Exit codes: 0 pass, 1 .*, 2 bad usage/);
+    },
+  );
 
   it('demo --help groups the load flags, leaves out --serve, and states the demo’s own defaults', async () => {
     const help = spawnCli(['demo', '--help']);

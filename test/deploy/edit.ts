@@ -1,6 +1,23 @@
 /** Small helpers to break the real manifests in one place, for the negative tests. */
 import { deployDir, packageRoot } from '../../common/package-info.js';
-import { type Manifest, type ManifestSet, loadManifestDir } from '../../check/index.js';
+import { afterAll, beforeAll } from 'vitest';
+import {
+  type Contract,
+  type Manifest,
+  type ManifestSet,
+  loadManifestDir,
+  realContract,
+} from '../../check/index.js';
+
+/** The real contract for the tests of one file: built before them, closed after. Call at the top level. */
+export function useRealContract(): () => Contract {
+  let built: Awaited<ReturnType<typeof realContract>> | undefined;
+  beforeAll(async () => {
+    built = await realContract();
+  });
+  afterAll(() => built?.close());
+  return () => built!.contract;
+}
 
 type Key = string | number;
 type Node = Record<string, unknown> | unknown[];

@@ -3,25 +3,27 @@
  * the object and the field. Together with the positive test (zero findings on the real files), this shows
  * every rule both passes good manifests and rejects the mistake it exists for.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  type Contract,
   type Finding,
   type ManifestSet,
   RULES,
   checkManifests,
   formatFinding,
   parseManifestText,
-  realContract,
 } from '../../check/index.js';
-import { APP_CONTAINER as C, deleteAt, envPath, getAt, manifest, realSet, setAt } from './edit.js';
+import {
+  APP_CONTAINER as C,
+  deleteAt,
+  envPath,
+  getAt,
+  manifest,
+  realSet,
+  setAt,
+  useRealContract,
+} from './edit.js';
 
-let contract: Contract;
-let close: () => Promise<void>;
-beforeAll(async () => {
-  ({ contract, close } = await realContract());
-});
-afterAll(() => close());
+const contract = useRealContract();
 
 const APP = '20-app-deployment.yaml';
 const SERVICE = '21-app-service.yaml';
@@ -51,7 +53,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => delete o['apiVersion'],
     rule: 'type-meta',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: 'apiVersion',
   },
   {
@@ -67,7 +69,7 @@ const cases: Case[] = [
     file: INGRESS,
     edit: (_, o) => setAt(o, 'apiVersion', 'extensions/v1beta1'),
     rule: 'type-meta',
-    object: 'Ingress/bluegreen',
+    object: 'Ingress/bluegreen/bluegreen',
     path: 'apiVersion',
   },
   {
@@ -75,7 +77,15 @@ const cases: Case[] = [
     file: PDB,
     edit: (_, o) => setAt(o, 'kind', 'DisruptionBudget'),
     rule: 'type-meta',
-    object: 'DisruptionBudget/app',
+    object: 'DisruptionBudget/bluegreen/app',
+    path: 'kind',
+  },
+  {
+    name: 'kind in the wrong group',
+    file: APP,
+    edit: (_, o) => setAt(o, 'apiVersion', 'v1'),
+    rule: 'type-meta',
+    object: 'Deployment/bluegreen/app',
     path: 'apiVersion',
   },
   {
@@ -83,7 +93,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, 'spec.replicas', 'four'),
     rule: 'schema',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: 'spec.replicas',
   },
   {
@@ -91,7 +101,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => deleteAt(o, `${C}.name`),
     rule: 'schema',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.name`,
   },
   {
@@ -99,7 +109,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, `${C}.resources.limits.memory`, '256MB'),
     rule: 'schema',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.resources.limits.memory`,
   },
   {
@@ -107,7 +117,7 @@ const cases: Case[] = [
     file: SERVICE,
     edit: (_, o) => setAt(o, 'spec.type', 'Internal'),
     rule: 'schema',
-    object: 'Service/app',
+    object: 'Service/bluegreen/app',
     path: 'spec.type',
   },
   {
@@ -118,7 +128,7 @@ const cases: Case[] = [
       deleteAt(o, `${C}.readinessProbe`);
     },
     rule: 'unknown-field',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.readinesProbe`,
   },
   {
@@ -126,7 +136,7 @@ const cases: Case[] = [
     file: INGRESS,
     edit: (_, o) => setAt(o, 'spec.rules[0].http.paths[1].backend.serviceName', 'app'),
     rule: 'unknown-field',
-    object: 'Ingress/bluegreen',
+    object: 'Ingress/bluegreen/bluegreen',
     path: 'spec.rules[0].http.paths[1].backend.serviceName',
   },
   {
@@ -134,7 +144,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, `${C}.securityContext.readOnlyRootFilesytem`, true),
     rule: 'unknown-field',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.securityContext.readOnlyRootFilesytem`,
   },
   // Wiring
@@ -143,7 +153,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, ['spec', 'selector', 'matchLabels', 'app.kubernetes.io/component'], 'web'),
     rule: 'selector',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: 'spec.selector',
   },
   {
@@ -151,7 +161,7 @@ const cases: Case[] = [
     file: SERVICE,
     edit: (_, o) => setAt(o, ['spec', 'selector', 'app.kubernetes.io/component'], 'api'),
     rule: 'service-selector',
-    object: 'Service/app',
+    object: 'Service/bluegreen/app',
     path: 'spec.selector',
   },
   {
@@ -159,7 +169,7 @@ const cases: Case[] = [
     file: SERVICE,
     edit: (_, o) => setAt(o, 'spec.ports[0].targetPort', 'htp'),
     rule: 'service-port',
-    object: 'Service/app',
+    object: 'Service/bluegreen/app',
     path: 'spec.ports[0].targetPort',
   },
   {
@@ -167,7 +177,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, `${C}.livenessProbe.httpGet.port`, 8081),
     rule: 'probe-port',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.livenessProbe.httpGet.port`,
   },
   {
@@ -175,7 +185,7 @@ const cases: Case[] = [
     file: INGRESS,
     edit: (_, o) => setAt(o, 'spec.rules[0].http.paths[0].backend.service.name', 'dash'),
     rule: 'ingress-backend',
-    object: 'Ingress/bluegreen',
+    object: 'Ingress/bluegreen/bluegreen',
     path: 'spec.rules[0].http.paths[0].backend.service.name',
   },
   {
@@ -183,7 +193,7 @@ const cases: Case[] = [
     file: INGRESS,
     edit: (_, o) => setAt(o, 'spec.rules[0].http.paths[1].backend.service.port', { number: 8080 }),
     rule: 'ingress-backend',
-    object: 'Ingress/bluegreen',
+    object: 'Ingress/bluegreen/bluegreen',
     path: 'spec.rules[0].http.paths[1].backend.service.port',
   },
   {
@@ -191,7 +201,7 @@ const cases: Case[] = [
     file: INGRESS,
     edit: (_, o) => setAt(o, 'spec.rules[0].host', 'app.example.com'),
     rule: 'ingress-tls',
-    object: 'Ingress/bluegreen',
+    object: 'Ingress/bluegreen/bluegreen',
     path: 'spec.tls',
   },
   {
@@ -202,7 +212,7 @@ const cases: Case[] = [
       setAt(o, 'spec.minAvailable', '100%');
     },
     rule: 'pdb-allows-disruption',
-    object: 'PodDisruptionBudget/app',
+    object: 'PodDisruptionBudget/bluegreen/app',
     path: 'spec.minAvailable',
   },
   {
@@ -210,7 +220,7 @@ const cases: Case[] = [
     file: PDB,
     edit: (_, o) => setAt(o, ['spec', 'selector', 'matchLabels', 'app.kubernetes.io/name'], 'other'),
     rule: 'pdb-selector',
-    object: 'PodDisruptionBudget/app',
+    object: 'PodDisruptionBudget/bluegreen/app',
     path: 'spec.selector',
   },
   {
@@ -218,7 +228,7 @@ const cases: Case[] = [
     file: NETPOL,
     edit: (_, o) => setAt(o, ['spec', 'podSelector', 'matchLabels', 'app.kubernetes.io/component'], 'ap'),
     rule: 'networkpolicy-selector',
-    object: 'NetworkPolicy/app',
+    object: 'NetworkPolicy/bluegreen/app',
     path: 'spec.podSelector',
   },
   {
@@ -231,7 +241,7 @@ const cases: Case[] = [
         'dashbaord',
       ),
     rule: 'networkpolicy-selector',
-    object: 'NetworkPolicy/app',
+    object: 'NetworkPolicy/bluegreen/app',
     path: 'spec.ingress[0].from[0].podSelector',
   },
   {
@@ -239,7 +249,7 @@ const cases: Case[] = [
     file: NETPOL,
     edit: (_, o) => setAt(o, 'spec.ingress[0].ports[0].port', 80),
     rule: 'networkpolicy-port',
-    object: 'NetworkPolicy/app',
+    object: 'NetworkPolicy/bluegreen/app',
     path: 'spec.ingress[0].ports[0].port',
   },
   {
@@ -252,7 +262,7 @@ const cases: Case[] = [
         'api',
       ),
     rule: 'networkpolicy-selector',
-    object: 'NetworkPolicy/dashboard',
+    object: 'NetworkPolicy/bluegreen/dashboard',
     path: 'spec.egress[1].to[0].podSelector',
   },
   {
@@ -260,7 +270,7 @@ const cases: Case[] = [
     file: '32-dashboard-networkpolicy.yaml',
     edit: (_, o) => setAt(o, 'spec.egress[1].ports[0].port', 'web'),
     rule: 'networkpolicy-port',
-    object: 'NetworkPolicy/dashboard',
+    object: 'NetworkPolicy/bluegreen/dashboard',
     path: 'spec.egress[1].ports[0].port',
   },
   {
@@ -268,7 +278,7 @@ const cases: Case[] = [
     file: SERVICE,
     edit: (_, o) => setAt(o, 'metadata.namespace', 'default'),
     rule: 'namespace',
-    object: 'Service/app',
+    object: 'Service/default/app',
     path: 'metadata.namespace',
   },
   {
@@ -287,7 +297,7 @@ const cases: Case[] = [
       set.manifests.push({ ...ns, file: 'deploy/99-namespace.yaml' });
     },
     rule: 'namespace',
-    object: 'Service/app',
+    object: 'Service/bluegreen/app',
     path: 'metadata.namespace',
   },
   {
@@ -295,7 +305,7 @@ const cases: Case[] = [
     file: SERVICE,
     edit: (set) => set.manifests.push({ ...structuredClone(manifest(set, SERVICE)), doc: 2 }),
     rule: 'duplicate',
-    object: 'Service/app',
+    object: 'Service/bluegreen/app',
     path: 'metadata.name',
   },
   // Contract with the server and the loadtester
@@ -304,7 +314,7 @@ const cases: Case[] = [
     file: APP,
     edit: (set) => setAt(manifest(set, APP).obj, `${envPath(manifest(set, APP), 'COLOR')}.name`, 'COLOUR'),
     rule: 'env-name',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: (set) => `${envPath(manifest(set, APP), 'COLOUR')}.name`,
   },
   {
@@ -312,7 +322,7 @@ const cases: Case[] = [
     file: APP,
     edit: env('START_DELAY_SECONDS', 'soon'),
     rule: 'env-value',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: (set) => `${envPath(manifest(set, APP), 'START_DELAY_SECONDS')}.value`,
   },
   {
@@ -325,7 +335,7 @@ const cases: Case[] = [
         'status.hostIP',
       ),
     rule: 'downward-api',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: (set) => `${envPath(manifest(set, APP), 'POD_IP')}.valueFrom.fieldRef.fieldPath`,
   },
   {
@@ -333,7 +343,7 @@ const cases: Case[] = [
     file: APP,
     edit: (set) => deleteAt(manifest(set, APP).obj, envPath(manifest(set, APP), 'NODE_NAME')),
     rule: 'downward-api',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.env`,
   },
   {
@@ -341,7 +351,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, `${POD}.terminationGracePeriodSeconds`, 20),
     rule: 'drain-grace',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${POD}.terminationGracePeriodSeconds`,
   },
   {
@@ -349,7 +359,7 @@ const cases: Case[] = [
     file: APP,
     edit: env('DRAIN_SECONDS', '20'),
     rule: 'drain-grace',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.env`,
   },
   {
@@ -357,7 +367,7 @@ const cases: Case[] = [
     file: APP,
     edit: env('MAX_DELAY_MS', '30000'),
     rule: 'drain-grace',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.env`,
   },
   {
@@ -365,7 +375,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => (getAt(o, `${C}.env`) as unknown[]).push({ name: 'PORT', value: '9090' }),
     rule: 'app-port',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.ports`,
   },
   {
@@ -373,7 +383,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, `${C}.livenessProbe.httpGet.path`, '/health'),
     rule: 'probe-path',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.livenessProbe.httpGet.path`,
   },
   {
@@ -381,7 +391,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, `${C}.readinessProbe.httpGet.path`, '/healthz'),
     rule: 'probe-path',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.readinessProbe.httpGet.path`,
   },
   {
@@ -389,7 +399,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, [...ANNOTATIONS, 'prometheus.io/port'], '9090'),
     rule: 'prometheus',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: 'spec.template.metadata.annotations.prometheus.io/port',
   },
   {
@@ -397,7 +407,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, [...ANNOTATIONS, 'prometheus.io/path'], '/metric'),
     rule: 'prometheus',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: 'spec.template.metadata.annotations.prometheus.io/path',
   },
   {
@@ -405,7 +415,7 @@ const cases: Case[] = [
     file: DASHBOARD,
     edit: (_, o) => (getAt(o, `${C}.args`) as string[]).push('--rat', '5'),
     rule: 'loadtester-args',
-    object: 'Deployment/dashboard',
+    object: 'Deployment/bluegreen/dashboard',
     path: `${C}.args`,
   },
   {
@@ -418,7 +428,7 @@ const cases: Case[] = [
         (getAt(o, `${C}.args`) as string[]).filter((a) => a !== '--serve'),
       ),
     rule: 'loadtester-args',
-    object: 'Deployment/dashboard',
+    object: 'Deployment/bluegreen/dashboard',
     path: `${C}.args`,
   },
   {
@@ -426,7 +436,7 @@ const cases: Case[] = [
     file: DASHBOARD,
     edit: (_, o) => setAt(o, `${C}.args[1]`, 'http://app.default.svc.cluster.local/'),
     rule: 'loadtester-target',
-    object: 'Deployment/dashboard',
+    object: 'Deployment/bluegreen/dashboard',
     path: `${C}.args[1]`,
   },
   {
@@ -434,7 +444,7 @@ const cases: Case[] = [
     file: DASHBOARD,
     edit: (_, o) => setAt(o, `${C}.args[1]`, 'http://app.bluegreen.svc.cluster.local:8080/'),
     rule: 'loadtester-target',
-    object: 'Deployment/dashboard',
+    object: 'Deployment/bluegreen/dashboard',
     path: `${C}.args[1]`,
   },
   {
@@ -447,7 +457,7 @@ const cases: Case[] = [
         (getAt(o, `${C}.args`) as string[]).map((a) => (a === '8090' ? '9000' : a)),
       ),
     rule: 'loadtester-ui',
-    object: 'Deployment/dashboard',
+    object: 'Deployment/bluegreen/dashboard',
     path: `${C}.ports`,
   },
   {
@@ -455,7 +465,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, `${C}.image`, 'ghcr.io/bluegreen-dev/bluegreen:latest'),
     rule: 'image',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.image`,
   },
   {
@@ -463,7 +473,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, `${C}.image`, 'ghcr.io/bluegreen-dev/bluegreen'),
     rule: 'image',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.image`,
   },
   {
@@ -471,7 +481,7 @@ const cases: Case[] = [
     file: DASHBOARD,
     edit: (_, o) => setAt(o, `${C}.image`, 'docker.io/bluegreen/bluegreen:0.1.0'),
     rule: 'image',
-    object: 'Deployment/dashboard',
+    object: 'Deployment/bluegreen/dashboard',
     path: `${C}.image`,
   },
   {
@@ -479,7 +489,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, `${C}.imagePullPolicy`, 'Always'),
     rule: 'image',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.imagePullPolicy`,
   },
   {
@@ -487,7 +497,7 @@ const cases: Case[] = [
     file: SERVICE,
     edit: (_, o) => setAt(o, ['metadata', 'labels', 'app.kubernetes.io/version'], '0.0.9'),
     rule: 'labels',
-    object: 'Service/app',
+    object: 'Service/bluegreen/app',
     path: 'metadata.labels.app.kubernetes.io/version',
   },
   // Hardening
@@ -496,7 +506,7 @@ const cases: Case[] = [
     file: INGRESS,
     edit: (_, o) => deleteAt(o, ['metadata', 'labels', 'app.kubernetes.io/part-of']),
     rule: 'labels',
-    object: 'Ingress/bluegreen',
+    object: 'Ingress/bluegreen/bluegreen',
     path: 'metadata.labels',
   },
   {
@@ -504,15 +514,15 @@ const cases: Case[] = [
     file: DASHBOARD,
     edit: (_, o) => deleteAt(o, `${C}.readinessProbe`),
     rule: 'probes',
-    object: 'Deployment/dashboard',
+    object: 'Deployment/bluegreen/dashboard',
     path: `${C}.readinessProbe`,
   },
   {
     name: 'liveness same as readiness',
     file: APP,
     edit: (_, o) => setAt(o, `${C}.livenessProbe.httpGet`, getAt(o, `${C}.readinessProbe.httpGet`)),
-    rule: 'probes',
-    object: 'Deployment/app',
+    rule: 'liveness',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.livenessProbe`,
   },
   {
@@ -520,7 +530,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => deleteAt(o, `${C}.resources.limits.memory`),
     rule: 'resources',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.resources.limits.memory`,
   },
   {
@@ -528,7 +538,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, `${C}.securityContext.runAsUser`, 1000),
     rule: 'security-context',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.securityContext.runAsUser`,
   },
   {
@@ -536,7 +546,7 @@ const cases: Case[] = [
     file: DASHBOARD,
     edit: (_, o) => deleteAt(o, `${C}.securityContext.allowPrivilegeEscalation`),
     rule: 'security-context',
-    object: 'Deployment/dashboard',
+    object: 'Deployment/bluegreen/dashboard',
     path: `${C}.securityContext.allowPrivilegeEscalation`,
   },
   {
@@ -544,7 +554,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, `${C}.securityContext.readOnlyRootFilesystem`, false),
     rule: 'security-context',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.securityContext.readOnlyRootFilesystem`,
   },
   {
@@ -552,7 +562,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, `${C}.securityContext.capabilities.drop`, ['NET_RAW']),
     rule: 'security-context',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.securityContext.capabilities.drop`,
   },
   {
@@ -563,7 +573,7 @@ const cases: Case[] = [
       deleteAt(o, `${POD}.securityContext.seccompProfile`);
     },
     rule: 'security-context',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.securityContext.seccompProfile.type`,
   },
   {
@@ -574,7 +584,7 @@ const cases: Case[] = [
       deleteAt(o, `${POD}.securityContext.runAsNonRoot`);
     },
     rule: 'security-context',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.securityContext.runAsNonRoot`,
   },
   {
@@ -582,7 +592,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => deleteAt(o, `${C}.volumeMounts[0]`),
     rule: 'security-context',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.volumeMounts`,
   },
   {
@@ -590,7 +600,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => deleteAt(o, `${POD}.automountServiceAccountToken`),
     rule: 'service-account-token',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${POD}.automountServiceAccountToken`,
   },
   {
@@ -598,7 +608,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, `${POD}.hostNetwork`, true),
     rule: 'host-access',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${POD}.hostNetwork`,
   },
   {
@@ -606,7 +616,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, `${C}.ports[0].hostPort`, 8080),
     rule: 'host-access',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${C}.ports[0].hostPort`,
   },
   {
@@ -614,7 +624,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, `${POD}.volumes[0]`, { name: 'tmp', hostPath: { path: '/tmp' } }),
     rule: 'host-access',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${POD}.volumes[0].hostPath`,
   },
   {
@@ -622,7 +632,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, `${POD}.topologySpreadConstraints[0].whenUnsatisfiable`, 'DoNotSchedule'),
     rule: 'topology-spread',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${POD}.topologySpreadConstraints[0].whenUnsatisfiable`,
   },
   {
@@ -630,7 +640,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => deleteAt(o, `${POD}.topologySpreadConstraints`),
     rule: 'topology-spread',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${POD}.topologySpreadConstraints`,
   },
   {
@@ -649,7 +659,7 @@ const cases: Case[] = [
         'dashboard',
       ),
     rule: 'topology-spread',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: `${POD}.topologySpreadConstraints[0].labelSelector`,
   },
   {
@@ -657,7 +667,7 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, 'spec.replicas', 1),
     rule: 'min-replicas',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: 'spec.replicas',
   },
   {
@@ -669,7 +679,7 @@ const cases: Case[] = [
         1,
       ),
     rule: 'pdb',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: 'metadata.name',
   },
   {
@@ -677,24 +687,61 @@ const cases: Case[] = [
     file: APP,
     edit: (_, o) => setAt(o, 'spec.strategy', { type: 'Recreate' }),
     rule: 'rolling-update',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: 'spec.strategy.type',
   },
   {
     name: 'rolling update that drops pods',
     file: APP,
     edit: (_, o) => setAt(o, 'spec.strategy.rollingUpdate.maxUnavailable', '25%'),
-    rule: 'rolling-update',
-    object: 'Deployment/app',
+    rule: 'max-unavailable',
+    object: 'Deployment/bluegreen/app',
     path: 'spec.strategy.rollingUpdate.maxUnavailable',
   },
   {
-    name: 'no minReadySeconds',
+    name: 'no minReadySeconds with a start delay',
     file: APP,
     edit: (_, o) => deleteAt(o, 'spec.minReadySeconds'),
-    rule: 'rolling-update',
-    object: 'Deployment/app',
+    rule: 'min-ready-seconds',
+    object: 'Deployment/bluegreen/app',
     path: 'spec.minReadySeconds',
+  },
+  {
+    name: 'rolling update that takes every pod',
+    file: APP,
+    edit: (_, o) => setAt(o, 'spec.strategy.rollingUpdate.maxUnavailable', '100%'),
+    rule: 'rolling-update',
+    object: 'Deployment/bluegreen/app',
+    path: 'spec.strategy.rollingUpdate.maxUnavailable',
+  },
+  {
+    name: 'no drain behind a Service',
+    file: APP,
+    edit: env('DRAIN_SECONDS', '0'),
+    rule: 'drain',
+    object: 'Deployment/bluegreen/app',
+    path: `${C}.lifecycle.preStop`,
+  },
+  {
+    name: 'preStop sleep that does not fit the grace period',
+    file: APP,
+    edit: (_, o) => setAt(o, `${C}.lifecycle`, { preStop: { sleep: { seconds: 10 } } }),
+    rule: 'drain-grace',
+    object: 'Deployment/bluegreen/app',
+    path: `${POD}.terminationGracePeriodSeconds`,
+  },
+  {
+    name: 'a second Deployment of another version behind the Service',
+    file: SERVICE,
+    edit: (set) => {
+      const copy = structuredClone(manifest(set, APP));
+      setAt(copy.obj, 'metadata.name', 'app-next');
+      setAt(copy.obj, `${C}.env[1].value`, 'v2');
+      set.manifests.push(copy);
+    },
+    rule: 'mixed-versions',
+    object: 'Service/bluegreen/app',
+    path: 'spec.selector',
   },
   {
     name: 'pods without a NetworkPolicy',
@@ -705,7 +752,7 @@ const cases: Case[] = [
         1,
       ),
     rule: 'networkpolicy',
-    object: 'Deployment/dashboard',
+    object: 'Deployment/bluegreen/dashboard',
     path: 'spec.template.metadata.labels',
   },
   {
@@ -717,7 +764,7 @@ const cases: Case[] = [
       deleteAt(policy, 'spec.egress');
     },
     rule: 'networkpolicy-egress',
-    object: 'Deployment/app',
+    object: 'Deployment/bluegreen/app',
     path: 'spec.template.metadata.labels',
   },
   {
@@ -725,7 +772,7 @@ const cases: Case[] = [
     file: NETPOL,
     edit: (_, o) => deleteAt(o, 'spec.ingress[0].from[2].podSelector'),
     rule: 'networkpolicy-namespace-wide',
-    object: 'NetworkPolicy/app',
+    object: 'NetworkPolicy/bluegreen/app',
     path: 'spec.ingress[0].from[2].namespaceSelector',
   },
   // Waivers
@@ -734,7 +781,7 @@ const cases: Case[] = [
     file: DASHBOARD,
     edit: (_, o) => setAt(o, ['metadata', 'annotations', 'ignore-check.bluegreen.dev/replicas'], 'typo'),
     rule: 'ignore-check',
-    object: 'Deployment/dashboard',
+    object: 'Deployment/bluegreen/dashboard',
     path: 'metadata.annotations.ignore-check.bluegreen.dev/replicas',
   },
   {
@@ -742,7 +789,7 @@ const cases: Case[] = [
     file: DASHBOARD,
     edit: (_, o) => setAt(o, ['metadata', 'annotations', 'ignore-check.bluegreen.dev/min-replicas'], ' '),
     rule: 'ignore-check',
-    object: 'Deployment/dashboard',
+    object: 'Deployment/bluegreen/dashboard',
     path: 'metadata.annotations.ignore-check.bluegreen.dev/min-replicas',
   },
   {
@@ -750,7 +797,7 @@ const cases: Case[] = [
     file: DASHBOARD,
     edit: (_, o) => deleteAt(o, 'metadata.annotations'),
     rule: 'min-replicas',
-    object: 'Deployment/dashboard',
+    object: 'Deployment/bluegreen/dashboard',
     path: 'spec.replicas',
   },
 ];
@@ -759,15 +806,15 @@ function keysOf(path: string): string[] {
   return path.split('.');
 }
 
-function run(c: Case): { findings: Finding[]; set: ManifestSet } {
+async function run(c: Case): Promise<{ findings: Finding[]; set: ManifestSet }> {
   const set = realSet();
   c.edit(set, manifest(set, c.file).obj);
-  return { findings: checkManifests(set, contract), set };
+  return { findings: await checkManifests(set, contract()), set };
 }
 
 describe('each kind of mistake is rejected, naming file, object and field', () => {
-  it.each(cases)('$name', (c) => {
-    const { findings, set } = run(c);
+  it.each(cases)('$name', async (c) => {
+    const { findings, set } = await run(c);
     const path = typeof c.path === 'function' ? c.path(set) : c.path;
     const expected = { rule: c.rule, file: `deploy/${c.file}`, object: c.object, path };
     expect(
@@ -778,7 +825,13 @@ describe('each kind of mistake is rejected, naming file, object and field', () =
   });
 
   it('covers every rule that can fire on deploy/', () => {
-    const tested = new Set<string>([...cases.map((c) => c.rule), 'yaml']);
+    // custom-resource and httproute-backend: deploy/ has no custom resources (see the examples test).
+    const tested = new Set<string>([
+      ...cases.map((c) => c.rule),
+      'yaml',
+      'custom-resource',
+      'httproute-backend',
+    ]);
     expect(RULES.filter((r) => !tested.has(r))).toEqual([]);
   });
 });
@@ -810,19 +863,20 @@ describe('YAML', () => {
 });
 
 describe('the variants are held to the same rules', () => {
-  it('blue-green: a Service selecting a track no Deployment has', () => {
+  it('blue-green: a Service selecting a track no Deployment has', async () => {
     const set = realSet('blue-green');
     setAt(manifest(set, '22-app-service.yaml').obj, ['spec', 'selector', 'bluegreen.dev/track'], 'purple');
-    expect(checkManifests(set, contract).map(formatFinding)).toContain(
-      'deploy/blue-green/22-app-service.yaml: Service/app: spec.selector: selects no pod template in these files [service-selector]',
+    expect((await checkManifests(set, contract())).map(formatFinding)).toContain(
+      'deploy/blue-green/22-app-service.yaml: Service/bluegreen/app: spec.selector: selects no pod template in these files [service-selector]',
     );
   });
 
-  it('canary: the one-pod canary needs its waiver', () => {
+  it('canary: the one-pod canary needs its waiver', async () => {
     const set = realSet('canary');
     deleteAt(manifest(set, '21-app-canary-deployment.yaml').obj, 'metadata.annotations');
-    expect(checkManifests(set, contract).map((f) => `${f.file} ${f.object} ${f.path} ${f.rule}`)).toEqual([
-      'deploy/canary/21-app-canary-deployment.yaml Deployment/app-canary spec.replicas min-replicas',
+    const findings = (await checkManifests(set, contract())).filter((f) => f.severity !== 'info');
+    expect(findings.map((f) => `${f.file} ${f.object} ${f.path} ${f.rule}`)).toEqual([
+      'deploy/canary/21-app-canary-deployment.yaml Deployment/bluegreen/app-canary spec.replicas min-replicas',
     ]);
   });
 });

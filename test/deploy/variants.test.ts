@@ -34,16 +34,19 @@ const NEXT_VERSION: Path[] = [
 /** Per variant, `Kind/name` → the object in deploy/ it copies and the fields where it differs on purpose. */
 const COPIES: Record<string, Record<string, { of: string; differs: Path[] }>> = {
   'blue-green': {
-    'Deployment/app-blue': { of: 'Deployment/app', differs: TRACK_FIELDS },
-    'Deployment/app-green': { of: 'Deployment/app', differs: [...TRACK_FIELDS, ...NEXT_VERSION] },
+    'Deployment/bluegreen/app-blue': { of: 'Deployment/bluegreen/app', differs: TRACK_FIELDS },
+    'Deployment/bluegreen/app-green': {
+      of: 'Deployment/bluegreen/app',
+      differs: [...TRACK_FIELDS, ...NEXT_VERSION],
+    },
     // The Service selects one track: the switch is a patch of this label.
-    'Service/app': { of: 'Service/app', differs: [['spec', 'selector', TRACK]] },
+    'Service/bluegreen/app': { of: 'Service/bluegreen/app', differs: [['spec', 'selector', TRACK]] },
   },
   canary: {
-    'Deployment/app-stable': { of: 'Deployment/app', differs: TRACK_FIELDS },
+    'Deployment/bluegreen/app-stable': { of: 'Deployment/bluegreen/app', differs: TRACK_FIELDS },
     // One pod of five, so 20 % of the connections; its waiver of the min-replicas rule says why.
-    'Deployment/app-canary': {
-      of: 'Deployment/app',
+    'Deployment/bluegreen/app-canary': {
+      of: 'Deployment/bluegreen/app',
       differs: [...TRACK_FIELDS, ...NEXT_VERSION, ['spec', 'replicas'], ['metadata', 'annotations']],
     },
   },

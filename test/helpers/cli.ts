@@ -38,13 +38,15 @@ function inheritedEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+/** `stdin`: text piped to the child's standard input (which is closed after it); else no standard input. */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string): CliProcess {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run npm run build first`);
   const child = spawn(process.execPath, [cliPath, ...args], {
     cwd: packageRoot,
     env: { ...inheritedEnv(), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (stdin !== undefined) child.stdin!.end(stdin);
   running.add(child);
   let out = '';
   let err = '';
