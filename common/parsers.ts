@@ -2,6 +2,7 @@
  * Value parsers for settings: each reads the raw text of a flag, env variable or default and names
  * `source` (the flag or the env variable) in its UsageError, so the user knows which input to fix.
  */
+import { isColor } from '../protocol/identity.js';
 import { parseDuration } from './duration.js';
 import { UsageError } from './usage-error.js';
 
@@ -81,12 +82,10 @@ export const text: Parse<string> = (raw, source) => {
   return raw.trim();
 };
 
-// CSS named colours are many; accept any plain word (the browser decides) or a hex colour.
-const COLOR_PATTERN = /^(#[0-9a-fA-F]{3,4}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|[a-zA-Z]{3,30})$/;
-
+/** The rule the page also draws by (protocol/identity.ts), so what the app accepts is what the page shows. */
 export const parseColor: Parse<string> = (raw, source) => {
   const value = raw.trim();
-  if (!COLOR_PATTERN.test(value)) {
+  if (!isColor(value)) {
     throw new UsageError(
       `${source}: "${raw}" is not a CSS colour name or hex colour (examples: blue, green, #ff8800)`,
     );

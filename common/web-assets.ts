@@ -22,6 +22,28 @@ const TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 };
 
+/**
+ * The dashboard's Content-Security-Policy, sent with its files by both servers. Scripts, styles, images and
+ * fonts come from its own origin only, so text a target sends (a colour) can never make the page load
+ * anything from elsewhere; connections go to its own origin ('self' covers ws:/wss: to the same host, the
+ * stream). Svelte's style directives set properties through the CSSOM, which style-src does not govern;
+ * the page has no inline script or style element. `connectAnywhere`: the app's page, whose browser mode
+ * may send its requests to an absolute URL on another origin (the app's CORS headers are made for it).
+ */
+export function dashboardCsp(connectAnywhere = false): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self'${connectAnywhere ? ' http: https:' : ''}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
 export function contentTypeOf(path: string): string {
   return TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
 }

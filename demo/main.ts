@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ControlMessage } from '../protocol/stream.js';
 import { LoadSession } from '../loadtester/session.js';
+import { printable } from '../loadtester/format.js';
 import { UsageError } from '../common/usage-error.js';
 import { parseColor } from '../common/parsers.js';
 import type { Backend } from './backends.js';
@@ -55,15 +56,18 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const ms = session.elapsedMs();
     return (ms === null ? 'start' : `${(ms / 1000).toFixed(1)}s`).padStart(7);
   };
+  // A crashed app's message carries its own output: escaped like everything a target says.
   const emit = (event: ClusterEvent): void => {
     session.event(event);
+    const pod = printable(event.pod ?? '');
+    const message = printable(event.message ?? '');
     if (!options.load.quiet) {
       session.say(
-        `${stamp()}  ${event.kind.padEnd(16)} ${event.pod ?? ''} ${event.color ?? ''}  ${event.message ?? ''}`.trimEnd(),
+        `${stamp()}  ${event.kind.padEnd(16)} ${pod} ${printable(event.color ?? '')}  ${message}`.trimEnd(),
       );
     }
     if (event.kind === 'pod-crashed')
-      process.stderr.write(`bluegreen demo: pod ${event.pod} crashed: ${event.message}\n`);
+      process.stderr.write(`bluegreen demo: pod ${pod} crashed: ${message}\n`);
   };
 
   const propagation = new DelayedView<Backend[]>(options.propagationDelayMs, (backends) =>

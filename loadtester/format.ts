@@ -1,6 +1,21 @@
 /** Terminal text: the live line per bucket, the progress bar, the final report. Pure string building. */
 import type { Report, TickMessage } from '../protocol/stream.js';
 
+/**
+ * Control characters (C0, DEL, C1 such as CSI), line and paragraph separators and bidi overrides: a target
+ * chooses its colour, pod and error text, and must not clear the screen, retitle the window or forge lines.
+ */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with every unprintable character written as an escape (`\x1b`, `\u202e`), so it shows and does nothing. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
+}
+
 const pct = (part: number, whole: number): string =>
   whole === 0 ? '0%' : `${Math.round((part / whole) * 100)}%`;
 const secs = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
@@ -11,7 +26,7 @@ function shares(counts: Record<string, number>): string {
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const parts = Object.entries(counts)
     .sort((a, b) => b[1] - a[1])
-    .map(([color, n]) => `${color} ${pct(n, total)}`);
+    .map(([color, n]) => `${printable(color)} ${pct(n, total)}`);
   return parts.length > 0 ? parts.join(' ') : 'no colour';
 }
 
@@ -43,7 +58,7 @@ export function formatReport(report: Report): string {
   const responses = Object.values(report.responses).reduce((a, b) => a + b, 0);
   lines.push(
     '',
-    `Target     ${report.target}`,
+    `Target     ${printable(report.target)}`,
     `Started    ${report.startedAt}, ran ${secs(report.durationMs)}`,
   );
   lines.push(
@@ -67,19 +82,27 @@ export function formatReport(report: Report): string {
   lines.push('Colours');
   for (const [color, c] of Object.entries(report.colors)) {
     lines.push(
-      `  ${color.padEnd(12)} ${String(c.count).padStart(8)}  ${pct(c.count, tagged).padStart(4)}  seen ${secs(c.firstSeenMs)} – ${secs(c.lastSeenMs)}`,
+      `  ${printable(color).padEnd(12)} ${String(c.count).padStart(8)}  ${pct(c.count, tagged).padStart(4)}  seen ${secs(c.firstSeenMs)} – ${secs(c.lastSeenMs)}`,
     );
   }
   if (tagged < responses)
     lines.push(`  ${'(untagged)'.padEnd(12)} ${String(responses - tagged).padStart(8)}`);
   lines.push('Pods');
   for (const [pod, p] of Object.entries(report.byPod).sort((a, b) => b[1].count - a[1].count)) {
-    lines.push(`  ${pod.padEnd(28)} ${(p.color || '?').padEnd(8)} ${String(p.count).padStart(8)}`);
+    lines.push(
+      `  ${printable(pod).padEnd(28)} ${printable(p.color || '?').padEnd(8)} ${String(p.count).padStart(8)}`,
+    );
+  }
+  const folded = report.folded;
+  if (folded && (folded.colors > 0 || folded.pods > 0)) {
+    lines.push(
+      `Folded     ${folded.colors} colours and ${folded.pods} pods past the run's limits, counted as "other"`,
+    );
   }
   if (report.switchOver) {
     const s = report.switchOver;
     lines.push(
-      `Switch     ${s.from} → ${s.to} between ${secs(s.startMs)} and ${secs(s.endMs)} (window ${secs(s.windowMs)})`,
+      `Switch     ${printable(s.from)} → ${printable(s.to)} between ${secs(s.startMs)} and ${secs(s.endMs)} (window ${secs(s.windowMs)})`,
     );
   }
   const l = report.latency;

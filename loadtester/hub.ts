@@ -18,6 +18,9 @@ import { parseControl } from '../protocol/control.js';
 
 export const HISTORY_TICKS = 300;
 export const HISTORY_EVENTS = 200;
+/** The history is also bounded in bytes (as JSON), so a late joiner's hello stays small whatever a target names. */
+export const HISTORY_TICK_BYTES = 1024 * 1024;
+export const HISTORY_EVENT_BYTES = 256 * 1024;
 /** Above this many unsent bytes a client misses ticks and samples; above DROP_BYTES it is closed. */
 export const SKIP_BYTES = 256 * 1024;
 export const DROP_BYTES = 4 * 1024 * 1024;
@@ -31,8 +34,8 @@ export interface HubOwner {
 
 export class Hub {
   private readonly clients = new Set<WebSocket>();
-  private ticks: TickMessage[] = [];
-  private events: EventMessage[] = [];
+  private ticks = new History<TickMessage>(HISTORY_TICKS, HISTORY_TICK_BYTES);
+  private readonly events = new History<EventMessage>(HISTORY_EVENTS, HISTORY_EVENT_BYTES);
   /** Messages a slow client missed, for tests and diagnostics. */
   skippedMessages = 0;
 
@@ -51,7 +54,7 @@ export class Hub {
 
   /** A new run starts: its ticks replace the previous run's in the history. */
   resetTicks(): void {
-    this.ticks = [];
+    this.ticks = new History(HISTORY_TICKS, HISTORY_TICK_BYTES);
   }
 
   /** Stamps `type` and (unless given) `t`, then publishes. */
@@ -61,10 +64,10 @@ export class Hub {
 
   /** Broadcasts to every client; ticks and events also go into the bounded history a late joiner receives. */
   publish(message: ServerMessage): void {
-    if (message.type === 'tick') pushBounded(this.ticks, message, HISTORY_TICKS);
-    else if (message.type === 'event') pushBounded(this.events, message, HISTORY_EVENTS);
-    if (this.clients.size === 0) return;
     const data = JSON.stringify(message);
+    if (message.type === 'tick') this.ticks.push(message, Buffer.byteLength(data));
+    else if (message.type === 'event') this.events.push(message, Buffer.byteLength(data));
+    if (this.clients.size === 0) return;
     const skippable = message.type === 'tick' || message.type === 'sample';
     for (const ws of this.clients) this.send(ws, data, skippable);
   }
@@ -82,7 +85,7 @@ export class Hub {
       type: 'hello',
       protocol: PROTOCOL_VERSION,
       settings: this.owner.settings(),
-      history: { ticks: this.ticks, events: this.events },
+      history: { ticks: this.ticks.items, events: this.events.items },
     };
     this.send(ws, JSON.stringify(hello), false);
   }
@@ -126,9 +129,34 @@ export class Hub {
   }
 }
 
-function pushBounded<T>(list: T[], item: T, max: number): void {
-  list.push(item);
-  if (list.length > max) list.splice(0, list.length - max);
+/** The latest items, at most `maxItems` of them and `maxBytes` of their JSON; the oldest go first. */
+class History<T> {
+  readonly items: T[] = [];
+  private readonly sizes: number[] = [];
+  private bytes = 0;
+
+  constructor(
+    private readonly maxItems: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  push(item: T, bytes: number): void {
+    this.items.push(item);
+    this.sizes.push(bytes);
+    this.bytes += bytes;
+    let drop = 0;
+    while (
+      this.items.length - drop > this.maxItems ||
+      (this.bytes > this.maxBytes && drop < this.items.length)
+    ) {
+      this.bytes -= this.sizes[drop]!;
+      drop++;
+    }
+    if (drop > 0) {
+      this.items.splice(0, drop);
+      this.sizes.splice(0, drop);
+    }
+  }
 }
 
 function controlId(text: string): string | undefined {

@@ -1,5 +1,6 @@
 /** Builds the final Report and evaluates thresholds. Pure: everything it needs is passed in. */
-import type { LatencySummary, Outcomes, Report, ThresholdResult } from '../protocol/stream.js';
+import type { FoldCounts, LatencySummary, Outcomes, Report, ThresholdResult } from '../protocol/stream.js';
+import { nameRecord } from '../protocol/outcomes.js';
 import type { LoadOptions } from './api.js';
 import type { ColorSeen, SoloSwitch } from './tally.js';
 import type { PodTally } from '../protocol/stream.js';
@@ -54,6 +55,8 @@ export interface ReportInput {
   total: Outcomes;
   colors: ReadonlyMap<string, ColorSeen>;
   pods: ReadonlyMap<string, PodTally>;
+  /** Distinct colours and pods counted under "other" (the tally's limits). */
+  folded: FoldCounts;
   switchOver: SoloSwitch | null;
   latency: LatencySummary;
   askedRate: number | null;
@@ -65,8 +68,9 @@ export function buildReport(input: ReportInput): Report {
   const { total } = input;
   let tagged = 0;
   for (const c of input.colors.values()) tagged += c.count;
-  const colors: Report['colors'] = {};
-  const byColor: Report['byColor'] = {};
+  // Without prototypes: a colour or pod named `__proto__` or `constructor` is an ordinary key.
+  const colors: Report['colors'] = nameRecord();
+  const byColor: Report['byColor'] = nameRecord();
   for (const [name, c] of input.colors) {
     byColor[name] = c.count;
     colors[name] = {
@@ -76,7 +80,7 @@ export function buildReport(input: ReportInput): Report {
       lastSeenMs: Math.round(c.lastSeenMs),
     };
   }
-  const byPod: Report['byPod'] = {};
+  const byPod: Report['byPod'] = nameRecord();
   for (const [name, p] of input.pods) byPod[name] = { color: p.color, count: p.count };
   const thresholds = evaluateThresholds(input.thresholds, total, input.latency);
   const s = input.switchOver;
@@ -93,6 +97,7 @@ export function buildReport(input: ReportInput): Report {
     byColor,
     colors,
     byPod,
+    folded: { ...input.folded },
     switchOver: s
       ? {
           from: s.from,

@@ -106,7 +106,7 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
 
   function flush(): TickMessage {
     const elapsedMs = performance.now() - t0;
-    const { bucket, total } = tally.flush(elapsedMs);
+    const { bucket, total, folded } = tally.flush(elapsedMs);
     const tick: TickMessage = {
       type: 'tick',
       seq: seq++,
@@ -117,6 +117,7 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
       total,
       inFlight: tally.inFlight,
       askedRate: owner.askedRate(),
+      folded,
     };
     lastFlushMs = elapsedMs;
     const samples = [...responseSampler.drain(), ...failureSampler.drain()].sort((a, b) => a.t - b.t);
@@ -152,6 +153,7 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
         total: tally.total,
         colors: tally.colors,
         pods: tally.pods,
+        folded: tally.folded,
         switchOver: tally.switchOver,
         latency: tally.runLatency(),
         askedRate: owner.askedRate(),

@@ -2,12 +2,19 @@
  * Counts every request's outcome per bucket and for the whole run. No I/O and no clock: callers pass
  * times (ms since the run started), so it is tested directly.
  */
-import type { Bucket, Outcomes, PodTally } from '../protocol/stream.js';
+import {
+  OTHER_BUCKET,
+  type Bucket,
+  type FoldCounts,
+  type Outcomes,
+  type PodTally,
+} from '../protocol/stream.js';
 import {
   addOutcomes,
   countFailure,
   countResponse,
   emptyOutcomes,
+  nameRecord,
   settled,
   type FailureKind,
 } from '../protocol/outcomes.js';
@@ -27,6 +34,44 @@ export interface SoloSwitch {
   endMs: number;
 }
 
+/** A run keeps at most this many colours and pods by name; the rest are counted under OTHER_BUCKET. */
+export const MAX_RUN_COLORS = 32;
+export const MAX_RUN_PODS = 256;
+/** Distinct folded names are counted (by a 32-bit hash) up to this many; past it the count is a lower bound. */
+export const FOLD_COUNT_LIMIT = 100_000;
+
+/** Decides which names keep their own entry, and counts the distinct names it folded. */
+class Folder {
+  private readonly folded = new Set<number>();
+
+  constructor(
+    private readonly max: number,
+    private readonly known: ReadonlyMap<string, unknown>,
+  ) {}
+
+  get count(): number {
+    return this.folded.size;
+  }
+
+  key(name: string): string {
+    if (name === OTHER_BUCKET || this.known.has(name) || this.known.size < this.max) return name;
+    if (this.folded.size < FOLD_COUNT_LIMIT) this.folded.add(fnv1a(name));
+    return OTHER_BUCKET;
+  }
+}
+
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function toRecord<T>(map: ReadonlyMap<string, T>): Record<string, T> {
+  const record = nameRecord<T>();
+  for (const [name, value] of map) record[name] = value;
+  return record;
+}
+
 export class Tally {
   private bucket: Outcomes = emptyOutcomes();
   private bucketColors = new Map<string, number>();
@@ -36,6 +81,8 @@ export class Tally {
   readonly total: Outcomes = emptyOutcomes();
   readonly colors = new Map<string, ColorSeen>();
   readonly pods = new Map<string, PodTally>();
+  private readonly colorFolder = new Folder(MAX_RUN_COLORS, this.colors);
+  private readonly podFolder = new Folder(MAX_RUN_PODS, this.pods);
   private bucketStartMs = 0;
   private lastSolo: { color: string; endMs: number } | null = null;
   private pendingFrom: { color: string; endMs: number } | null = null;
@@ -54,7 +101,20 @@ export class Tally {
     return this.total.sent + this.bucket.sent - settled(this.total) - settled(this.bucket);
   }
 
-  response(status: number, color: string | null, pod: string | null, latencyMs: number, atMs: number): void {
+  /** Distinct colours and pods counted under OTHER_BUCKET so far in the run. */
+  get folded(): FoldCounts {
+    return { colors: this.colorFolder.count, pods: this.podFolder.count };
+  }
+
+  response(
+    status: number,
+    name: string | null,
+    podName: string | null,
+    latencyMs: number,
+    atMs: number,
+  ): void {
+    const color = name === null ? null : this.colorFolder.key(name);
+    const pod = podName === null ? null : this.podFolder.key(podName);
     countResponse(this.bucket, status);
     this.bucketHistogram.recordValue(Math.max(1, Math.round(latencyMs * 1000)));
     if (color !== null) {
@@ -83,20 +143,20 @@ export class Tally {
   }
 
   /** Closes the current bucket at `endMs` (since the run started) and opens the next. */
-  flush(endMs: number): { bucket: Bucket; total: Outcomes } {
+  flush(endMs: number): { bucket: Bucket; total: Outcomes; folded: FoldCounts } {
     const latency = summarise(this.bucketHistogram);
     this.runHistogram.add(this.bucketHistogram);
     this.bucketHistogram.reset();
     addOutcomes(this.total, this.bucket);
-    const byColor = Object.fromEntries(this.bucketColors);
-    const byPod = Object.fromEntries(this.bucketPods);
+    const byColor = toRecord(this.bucketColors);
+    const byPod = toRecord(this.bucketPods);
     this.trackSolo(endMs);
     const bucket: Bucket = { ...this.bucket, byColor, byPod, latency };
     this.bucket = emptyOutcomes();
     this.bucketColors = new Map();
     this.bucketPods = new Map();
     this.bucketStartMs = endMs;
-    return { bucket, total: structuredClone(this.total) };
+    return { bucket, total: structuredClone(this.total), folded: this.folded };
   }
 
   runLatency(): ReturnType<typeof summarise> {

@@ -4,7 +4,7 @@
  */
 import type { TickMessage } from '../protocol/stream.js';
 import type { LoadOptions } from './api.js';
-import { liveLine, progressBar } from './format.js';
+import { liveLine, printable, progressBar } from './format.js';
 
 export class Terminal {
   private barShown = false;
@@ -14,10 +14,10 @@ export class Terminal {
     private readonly options: Pick<LoadOptions, 'quiet' | 'intervalMs' | 'durationMs' | 'requests'>,
   ) {}
 
-  /** Writes text (ending in a newline) where the bar was. */
+  /** Writes text (ending in a newline) where the bar was; control characters other than newlines are escaped. */
   write(text: string): void {
     this.clear();
-    this.out.write(text);
+    this.out.write(text.split('\n').map(printable).join('\n'));
   }
 
   tick(tick: TickMessage): void {

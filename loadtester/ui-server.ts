@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { WebSocketServer } from 'ws';
 import { STREAM_PATH } from '../protocol/stream.js';
 import { webDistDir } from '../common/package-info.js';
-import { findWebFile, type WebFile } from '../common/web-assets.js';
+import { dashboardCsp, findWebFile, type WebFile } from '../common/web-assets.js';
 import type { Hub } from './hub.js';
 
 export interface UiServerOptions {
@@ -84,6 +84,7 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
   res.writeHead(200, {
     'content-type': file.contentType,
     'cache-control': isIndex ? 'no-cache' : 'public, max-age=3600',
+    'content-security-policy': dashboardCsp(),
   });
   if (req.method === 'HEAD') {
     res.end();

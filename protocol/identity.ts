@@ -12,6 +12,23 @@ export const IDENTITY_HEADER_NAMES = [COLOR_HEADER, POD_HEADER, VERSION_HEADER] 
 /** Bodies this long or longer are not read for identity: a page or a file, not an identity document. */
 export const IDENTITY_BODY_LIMIT = 16 * 1024;
 
+/**
+ * Colour and pod names longer than this are cut (ending in `…`): a target we do not control may send
+ * kilobytes per response, and every name is kept per run and sent in every tick.
+ */
+export const IDENTITY_VALUE_LIMIT = 128;
+
+/**
+ * What counts as a colour: a hex colour or a plain word (CSS has many named colours; the browser decides).
+ * The app's COLOR setting is checked with it, and the page draws nothing else: any other text a target
+ * sends as its colour stays a name (shown as text) but is drawn in a neutral colour, never put in CSS.
+ */
+export const COLOR_PATTERN = /^(#[0-9a-fA-F]{3,4}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|[a-zA-Z]{3,30})$/;
+
+export function isColor(value: string): boolean {
+  return COLOR_PATTERN.test(value);
+}
+
 export interface ResponseIdentity {
   color: string | null;
   pod: string | null;
@@ -33,6 +50,7 @@ const utf8 = new TextDecoder();
  * A reader that streams calls it twice: with the headers as they arrive, and only when those name
  * nobody, again with `null` headers and the complete body, so bodies of named responses are never kept.
  * Raw pairs are scanned in place: no header is decoded or lower-cased unless it is one of ours.
+ * Values are cut to IDENTITY_VALUE_LIMIT; a colour is returned as text whether or not isColor accepts it.
  */
 export function readIdentity(
   headers: RawHeaders | HeaderLookup | null,
@@ -40,7 +58,17 @@ export function readIdentity(
 ): ResponseIdentity | null {
   const named =
     headers === null ? null : typeof headers === 'function' ? fromLookup(headers) : fromRaw(headers);
-  return named ?? (body === undefined ? null : fromBody(body));
+  const found = named ?? (body === undefined ? null : fromBody(body));
+  return found && { color: capped(found.color), pod: capped(found.pod) };
+}
+
+function capped(value: string | null): string | null {
+  if (value === null || value.length <= IDENTITY_VALUE_LIMIT) return value;
+  let end = IDENTITY_VALUE_LIMIT - 1;
+  // Do not split a surrogate pair.
+  const last = value.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${value.slice(0, end)}…`;
 }
 
 function fromLookup(header: HeaderLookup): ResponseIdentity | null {

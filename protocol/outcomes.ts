@@ -18,6 +18,14 @@ export function emptyOutcomes(): Outcomes {
   };
 }
 
+/**
+ * An empty record without a prototype, for counts keyed by names a target chose: `__proto__`,
+ * `constructor` or `toString` are then ordinary keys, never Object.prototype's members.
+ */
+export function nameRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 /** Statuses outside 100–599 fall into the nearest class. */
 export function statusClass(status: number): StatusClass {
   if (status < 200) return '1xx';

@@ -46,6 +46,18 @@ export interface LatencySummary {
   mean: number;
 }
 
+/**
+ * Where colours and pods past a run's limit are counted (the loadtester's tally and the page's charts), so a
+ * target that names a new pod in every response cannot grow a run's maps, ticks or history without bound.
+ */
+export const OTHER_BUCKET = 'other';
+
+/** How many distinct colours and pods were counted under OTHER_BUCKET since the run started. */
+export interface FoldCounts {
+  colors: number;
+  pods: number;
+}
+
 export interface PodTally {
   color: string;
   count: number;
@@ -106,6 +118,8 @@ export interface TickMessage {
   total: Outcomes;
   inFlight: number;
   askedRate: number | null;
+  /** Absent from streams of older versions. */
+  folded?: FoldCounts;
 }
 
 export type SampleOutcome = 'response' | ErrorKind | 'timeout' | 'dropped';
@@ -230,6 +244,8 @@ export interface Report extends Outcomes {
   byColor: Record<string, number>;
   colors: Record<string, ColorReport>;
   byPod: Record<string, PodTally>;
+  /** Absent from reports of older versions. */
+  folded?: FoldCounts;
   /** From the last moment only the old colour was seen to the first moment only the new one was; null without a switch. */
   switchOver: { from: string; to: string; startMs: number; endMs: number; windowMs: number } | null;
   latency: LatencySummary & { note: string };

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { contentTypeOf, findWebFile, type WebFile } from '../../common/web-assets.js';
+import { contentTypeOf, dashboardCsp, findWebFile, type WebFile } from '../../common/web-assets.js';
 import { notFound } from '../errors.js';
 
 /** The dashboard directory when it holds a built page, else null. */
@@ -24,6 +24,7 @@ async function sendFile(reply: FastifyReply, file: WebFile, immutable: boolean):
   return reply
     .type(file.contentType)
     .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+    .header('content-security-policy', dashboardCsp(true))
     .send(body);
 }
 

@@ -4,7 +4,13 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { closeAllBrowsers, launchBrowser, newPage, screenshot } from '../helpers/browser.js';
+import {
+  closeAllBrowsers,
+  launchBrowser,
+  newPage,
+  screenshot,
+  waitForExpression,
+} from '../helpers/browser.js';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
 import { leftovers, parseDemoOutput } from './demo-helpers.js';
 
@@ -20,13 +26,13 @@ afterAll(closeAllBrowsers);
 /** Waits until the page's "now" share is all `color`. */
 async function allTraffic(page: Page, color: string, timeout: number): Promise<void> {
   // A string, evaluated in the page (this project's TypeScript has no DOM types).
-  await page.waitForFunction(
+  await waitForExpression(
+    page,
     `(() => {
       const rows = [...document.querySelectorAll('[data-testid="share-now"] .share')];
       return rows.length === 1 && rows[0].dataset.color === ${JSON.stringify(color)} && Number(rows[0].dataset.share) === 1;
     })()`,
-    null,
-    { timeout },
+    timeout,
   );
 }
 
@@ -64,10 +70,10 @@ describe('bluegreen demo with its dashboard', () => {
     await page.goto(url!);
     await page.waitForSelector('[data-testid="connection"][data-status="open"]', { timeout: 20_000 });
     await allTraffic(page, 'blue', 20_000);
-    await page.waitForFunction(
+    await waitForExpression(
+      page,
       `document.querySelectorAll('[data-testid="pods"] [data-state="ready"][data-color="blue"]').length === 4`,
-      null,
-      { timeout: 20_000 },
+      20_000,
     );
     await screenshot(page, 'demo-1-blue');
 

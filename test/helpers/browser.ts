@@ -54,6 +54,19 @@ export async function newPage(
   return { page, errors, console };
 }
 
+/**
+ * Waits until a JavaScript expression is true in the page. page.waitForFunction with a string evals it in
+ * the page, which the dashboard's Content-Security-Policy forbids; page.evaluate goes through the
+ * DevTools protocol and is not subject to it.
+ */
+export async function waitForExpression(page: Page, expression: string, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(artifactsDir, { recursive: true });
   const path = join(artifactsDir, `${name}.png`);

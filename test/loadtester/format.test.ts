@@ -1,7 +1,10 @@
 /** The terminal output: progress bar and live line, free of control codes. */
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Tally } from '../../loadtester/tally.js';
-import { liveLine, progressBar } from '../../loadtester/format.js';
+import { formatReport, liveLine, printable, progressBar } from '../../loadtester/format.js';
+import { buildReport } from '../../loadtester/report.js';
+import { Terminal } from '../../loadtester/terminal.js';
 
 describe('format', () => {
   it('renders a bar and a live line without control codes', () => {
@@ -24,5 +27,66 @@ describe('format', () => {
     expect(line).toMatch(/1 req\/s {2}blue 100% {2}p50 1\.00ms/);
     // eslint-disable-next-line no-control-regex
     expect(line).not.toMatch(/\x1b/);
+  });
+});
+
+describe('text a target chose, on the terminal', () => {
+  const hostile = '\u001b]0;pwned\u0007\u001b[2J\r\nfake line\u009b31m\u202e\u007f';
+
+  it('is escaped: no control character reaches the terminal, and the text stays readable', () => {
+    expect(printable(hostile)).toBe('\\x1b]0;pwned\\x07\\x1b[2J\\x0d\\x0afake line\\x9b31m\\u202e\\x7f');
+    expect(printable('blue ü 日本')).toBe('blue ü 日本');
+    const t = new Tally();
+    t.sent();
+    t.response(200, hostile, hostile, 1, 1);
+    const { bucket, total, folded } = t.flush(1000);
+    const line = liveLine({
+      type: 'tick',
+      seq: 0,
+      t: 0,
+      elapsedMs: 1000,
+      intervalMs: 1000,
+      bucket,
+      total,
+      inFlight: 0,
+      askedRate: 1,
+      folded,
+    });
+    const report = formatReport(
+      buildReport({
+        target: 'http://x/',
+        startedAtEpochMs: 0,
+        durationMs: 1000,
+        sendingMs: 1000,
+        total: t.total,
+        colors: t.colors,
+        pods: t.pods,
+        folded: t.folded,
+        switchOver: { from: hostile, to: 'blue', startMs: 0, endMs: 1 },
+        latency: t.runLatency(),
+        askedRate: 1,
+        skipped: 0,
+        thresholds: { maxErrors: null, maxErrorRate: null, maxP99Ms: null },
+      }),
+    );
+    for (const text of [line, report]) {
+      // eslint-disable-next-line no-control-regex
+      expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+      expect(text).toContain('\\x1b]0;pwned\\x07');
+    }
+    expect(report.split('\n').filter((l) => l.includes('fake line'))).toHaveLength(3);
+  });
+
+  it('is escaped by the terminal whatever prints it, newlines apart', () => {
+    let written = '';
+    const out = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        written += chunk.toString();
+        done();
+      },
+    });
+    const terminal = new Terminal(out, { quiet: false, intervalMs: 1000, durationMs: null, requests: null });
+    terminal.write(`first ${hostile}\nsecond\n`);
+    expect(written).toBe('first \\x1b]0;pwned\\x07\\x1b[2J\\x0d\nfake line\\x9b31m\\u202e\\x7f\nsecond\n');
   });
 });

@@ -34,6 +34,7 @@ describe('report and thresholds', () => {
         ['green', { count: 25, firstSeenMs: 4000, lastSeenMs: 9000 }],
       ]),
       pods: new Map([['blue-1', { color: 'blue', count: 75 }]]),
+      folded: { colors: 0, pods: 0 },
       switchOver: null,
       latency,
       askedRate: 10,

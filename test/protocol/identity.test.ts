@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { IDENTITY_BODY_LIMIT, IDENTITY_HEADER_NAMES, readIdentity } from '../../protocol/identity.js';
+import {
+  IDENTITY_BODY_LIMIT,
+  IDENTITY_HEADER_NAMES,
+  IDENTITY_VALUE_LIMIT,
+  isColor,
+  readIdentity,
+} from '../../protocol/identity.js';
+import { parseColor } from '../../common/parsers.js';
 
 const bytes = (...pairs: string[]): Buffer[] => pairs.map((s) => Buffer.from(s));
 
@@ -63,5 +70,38 @@ describe('readIdentity', () => {
     }
     const padded = JSON.stringify({ color: 'blue', pod: 'app-1', pad: 'x'.repeat(IDENTITY_BODY_LIMIT) });
     expect(readIdentity(null, padded)).toBeNull();
+  });
+});
+
+describe('identity a hostile target sends', () => {
+  it('cuts colour and pod names to IDENTITY_VALUE_LIMIT characters, from headers and bodies alike', () => {
+    expect(IDENTITY_VALUE_LIMIT).toBe(128);
+    const long = 'p'.repeat(12 * 1024);
+    const fromHeaders = readIdentity(['x-pod-name', long, 'color', 'c'.repeat(500)])!;
+    expect(fromHeaders.pod).toBe(`${'p'.repeat(127)}…`);
+    expect(fromHeaders.color).toHaveLength(128);
+    const fromBody = readIdentity(null, JSON.stringify({ pod: long.slice(0, 8000), color: 'blue' }))!;
+    expect(fromBody).toEqual({ pod: `${'p'.repeat(127)}…`, color: 'blue' });
+    // A cut never leaves half a surrogate pair.
+    const emoji = readIdentity(['x-pod-name', `${'a'.repeat(126)}😀😀`])!.pod!;
+    expect(emoji).toBe(`${'a'.repeat(126)}…`);
+    expect(readIdentity(['x-pod-name', 'q'.repeat(128)])!.pod).toBe('q'.repeat(128));
+  });
+
+  it('returns a colour that is no colour as text: the page decides how to draw it with isColor', () => {
+    const css = 'red;background-image:url(http://127.0.0.1:1/x);position:fixed';
+    expect(readIdentity(['color', css])).toEqual({ color: css, pod: null });
+    for (const good of ['blue', 'Green', '#f80', '#ff8800', '#ff880080', 'constructor']) {
+      expect(isColor(good)).toBe(true);
+    }
+    for (const bad of [css, 'red ', 'rgb(1,2,3)', 'var(--x)', 'url(x)', '#12', 'a', '\u001b[2J', '']) {
+      expect(isColor(bad)).toBe(false);
+    }
+  });
+
+  it('is the rule the app checks COLOR with', () => {
+    expect(parseColor(' Blue ', 'COLOR')).toBe('blue');
+    expect(() => parseColor('red;position:fixed', 'COLOR')).toThrow(/not a CSS colour/);
+    expect(() => parseColor('rgb(1,2,3)', 'COLOR')).toThrow(/not a CSS colour/);
   });
 });

@@ -4,7 +4,13 @@
  * time axis, and green taking the traffic.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeAllBrowsers, launchBrowser, newPage, screenshot } from '../helpers/browser.js';
+import {
+  closeAllBrowsers,
+  launchBrowser,
+  newPage,
+  screenshot,
+  waitForExpression,
+} from '../helpers/browser.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
 
 afterAll(async () => {
@@ -58,11 +64,11 @@ describe('dashboard, live mode with the demo', () => {
         timeout: 120_000,
       });
       // After the switch, the share over the last few seconds is all green.
-      await page.waitForFunction(
+      await waitForExpression(
+        page,
         `document.querySelector('[data-testid="share-now"] .share')?.dataset.color === 'green' &&
        Number(document.querySelector('[data-testid="share-now"] .share')?.dataset.share) === 1`,
-        null,
-        { timeout: 60_000 },
+        60_000,
       );
       await screenshot(page, 'demo-finished');
       expect(

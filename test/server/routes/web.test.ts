@@ -45,4 +45,32 @@ describe('dashboard files', () => {
     // The API keeps priority over files.
     expect((await app.inject('/api/info')).json()).toMatchObject({ color: 'green' });
   });
+
+  it('sends the Content-Security-Policy with the page and its files', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'bluegreen-web-'));
+    tempDirs.push(root);
+    mkdirSync(join(root, 'assets'), { recursive: true });
+    writeFileSync(join(root, 'index.html'), '<!doctype html><title>dash</title>');
+    writeFileSync(join(root, 'assets', 'index-abc123.js'), 'console.log(1)');
+    const { app } = makeApp({}, { webDir: root });
+    for (const response of [
+      await app.inject({ url: '/', headers: { accept: 'text/html' } }),
+      await app.inject('/index.html'),
+      await app.inject('/assets/index-abc123.js'),
+    ]) {
+      expect(response.statusCode).toBe(200);
+      const csp = String(response.headers['content-security-policy']);
+      for (const directive of [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "frame-ancestors 'none'",
+      ]) {
+        expect(csp).toContain(directive);
+      }
+      // Browser mode may target an absolute URL on another origin (the app's CORS is made for it).
+      expect(csp).toContain("connect-src 'self' http: https:");
+    }
+  });
 });

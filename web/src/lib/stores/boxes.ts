@@ -3,6 +3,7 @@
  * oldest first. Pure; the component repaints only the boxes written since its last repaint.
  */
 import type { Sample } from '../../../../protocol/stream.js';
+import { nameRecord } from '../../../../protocol/outcomes.js';
 
 export const BOX_COUNT = 1000;
 
@@ -93,7 +94,7 @@ export class BoxRing {
 
   /** Counts of what the grid currently shows, by colour, plus failures and non-2xx. */
   counts(): { byColor: Record<string, number>; failures: number; non2xx: number; filled: number } {
-    const byColor: Record<string, number> = {};
+    const byColor = nameRecord<number>();
     let failures = 0;
     let non2xx = 0;
     let filled = 0;

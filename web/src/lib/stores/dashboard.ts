@@ -14,7 +14,7 @@ import type {
 import { BoxRing } from './boxes.js';
 import { PodBoard } from './pods.js';
 import { MAX_COLORS, OTHER_COLOR, SeriesWindow } from './series.js';
-import { emptyOutcomes } from '../../../../protocol/outcomes.js';
+import { emptyOutcomes, nameRecord } from '../../../../protocol/outcomes.js';
 
 export const MAX_EVENTS = 200;
 
@@ -31,7 +31,7 @@ export class DashboardModel {
   readonly boxes = new BoxRing();
   readonly events: EventMessage[] = [];
   /** Responses by colour summed over every tick of the current run (the run's share). */
-  runByColor: Record<string, number> = {};
+  runByColor: Record<string, number> = nameRecord();
   /** Running totals as of the latest tick. */
   total: Outcomes = emptyOutcomes();
   lastTick: TickMessage | null = null;
@@ -96,7 +96,7 @@ export class DashboardModel {
 
   /** A new run: its totals and report start from zero; the charts keep their window. */
   private newRun(): void {
-    this.runByColor = {};
+    this.runByColor = nameRecord();
     this.total = emptyOutcomes();
     this.summary = null;
   }
@@ -108,7 +108,7 @@ export class DashboardModel {
     this.pods.clear();
     this.boxes.clear();
     this.events.length = 0;
-    this.runByColor = {};
+    this.runByColor = nameRecord();
     this.total = emptyOutcomes();
     this.lastTick = null;
     this.summary = null;

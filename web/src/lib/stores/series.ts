@@ -2,7 +2,8 @@
  * Ticks → a bounded window of chart points: requests per second by colour (successes), failures,
  * latency percentiles. Pure: no DOM, no timers; the window never holds more than `maxPoints`.
  */
-import type { TickMessage } from '../../../../protocol/stream.js';
+import { OTHER_BUCKET, type TickMessage } from '../../../../protocol/stream.js';
+import { nameRecord } from '../../../../protocol/outcomes.js';
 
 export interface SeriesPoint {
   /** Epoch ms at the end of the interval. */
@@ -24,7 +25,8 @@ export interface SeriesPoint {
 export const DEFAULT_WINDOW_POINTS = 300;
 /** Colours beyond this many are folded into "other" so the legend and the point objects stay bounded. */
 export const MAX_COLORS = 12;
-export const OTHER_COLOR = 'other';
+/** The loadtester folds a run's colours past its own limit into the same bucket. */
+export const OTHER_COLOR = OTHER_BUCKET;
 
 const OK_CLASSES = ['2xx', '3xx'] as const;
 const NOT_OK_CLASSES = ['1xx', '4xx', '5xx'] as const;
@@ -40,7 +42,8 @@ export function okByColor(tick: TickMessage): { ok: Record<string, number>; unla
   const notOk = NOT_OK_CLASSES.reduce((sum, c) => sum + b.responses[c], 0);
   const responses = okCount + notOk;
   const fraction = responses === 0 ? 0 : okCount / responses;
-  const ok: Record<string, number> = {};
+  // Records keyed by colour have no prototype: `constructor` or `__proto__` is an ordinary name.
+  const ok = nameRecord<number>();
   let labelled = 0;
   for (const [color, count] of Object.entries(b.byColor)) {
     ok[color] = count * fraction;
@@ -73,10 +76,10 @@ export class SeriesWindow {
     const { ok, unlabelled } = okByColor(tick);
     const point: SeriesPoint = {
       t: tick.t,
-      ok: {},
+      ok: nameRecord(),
       unlabelled: unlabelled * perSecond,
       failed: tick.bucket.failed * perSecond,
-      byColor: {},
+      byColor: nameRecord(),
       p50: tick.bucket.latency.count > 0 ? tick.bucket.latency.p50 : null,
       p90: tick.bucket.latency.count > 0 ? tick.bucket.latency.p90 : null,
       p99: tick.bucket.latency.count > 0 ? tick.bucket.latency.p99 : null,
@@ -125,7 +128,7 @@ export function shares(byColor: Record<string, number>): Share[] {
 
 /** Sums byColor over the last `n` points ("now": the share over the last few seconds). */
 export function recentByColor(points: readonly SeriesPoint[], n: number): Record<string, number> {
-  const sum: Record<string, number> = {};
+  const sum = nameRecord<number>();
   for (const p of points.slice(-n)) {
     for (const [color, rate] of Object.entries(p.byColor)) sum[color] = (sum[color] ?? 0) + rate;
   }

@@ -3,7 +3,7 @@
  * tiles and counts work unchanged. Pure: the caller passes the clock.
  */
 import type { Bucket, LatencySummary, Outcomes, Sample, TickMessage } from '../../../../protocol/stream.js';
-import { countFailure, countResponse, emptyOutcomes } from '../../../../protocol/outcomes.js';
+import { countFailure, countResponse, emptyOutcomes, nameRecord } from '../../../../protocol/outcomes.js';
 
 /** Nearest-rank percentile of an ascending array. */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -37,8 +37,8 @@ const MAX_LATENCIES = 10_000;
 export class BrowserTally {
   private seq = 0;
   private bucket = emptyOutcomes();
-  private byColor: Record<string, number> = {};
-  private byPod: Bucket['byPod'] = {};
+  private byColor: Record<string, number> = nameRecord();
+  private byPod: Bucket['byPod'] = nameRecord();
   private latencies: number[] = [];
   private total = emptyOutcomes();
   private startedAt: number;
@@ -86,8 +86,8 @@ export class BrowserTally {
       askedRate,
     };
     this.bucket = emptyOutcomes();
-    this.byColor = {};
-    this.byPod = {};
+    this.byColor = nameRecord();
+    this.byPod = nameRecord();
     this.latencies = [];
     this.intervalStart = now;
     return message;
@@ -97,8 +97,8 @@ export class BrowserTally {
     this.seq = 0;
     this.bucket = emptyOutcomes();
     this.total = emptyOutcomes();
-    this.byColor = {};
-    this.byPod = {};
+    this.byColor = nameRecord();
+    this.byPod = nameRecord();
     this.latencies = [];
     this.startedAt = now;
     this.intervalStart = now;
