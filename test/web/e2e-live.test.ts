@@ -156,7 +156,7 @@ describe('dashboard, live mode', () => {
       // The field's max is --max-rate (the browser refuses more; the loadtester caps it too).
       expect(await page.getByLabel('rate').getAttribute('max')).toBe('200');
       await page.getByLabel('rate').fill('150');
-      await page.getByRole('button', { name: 'Set' }).click();
+      await page.getByRole('button', { name: 'Set', exact: true }).click();
       await expect.poll(() => rate.textContent(), { timeout: 20_000 }).toBe('150 req/s');
       await page.getByRole('button', { name: 'Start' }).click();
       await expect.poll(() => state.textContent(), { timeout: 20_000 }).toBe('running');

@@ -91,6 +91,22 @@ describe('the headline share', () => {
   });
 });
 
+describe('names from the target', () => {
+  it('counts __proto__ and constructor as colours like any other (no NaN share)', () => {
+    // As the stream delivers them: JSON-parsed, so __proto__ is an own key.
+    const parsed = JSON.parse(
+      JSON.stringify(tick({ seq: 1, byColor: JSON.parse('{"__proto__": 30, "constructor": 10}') })),
+    ) as TickMessage;
+    parsed.askedRate = 40;
+    const { segments, total } = nowSegments([parsed]);
+    expect(total).toBe(40);
+    expect(segments.map((s) => [s.color, s.count, s.share])).toEqual([
+      ['__proto__', 30, 0.75],
+      ['constructor', 10, 0.25],
+    ]);
+  });
+});
+
 describe('outages', () => {
   const dark = (seq: number): TickMessage =>
     at(seq, 40, (x) => {

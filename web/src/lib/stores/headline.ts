@@ -3,6 +3,7 @@
  * answer from a pod counted in (so an outage cannot read "100 % green"), and outages themselves. Pure.
  */
 import type { TickMessage } from '../../../../protocol/stream.js';
+import { nameRecord } from '../../../../protocol/outcomes.js';
 
 /** Below this many, a shortfall of sent requests is only the pacer's phase against the tick boundary. */
 const PACING_SLACK = 1;
@@ -52,7 +53,8 @@ export interface Segment {
 
 /** Shares of everything due over these ticks: a segment per colour, largest first, then "no response". */
 export function nowSegments(ticks: readonly TickMessage[]): { segments: Segment[]; total: number } {
-  const byColor: Record<string, number> = {};
+  // Colour names come from targets: `__proto__` is a name like any other.
+  const byColor = nameRecord<number>();
   for (const tick of ticks) {
     for (const [color, count] of Object.entries(tick.bucket.byColor)) {
       byColor[color] = (byColor[color] ?? 0) + count;
