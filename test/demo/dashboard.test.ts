@@ -47,6 +47,7 @@ describe('bluegreen demo with its dashboard', () => {
       'demo',
       '--ui',
       '0',
+      '--allow-control',
       '--port',
       '0',
       '--rate',
