@@ -78,14 +78,12 @@ export class LoadSession {
     if (options.ui) {
       const hub = new Hub({ settings: () => s.settings(), control: (message) => s.control(message) });
       const { port, host, origins } = options.ui;
-      const server = await startUiServer({ port, host, origins, hub }).catch(
-        (error: unknown) => {
-          if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
-          throw new UsageError(
-            `port ${options.ui!.port} is in use: choose another with --ui (0 = any free port)`,
-          );
-        },
-      );
+      const server = await startUiServer({ port, host, origins, hub }).catch((error: unknown) => {
+        if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
+        throw new UsageError(
+          `port ${options.ui!.port} is in use: choose another with --ui (0 = any free port)`,
+        );
+      });
       s.ui = { server, hub };
       s.say(`dashboard: ${server.url}`);
     }

@@ -72,7 +72,10 @@ describe('bluegreen demo under a flood of rollouts', () => {
     );
     const shown = events.map((e) => `${e.kind} ${e.pod ?? ''} ${e.message ?? ''}`).join('\n');
     expect(events.filter((e) => e.kind === 'pod-added').length, shown).toBeGreaterThan(5);
-    expect(events.filter((e) => e.kind === 'pod-terminating' && e.color === 'blue'), shown).toEqual([]);
+    expect(
+      events.filter((e) => e.kind === 'pod-terminating' && e.color === 'blue'),
+      shown,
+    ).toEqual([]);
     expect(mostAlive(events), shown).toBeLessThanOrEqual(5);
 
     cli.kill('SIGINT');

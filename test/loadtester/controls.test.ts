@@ -65,8 +65,9 @@ describe('controls from the page', () => {
       error: 'wrong control token',
       reason: 'token',
     });
-    expect(await control({ action: 'rollout', strategy: 'rolling', color: 'green', token: token + 'x' }))
-      .toMatchObject({ ok: false, reason: 'token' });
+    expect(
+      await control({ action: 'rollout', strategy: 'rolling', color: 'green', token: token + 'x' }),
+    ).toMatchObject({ ok: false, reason: 'token' });
     expect(await control({ action: 'set-rate', rate: 30, token: 42 })).toMatchObject({
       ok: false,
       error: 'token must be a string',

@@ -105,8 +105,9 @@ describe('load options', () => {
       ui: { origins: ['https://dash.example.com', 'http://localhost:5173'] },
       controlToken: 'from-the-secret',
     });
-    expect(parse(['http://a/', '--control-token', 'on-the-line'], { LOAD_UI_ORIGIN: 'http://x:1' }))
-      .toMatchObject({ controlToken: 'on-the-line' });
+    expect(
+      parse(['http://a/', '--control-token', 'on-the-line'], { LOAD_UI_ORIGIN: 'http://x:1' }),
+    ).toMatchObject({ controlToken: 'on-the-line' });
     expect(() => parse(['http://a/', '--control-token', 'short'])).toThrow(
       '--control-token: must be 8 to 256 printable characters without spaces',
     );
