@@ -54,6 +54,10 @@ export class Cluster {
   private lastEndpoints = '';
   private endpointCount = 0;
   private stopped = false;
+  /** At most this many pods count at once (see countedPods); set by the rollout driver per strategy. */
+  private podLimit = Infinity;
+  /** Pods that turned ready at least once: they served, and drain outside the limit. */
+  private readonly served = new Set<string>();
 
   constructor(private readonly config: ClusterConfig) {}
 
@@ -74,6 +78,29 @@ export class Cluster {
     if (rs.spec === replicas) return;
     rs.spec = replicas;
     this.reconcile();
+  }
+
+  /**
+   * Caps the pods that count at once: the pods of every ReplicaSet that are starting or running, and the
+   * terminating ones that never turned ready. Kubernetes does not count terminating pods against maxSurge;
+   * those that once served still drain outside the cap here too (the overlap a rollout shows), but a
+   * superseded rollout's pods that never turned ready stay inside it until they exit, so rollouts in quick
+   * succession start no more processes than the surge. A ReplicaSet short of pods waits for room.
+   */
+  limitPods(limit: number): void {
+    const raised = limit > this.podLimit;
+    this.podLimit = limit;
+    if (raised) this.reconcile();
+  }
+
+  /** The pods limitPods counts. */
+  countedPods(): number {
+    let n = 0;
+    for (const pod of this.pods.values()) {
+      if (pod.phase === 'starting' || pod.phase === 'running') n++;
+      else if (pod.phase === 'terminating' && !this.served.has(pod.name)) n++;
+    }
+    return n;
   }
 
   select(replicaSets: readonly ReplicaSet[] | null): void {
@@ -174,7 +201,8 @@ export class Cluster {
           this.later(wait, () => this.reconcile());
           continue;
         }
-        for (let i = 0; i < missing; i++) this.create(rs);
+        const room = Math.max(0, this.podLimit - this.countedPods());
+        for (let i = 0; i < Math.min(missing, room); i++) this.create(rs);
       } else if (missing < 0) {
         for (const pod of deletionOrder(active).slice(0, -missing)) this.delete(pod);
       }
@@ -210,6 +238,7 @@ export class Cluster {
 
   private podChanged(pod: Pod, change: PodChange): void {
     if (change === 'ready') {
+      this.served.add(pod.name);
       this.config.emit({ kind: 'pod-ready', pod: pod.name, color: pod.color, message: `port ${pod.port}` });
       // Availability changes with time alone: look again once minReadySeconds have passed.
       this.later(this.config.minReadyMs + 1, () => this.changed());
@@ -217,6 +246,7 @@ export class Cluster {
       this.config.emit({ kind: 'pod-not-ready', pod: pod.name, color: pod.color });
     } else if (change === 'gone') {
       this.pods.delete(pod.name);
+      this.served.delete(pod.name);
       const exit = pod.exit!;
       const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
       if (exit.crashed && !this.stopped) {

@@ -116,7 +116,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         options.rolloutAfterMs,
       );
     } else if (session.dashboardUrl) {
-      session.say(`open the dashboard and start a rollout there; Ctrl-C to stop`);
+      session.say(
+        options.load.allowControl
+          ? `open the dashboard and start a rollout there; Ctrl-C to stop`
+          : `open the dashboard to watch (rollouts from it need --allow-control; npm start adds it); Ctrl-C to stop`,
+      );
     }
     code = await session.finish();
   } catch (error) {

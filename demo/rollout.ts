@@ -40,6 +40,14 @@ export class RolloutDriver {
   ) {
     this.template = initial;
     this.lastStrategy = defaultStrategy;
+    cluster.limitPods(this.podLimit('rolling'));
+  }
+
+  /** The most pods a strategy runs at once: replicas plus its surge. */
+  podLimit(strategy: Strategy): number {
+    const { replicas, maxSurge } = this.config.rolling;
+    const surge = { rolling: maxSurge, recreate: 0, 'blue-green': replicas, canary: 1 }[strategy];
+    return replicas + surge;
   }
 
   get current(): Template {
@@ -89,6 +97,7 @@ export class RolloutDriver {
     this.previous = this.template;
     this.template = target;
     this.lastStrategy = strategy;
+    this.cluster.limitPods(this.podLimit(strategy));
     const abort = new AbortController();
     const progress = this.watchProgress(strategy, target);
     this.emit({

@@ -24,12 +24,17 @@ export interface LoadOptions {
   jsonFile: string | null;
   quiet: boolean;
   thresholds: { maxErrors: number | null; maxErrorRate: number | null; maxP99Ms: number | null };
-  /** `--ui [PORT]`: serve the dashboard and /api/stream; null = no UI. */
-  ui: { port: number; host: string } | null;
+  /**
+   * `--ui [PORT]`: serve the dashboard and /api/stream; null = no UI. `origins`: pages on these origins
+   * may open the stream besides the dashboard's own (`--ui-origin`).
+   */
+  ui: { port: number; host: string; origins?: readonly string[] } | null;
   /** `--serve`: keep running (and serving the UI) until stopped. */
   serve: boolean;
   allowControl: boolean;
   maxRate: number;
+  /** `--control-token`: when set, every control from the page must carry it. Never sent to a page. */
+  controlToken: string | null;
   /**
    * `undici` (default): every request accounted for, paced, recyclable. `autocannon`: raw throughput at
    * maximum rate only, with autocannon's known blind spot for requests cut off mid-flight.

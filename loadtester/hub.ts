@@ -14,7 +14,8 @@ import {
   type ServerMessage,
   type TickMessage,
 } from '../protocol/stream.js';
-import { parseControl } from '../protocol/control.js';
+import { ControlRefused, parseControl } from '../protocol/control.js';
+import { CONTROLS_PER_SECOND, ControlLimit } from './control-limit.js';
 
 export const HISTORY_TICKS = 300;
 export const HISTORY_EVENTS = 200;
@@ -76,7 +77,16 @@ export class Hub {
     this.clients.add(ws);
     ws.on('close', () => this.clients.delete(ws));
     ws.on('error', () => this.clients.delete(ws));
+    const limit = new ControlLimit();
     ws.on('message', (data, isBinary) => {
+      if (!limit.take()) {
+        return this.reply(ws, {
+          type: 'control-result',
+          ok: false,
+          error: `too many controls: at most ${CONTROLS_PER_SECOND} per second; this one was not acted on`,
+          reason: 'rate-limit',
+        });
+      }
       if (isBinary)
         return this.reply(ws, { type: 'control-result', ok: false, error: 'binary frames are not accepted' });
       void this.handleControl(ws, String(data));
@@ -124,6 +134,7 @@ export class Hub {
         ...(id === undefined ? {} : { id }),
         ok: false,
         error: error instanceof Error ? error.message : String(error),
+        ...(error instanceof ControlRefused ? { reason: error.reason } : {}),
       });
     }
   }

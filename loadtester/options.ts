@@ -1,6 +1,7 @@
 /** The loadtester's settings (shared by `load` and `demo`): one table, resolved into LoadOptions. */
 import { parseDuration } from '../common/duration.js';
-import { decimal, duration, oneOf, port, text, wholeNumber, type Parse } from '../common/parsers.js';
+import { decimal, duration, oneOf, port, secret, text, wholeNumber, type Parse } from '../common/parsers.js';
+import { MIN_RATE } from '../protocol/control.js';
 import {
   addSettings,
   list,
@@ -13,6 +14,7 @@ import {
 } from '../common/settings.js';
 import { UsageError } from '../common/usage-error.js';
 import type { AddLoadFlags, LoadOptions, ResolveLoadOptions } from './api.js';
+import { parseOrigins } from './origin.js';
 
 /** Everything but the target: `demo` resolves these before its front door has a port. */
 export type LoadSettings = Omit<LoadOptions, 'url'>;
@@ -32,7 +34,7 @@ const ALL_HOSTS = '0.0.0.0';
 const ENGINES = ['undici', 'autocannon'] as const;
 
 const rate: Parse<number | null> = (raw, source) =>
-  /^(max|0)$/i.test(raw.trim()) ? null : decimal(0.1)(raw, source);
+  /^(max|0)$/i.test(raw.trim()) ? null : decimal(MIN_RATE)(raw, source);
 
 const recycle: Parse<LoadOptions['recycle']> = (raw, source) => {
   if (raw.trim() === 'never') return null;
@@ -172,9 +174,24 @@ export const LOAD_TABLE = {
     flag: '--serve',
     help: 'keep running and serving the dashboard until stopped (implies --ui)',
   }),
+  uiOrigin: optional({
+    flag: '--ui-origin',
+    arg: '<origins>',
+    env: 'LOAD_UI_ORIGIN',
+    shownDefault: "only the dashboard's own",
+    help: 'other origins whose pages may open the stream, comma-separated (a proxy in front that changes the Host)',
+    parse: parseOrigins,
+  }),
   allowControl: toggle({
     flag: '--allow-control',
-    help: 'let the dashboard start, stop and change the rate (never the target)',
+    help: "let the dashboard start, stop and change the rate (never the target), and the demo's rollouts",
+  }),
+  controlToken: optional({
+    flag: '--control-token',
+    arg: '<token>',
+    env: 'LOAD_CONTROL_TOKEN',
+    help: 'controls from the page must carry this token (prefer the env variable: flags show in ps)',
+    parse: secret,
   }),
   engine: value({
     flag: '--engine',
@@ -189,8 +206,8 @@ export const LOAD_TABLE = {
     arg: '<n>',
     env: 'LOAD_MAX_RATE',
     default: '1000',
-    help: 'the highest rate the dashboard may set',
-    parse: decimal(0.1),
+    help: 'the highest rate the dashboard may set or start a run at',
+    parse: decimal(MIN_RATE),
   }),
 };
 
@@ -237,10 +254,13 @@ export function resolveLoadSettings(
     jsonFile: v.json,
     quiet: v.quiet,
     thresholds: { maxErrors: v.maxErrors, maxErrorRate: v.maxErrorRate, maxP99Ms: v.maxP99 },
-    ui: showUi ? { port: v.ui, host: v.uiHost ?? (v.serve ? ALL_HOSTS : LOCAL_HOST) } : null,
+    ui: showUi
+      ? { port: v.ui, host: v.uiHost ?? (v.serve ? ALL_HOSTS : LOCAL_HOST), origins: v.uiOrigin ?? [] }
+      : null,
     serve: v.serve,
     allowControl: v.allowControl,
     maxRate: v.maxRate,
+    controlToken: v.controlToken,
     engine: v.engine,
   };
 }

@@ -4,6 +4,7 @@
  * from it), the signals (the first SIGINT/SIGTERM ends the session with its report, a second exits 130),
  * the dashboard server, the terminal, each run's report (printed, `--json`, thresholds) and the exit code.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import type {
   ControlMessage,
@@ -14,6 +15,7 @@ import type {
   TickMessage,
 } from '../protocol/stream.js';
 import { UsageError } from '../common/usage-error.js';
+import { ControlRefused } from '../protocol/control.js';
 import type { LoadOptions } from './api.js';
 import { brokenThresholds, formatReport } from './format.js';
 import { Hub } from './hub.js';
@@ -75,16 +77,13 @@ export class LoadSession {
     const s = new LoadSession(options, session);
     if (options.ui) {
       const hub = new Hub({ settings: () => s.settings(), control: (message) => s.control(message) });
-      const server = await startUiServer({ port: options.ui.port, host: options.ui.host, hub }).catch(
-        (error: unknown) => {
-          if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
-          // Through `npm start` the flag has to pass npm first.
-          const how = process.env.npm_lifecycle_event === 'start' ? ', e.g. npm start -- --ui 0' : '';
-          throw new UsageError(
-            `port ${options.ui!.port} is in use: choose another with --ui (0 = any free port${how})`,
-          );
-        },
-      );
+      const { port, host, origins } = options.ui;
+      const server = await startUiServer({ port, host, origins, hub }).catch((error: unknown) => {
+        if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
+        // Through `npm start` the flag has to pass npm first.
+        const how = process.env.npm_lifecycle_event === 'start' ? ', e.g. npm start -- --ui 0' : '';
+        throw new UsageError(`port ${port} is in use: choose another with --ui (0 = any free port${how})`);
+      });
       s.ui = { server, hub };
       s.say(`dashboard: ${server.url}`);
     }
@@ -135,6 +134,7 @@ export class LoadSession {
       running: this.running,
       controls: {
         allowed: o.allowControl,
+        tokenRequired: o.controlToken !== null,
         maxRate: o.maxRate,
         rollout: rollout !== undefined,
         strategies: rollout ? [...rollout.strategies] : [],
@@ -242,13 +242,14 @@ export class LoadSession {
 
   /** A control from the page; what it throws goes back to the page as the reason. */
   private async control(message: ControlMessage): Promise<void> {
+    if (!this.options.allowControl)
+      throw new Error('controls are disabled (start the loadtester with --allow-control)');
+    this.checkToken(message.token);
     if (message.action === 'rollout' || message.action === 'rollback') {
       const rollout = this.setup.rollout;
       if (!rollout || !this.first) throw new Error(`${message.action} is not available here`);
       return rollout.control(message);
     }
-    if (!this.options.allowControl)
-      throw new Error('controls are disabled (start the loadtester with --allow-control)');
     if (!this.first) throw new Error('no run to control');
     if (message.action === 'set-rate') {
       this.rate = Math.min(message.rate, this.options.maxRate);
@@ -260,7 +261,25 @@ export class LoadSession {
     } else {
       if (this.run?.running) throw new Error('a run is already running');
       if (this.ending || this.stopping.aborted) throw new Error('the session is ending');
+      // The page never starts a run beyond --max-rate: a command line's higher rate (or `max`) was for
+      // the command line's own run.
+      if (this.rate === null || this.rate > this.options.maxRate) this.rate = this.options.maxRate;
       this.startRun();
     }
   }
+
+  private checkToken(given: string | undefined): void {
+    const token = this.options.controlToken;
+    if (token === null) return;
+    if (given === undefined || given === '') {
+      throw new ControlRefused('this loadtester needs its control token for controls', 'token');
+    }
+    if (!sameSecret(given, token)) throw new ControlRefused('wrong control token', 'token');
+  }
+}
+
+/** Compares in constant time, whatever the lengths (hashes are of equal length). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }

@@ -7,11 +7,13 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { STREAM_PATH } from '../protocol/stream.js';
 import { webDistDir } from '../common/package-info.js';
 import { dashboardCsp, findWebFile, type WebFile } from '../common/web-assets.js';
 import type { Hub } from './hub.js';
+import { originAllowed } from './origin.js';
 
 export interface UiServerOptions {
   port: number;
@@ -20,6 +22,8 @@ export interface UiServerOptions {
   hub: Hub;
   /** Where the built dashboard lives; dist/web by default. */
   webDir?: string;
+  /** Origins besides the dashboard's own that may open the stream (`--ui-origin`). */
+  origins?: readonly string[];
 }
 
 export interface UiServer {
@@ -93,6 +97,22 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
   createReadStream(file.path).pipe(res);
 }
 
+/** The request-target's path; null when it does not parse (`//a:99999/…`). */
+function requestPath(target: string | undefined): string | null {
+  try {
+    return new URL(target ?? '/', 'http://x').pathname;
+  } catch {
+    return null;
+  }
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string, why: string): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(why) + 1}\r\n\r\n${why}\n`,
+  );
+}
+
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
   const root = resolve(options.webDir ?? webDistDir);
   const { hub } = options;
@@ -104,10 +124,13 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     });
   });
   server.on('upgrade', (req, socket, head) => {
-    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
-    if (!isStreamPath(pathname)) {
-      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
-      return;
+    // Until ws takes the socket, a client that resets it must not crash the process.
+    socket.on('error', () => socket.destroy());
+    const pathname = requestPath(req.url);
+    if (pathname === null) return refuseUpgrade(socket, 400, 'Bad Request', 'malformed request-target');
+    if (!isStreamPath(pathname)) return refuseUpgrade(socket, 404, 'Not Found', 'not the stream');
+    if (!originAllowed(req.headers.origin, req.headers.host, options.origins)) {
+      return refuseUpgrade(socket, 403, 'Forbidden', 'this origin may not open the stream (see --ui-origin)');
     }
     wss.handleUpgrade(req, socket, head, (ws) => hub.addClient(ws));
   });

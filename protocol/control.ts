@@ -1,7 +1,20 @@
 /** The page's control frames: parsed and checked here, before the hub applies them to a run. */
-import type { ControlMessage } from './stream.js';
+import type { ControlMessage, ControlResultMessage } from './stream.js';
 
 const ACTIONS = new Set(['start', 'stop', 'set-rate', 'rollout', 'rollback']);
+
+/** The lowest rate anyone may ask for, on the command line or from the page (requests per second). */
+export const MIN_RATE = 0.1;
+
+/** Why a control was refused, when the page can do something about it (see ControlResultMessage.reason). */
+export class ControlRefused extends Error {
+  constructor(
+    message: string,
+    readonly reason: NonNullable<ControlResultMessage['reason']>,
+  ) {
+    super(message);
+  }
+}
 
 /** Validates a page's control frame; throws with a message the page can show. */
 export function parseControl(text: string): ControlMessage {
@@ -15,7 +28,11 @@ export function parseControl(text: string): ControlMessage {
   const m = value as Record<string, unknown>;
   if (m.type !== 'control') throw new Error(`unknown message type ${JSON.stringify(m.type)}`);
   if (m.id !== undefined && typeof m.id !== 'string') throw new Error('id must be a string');
-  const base = m.id === undefined ? {} : { id: m.id as string };
+  if (m.token !== undefined && typeof m.token !== 'string') throw new Error('token must be a string');
+  const base = {
+    ...(m.id === undefined ? {} : { id: m.id as string }),
+    ...(m.token === undefined ? {} : { token: m.token as string }),
+  };
   if (typeof m.action !== 'string' || !ACTIONS.has(m.action)) {
     throw new Error(`unknown action ${JSON.stringify(m.action)}`);
   }
@@ -25,8 +42,8 @@ export function parseControl(text: string): ControlMessage {
     case 'rollback':
       return { type: 'control', ...base, action: m.action };
     case 'set-rate':
-      if (typeof m.rate !== 'number' || !Number.isFinite(m.rate) || m.rate <= 0) {
-        throw new Error('set-rate needs a rate: a number of requests per second above 0');
+      if (typeof m.rate !== 'number' || !Number.isFinite(m.rate) || m.rate < MIN_RATE) {
+        throw new Error(`set-rate needs a rate: a number of requests per second, at least ${MIN_RATE}`);
       }
       return { type: 'control', ...base, action: 'set-rate', rate: m.rate };
     default:

@@ -87,10 +87,12 @@ export interface RunSettings {
   startedAt: number | null;
   running: boolean;
   controls: {
-    /** start/stop/set-rate from the page (`--allow-control`). */
+    /** start/stop/set-rate from the page, and the demo's rollouts (`--allow-control`). */
     allowed: boolean;
+    /** Every control must carry the token (`--control-token`); the token itself is never sent. */
+    tokenRequired: boolean;
     maxRate: number;
-    /** rollout/rollback buttons (demo only). */
+    /** The run offers rollout/rollback (demo only); usable when `allowed`. */
     rollout: boolean;
     strategies: string[];
   };
@@ -204,6 +206,8 @@ export interface ControlResultMessage {
   id?: string;
   ok: boolean;
   error?: string;
+  /** Why it was refused, when the page can act on it: `token` (ask for it), `rate-limit` (slow down). */
+  reason?: 'token' | 'rate-limit';
 }
 
 export type ServerMessage =
@@ -215,11 +219,13 @@ export type ServerMessage =
   | SummaryMessage
   | ControlResultMessage;
 
-export type ControlMessage =
-  | { type: 'control'; id?: string; action: 'start' | 'stop' }
-  | { type: 'control'; id?: string; action: 'set-rate'; rate: number }
-  | { type: 'control'; id?: string; action: 'rollout'; strategy: string; color: string }
-  | { type: 'control'; id?: string; action: 'rollback' };
+/** `token`: the control token, when the loadtester requires one (`--control-token`). */
+export type ControlMessage = { type: 'control'; id?: string; token?: string } & (
+  | { action: 'start' | 'stop' }
+  | { action: 'set-rate'; rate: number }
+  | { action: 'rollout'; strategy: string; color: string }
+  | { action: 'rollback' }
+);
 
 export interface ThresholdResult {
   name: 'max-errors' | 'max-error-rate' | 'max-p99';

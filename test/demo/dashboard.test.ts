@@ -53,6 +53,7 @@ describe('bluegreen demo with its dashboard', () => {
       'demo',
       '--ui',
       '0',
+      '--allow-control',
       '--port',
       '0',
       '--rate',

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deployDir, packageRoot } from '../../common/package-info.js';
+import { envNames } from '../../common/settings.js';
 import { UsageError } from '../../common/usage-error.js';
 import { checkPaths, formatFinding, loadManifestDir, loadManifests } from '../../check/index.js';
 import { useRealContract } from './edit.js';
+import { LOAD_TABLE } from '../../loadtester/options.js';
 
 const contract = useRealContract();
 
@@ -25,6 +27,21 @@ describe.each(['.', 'blue-green', 'canary'])('deploy/%s', (variant) => {
     expect(kinds).toContain('Deployment');
     expect(kinds).toContain('Service');
     expect(kinds).toContain('Ingress');
+  });
+
+  it('the dashboard takes its control token from a Secret that may be absent (kubectl apply works without it)', () => {
+    const dashboard = loadManifestDir(dir, packageRoot).manifests.find(
+      (m) => m.obj['kind'] === 'Deployment' && (m.obj['metadata'] as { name?: string }).name === 'dashboard',
+    )!;
+    const spec = dashboard.obj['spec'] as {
+      template: { spec: { containers: { env?: { name: string; valueFrom?: unknown }[] }[] } };
+    };
+    const env = spec.template.spec.containers[0]!.env ?? [];
+    expect(env.find((e) => e.name === 'LOAD_CONTROL_TOKEN')).toEqual({
+      name: 'LOAD_CONTROL_TOKEN',
+      valueFrom: { secretKeyRef: { name: 'dashboard-control-token', key: 'token', optional: true } },
+    });
+    expect(envNames(LOAD_TABLE)).toContain('LOAD_CONTROL_TOKEN');
   });
 });
 

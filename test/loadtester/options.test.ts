@@ -71,6 +71,7 @@ describe('load options', () => {
     [['not a url'], /not a URL/],
     [['http://a/', '--duration', '5x'], /not a duration/],
     [['http://a/', '--rate', '-3'], /--rate/],
+    [['http://a/', '--rate', '0.05'], /--rate: "0.05" must be a number ≥ 0.1/],
     [['http://a/', '--connections', '1.5'], /whole number/],
     [['http://a/', '--max-errors', 'lots'], /--max-errors/],
     [['http://a/', '-H', 'nocolon'], /--header/],
@@ -92,6 +93,25 @@ describe('load options', () => {
     expect(resolveLoadSettings({}, { LOAD_DURATION: '5s' }, { durationMs: null, ui: false }).durationMs).toBe(
       5000,
     );
+  });
+
+  it('reads --ui-origin and --control-token (flag or env); the token is checked but never echoed', () => {
+    expect(parse(['http://a/', '--ui'])).toMatchObject({ ui: { origins: [] }, controlToken: null });
+    expect(
+      parse(['http://a/', '--ui', '--ui-origin', 'https://dash.example.com,http://localhost:5173'], {
+        LOAD_CONTROL_TOKEN: 'from-the-secret',
+      }),
+    ).toMatchObject({
+      ui: { origins: ['https://dash.example.com', 'http://localhost:5173'] },
+      controlToken: 'from-the-secret',
+    });
+    expect(
+      parse(['http://a/', '--control-token', 'on-the-line'], { LOAD_UI_ORIGIN: 'http://x:1' }),
+    ).toMatchObject({ controlToken: 'on-the-line' });
+    expect(() => parse(['http://a/', '--control-token', 'short'])).toThrow(
+      '--control-token: must be 8 to 256 printable characters without spaces',
+    );
+    expect(() => parse(['http://a/'], { LOAD_UI_ORIGIN: 'dash.example.com' })).toThrow(/LOAD_UI_ORIGIN/);
   });
 
   it('names the env variable in errors', () => {

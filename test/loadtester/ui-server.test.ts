@@ -1,6 +1,12 @@
-/** The UI server's path handling: the stream under any prefix, files tried without leading segments. */
-import { describe, expect, it } from 'vitest';
-import { candidateFiles, isStreamPath } from '../../loadtester/ui-server.js';
+/**
+ * The UI server's path handling (the stream under any prefix, files tried without leading segments) and
+ * who may open the stream.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { resolveLoadOptions } from '../../loadtester/options.js';
+import { candidateFiles, isStreamPath, startUiServer, type UiServer } from '../../loadtester/ui-server.js';
+import { closeSessions, idleHub } from './sessions.js';
 
 describe('UI paths', () => {
   it('accepts the stream under any prefix', () => {
@@ -16,5 +22,49 @@ describe('UI paths', () => {
     ]);
     expect(candidateFiles('/dashboard/')).toEqual(['dashboard/index.html', 'index.html']);
     expect(candidateFiles('/')).toEqual(['index.html']);
+  });
+});
+
+describe('who may open the stream', () => {
+  const servers: UiServer[] = [];
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await s.close();
+    await closeSessions();
+  });
+
+  /** The handshake's HTTP status: 101 when the stream opened. */
+  function handshake(url: string, headers: Record<string, string>): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { headers });
+      ws.on('open', () => {
+        ws.terminate();
+        resolve(101);
+      });
+      ws.on('unexpected-response', (_req, res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        ws.terminate();
+      });
+      ws.on('error', reject);
+    });
+  }
+
+  it("the dashboard's own origin, the --ui-origin ones and programs without Origin; no other page", async () => {
+    const hub = await idleHub(resolveLoadOptions('http://127.0.0.1:9/', {}));
+    const server = await startUiServer({ port: 0, hub, origins: ['https://dash.example.com'] });
+    servers.push(server);
+    const stream = `ws://127.0.0.1:${server.port}/dashboard/api/stream`;
+    const own = `http://127.0.0.1:${server.port}`;
+    expect(await handshake(stream, { origin: own })).toBe(101);
+    expect(await handshake(stream, {})).toBe(101);
+    expect(await handshake(stream, { origin: 'https://dash.example.com' })).toBe(101);
+    for (const origin of [
+      'http://evil.example',
+      `http://localhost:${server.port}`,
+      `http://127.0.0.1:${server.port + 1}`,
+      'null',
+    ]) {
+      expect(await handshake(stream, { origin }), origin).toBe(403);
+    }
   });
 });

@@ -27,6 +27,7 @@ describe('dashboard, live mode with the demo', () => {
         'demo',
         '--ui',
         '0',
+        '--allow-control',
         '--rate',
         '50',
         '--drain-seconds',

@@ -75,7 +75,7 @@ export function settings(partial: Partial<RunSettings> = {}): RunSettings {
     recycle: null,
     startedAt: 1_000_000,
     running: true,
-    controls: { allowed: false, maxRate: 1000, rollout: false, strategies: [] },
+    controls: { allowed: false, tokenRequired: false, maxRate: 1000, rollout: false, strategies: [] },
     ...partial,
   };
 }

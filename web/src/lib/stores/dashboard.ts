@@ -4,6 +4,7 @@
  * board, a fixed ring of boxes, and per-colour run totals (bounded by the colours seen).
  */
 import type {
+  ControlResultMessage,
   EventMessage,
   Outcomes,
   Report,
@@ -22,6 +23,7 @@ export interface ControlFeedback {
   ok: boolean;
   error?: string;
   id?: string;
+  reason?: ControlResultMessage['reason'];
 }
 
 export class DashboardModel {
@@ -65,7 +67,7 @@ export class DashboardModel {
         this.summary = message.report;
         return;
       case 'control-result':
-        this.control = { ok: message.ok, error: message.error, id: message.id };
+        this.control = { ok: message.ok, error: message.error, id: message.id, reason: message.reason };
         return;
     }
   }
