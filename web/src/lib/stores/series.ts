@@ -18,6 +18,10 @@ export interface SeriesPoint {
   p50: number | null;
   p90: number | null;
   p99: number | null;
+  /** The rate asked for during the interval; null when the run sends as fast as it can. */
+  asked: number | null;
+  /** Requests due in the interval but not sent in it (backed off, queued, skipped), per second. */
+  notSent: number;
 }
 
 /** Five minutes of one-second ticks. */
@@ -51,6 +55,26 @@ export function okByColor(tick: TickMessage): { ok: Record<string, number>; unla
   return { ok, unlabelled: rest > 1e-6 ? rest : 0 };
 }
 
+/**
+ * Below this share of the requests due in an interval (and below two requests), a shortfall is pacing
+ * jitter at the interval's edges, not requests held back.
+ */
+export const NOT_SENT_TOLERANCE = 0.1;
+
+/**
+ * Requests due but not sent in the interval, per second: the asked rate times the interval, less what was
+ * sent. The loadtester holds requests back while its connections back off from a refusing target or are
+ * all busy with a slow one, and skips those that waited longer than the timeout; either way they were not
+ * sent when due. A catch-up interval that sends more than was due has none.
+ */
+export function notSentPerSecond(tick: TickMessage): number {
+  if (tick.askedRate === null || tick.askedRate <= 0 || tick.intervalMs <= 0) return 0;
+  const due = (tick.askedRate * tick.intervalMs) / 1000;
+  const missing = due - tick.bucket.sent;
+  if (missing <= Math.max(2, due * NOT_SENT_TOLERANCE)) return 0;
+  return (missing * 1000) / tick.intervalMs;
+}
+
 export class SeriesWindow {
   readonly points: SeriesPoint[] = [];
   /** Colours in the order first seen (stable stacking order), at most MAX_COLORS plus "other". */
@@ -80,6 +104,8 @@ export class SeriesWindow {
       p50: tick.bucket.latency.count > 0 ? tick.bucket.latency.p50 : null,
       p90: tick.bucket.latency.count > 0 ? tick.bucket.latency.p90 : null,
       p99: tick.bucket.latency.count > 0 ? tick.bucket.latency.p99 : null,
+      asked: tick.askedRate,
+      notSent: notSentPerSecond(tick),
     };
     for (const [color, count] of Object.entries(tick.bucket.byColor)) {
       const key = this.colorKey(color);
