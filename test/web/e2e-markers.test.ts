@@ -18,7 +18,7 @@ async function marks(page: Page): Promise<Record<string, string>> {
   return page
     .getByTestId('traffic-chart')
     .locator('canvas')
-    .evaluate((c) => ({ ...(c as HTMLCanvasElement).dataset }));
+    .evaluate((c) => ({ ...(c as unknown as { dataset: Record<string, string> }).dataset }));
 }
 
 /** Hovers across the traffic chart from the newest second back; returns the first tooltip naming a pod event. */

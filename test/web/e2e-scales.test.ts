@@ -43,7 +43,7 @@ async function marks(page: Page, testId: string): Promise<Record<string, string>
   return page
     .getByTestId(testId)
     .locator('canvas')
-    .evaluate((c) => ({ ...(c as HTMLCanvasElement).dataset }));
+    .evaluate((c) => ({ ...(c as unknown as { dataset: Record<string, string> }).dataset }));
 }
 
 /** Moves the mouse over the traffic chart at time `t` (epoch ms) and returns the tooltip's footer. */
