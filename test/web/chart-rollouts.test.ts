@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventMessage } from '../../protocol/stream.js';
+import type { EventMessage, RolloutProgress } from '../../protocol/stream.js';
 import {
   bandLabel,
   eventsInInterval,
@@ -64,6 +64,52 @@ describe('rolloutBands', () => {
   });
 });
 
+describe('rolloutBands, from the rollout progress the demo sends', () => {
+  function progress(
+    id: number,
+    strategy: string,
+    color: string,
+    result?: 'complete' | 'stopped',
+  ): RolloutProgress {
+    return {
+      id,
+      strategy,
+      color,
+      version: `v${id + 1}`,
+      startedAt: 0,
+      desired: 2,
+      newReady: 0,
+      oldRemaining: 2,
+      endpoints: 2,
+      ...(result ? { result } : {}),
+    };
+  }
+
+  it('labels by strategy and colour and pairs by id, whatever the messages say', () => {
+    const bands = rolloutBands([
+      ev('rollout-started', 1000, {
+        color: 'green',
+        message: 'x',
+        rollout: progress(1, 'recreate', 'green'),
+      }),
+      ev('rollout-progress', 1500, { rollout: progress(1, 'recreate', 'green') }),
+      ev('rollout-started', 3000, { color: 'blue', message: 'x', rollout: progress(2, 'canary', 'blue') }),
+      ev('rollout-finished', 8000, {
+        message: 'x: done',
+        rollout: progress(2, 'canary', 'blue', 'complete'),
+      }),
+      ev('rollout-finished', 9000, {
+        message: 'x: done',
+        rollout: progress(1, 'recreate', 'green', 'stopped'),
+      }),
+    ]);
+    expect(bands.map((b) => [b.label, b.start, b.end, b.complete])).toEqual([
+      ['recreate → green', 1000, 9000, false],
+      ['canary → blue', 3000, 8000, true],
+    ]);
+  });
+});
+
 describe('eventsInInterval', () => {
   it('gives the pod events and steps of the second that ends at t', () => {
     const events = [
@@ -86,6 +132,7 @@ describe('eventsInInterval', () => {
     expect(isDetailEvent('pod-crashed')).toBe(true);
     expect(isDetailEvent('rollout-step')).toBe(true);
     expect(isDetailEvent('rollout-started')).toBe(false);
+    expect(isDetailEvent('rollout-progress')).toBe(false);
     expect(isDetailEvent('run-stopped')).toBe(false);
   });
 });

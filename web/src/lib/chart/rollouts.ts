@@ -16,8 +16,12 @@ export interface RolloutBand {
   complete: boolean;
 }
 
-/** "rolling rollout to green (v2)" → "rolling → green"; "rollback to blue (v1)" → "rollback → blue". */
-export function bandLabel(event: Pick<EventMessage, 'message' | 'color'>): string {
+/**
+ * "rolling → green" from the event's rollout progress; from its message when it carries none
+ * ("rolling rollout to green (v2)", "rollback to blue (v1)").
+ */
+export function bandLabel(event: Pick<EventMessage, 'message' | 'color' | 'rollout'>): string {
+  if (event.rollout) return `${event.rollout.strategy} → ${event.rollout.color}`;
   const message = event.message ?? '';
   const how =
     /^([a-z][a-z-]*) rollout\b/i.exec(message)?.[1] ??
@@ -26,13 +30,14 @@ export function bandLabel(event: Pick<EventMessage, 'message' | 'color'>): strin
 }
 
 /**
- * Pairs each rollout-started with its rollout-finished. The driver finishes a rollout with its own
- * description followed by ": complete" (or why it stopped), so a superseded rollout that finishes after
- * the next one started is still paired with its own start; otherwise the oldest open one is taken.
+ * Pairs each rollout-started with its rollout-finished: by the rollout's id when the events carry their
+ * progress (the demo's do), else by the driver's description, which the finish repeats before ": complete"
+ * (or why it stopped); else the oldest open one. So a superseded rollout that finishes after the next
+ * one started still ends its own band.
  */
 export function rolloutBands(events: readonly EventMessage[]): RolloutBand[] {
   const bands: RolloutBand[] = [];
-  const open: { band: RolloutBand; message: string }[] = [];
+  const open: { band: RolloutBand; id: number | undefined; message: string }[] = [];
   for (const e of events) {
     if (e.kind === 'rollout-started') {
       const band: RolloutBand = {
@@ -43,12 +48,16 @@ export function rolloutBands(events: readonly EventMessage[]): RolloutBand[] {
         complete: false,
       };
       bands.push(band);
-      open.push({ band, message: e.message ?? '' });
+      open.push({ band, id: e.rollout?.id, message: e.message ?? '' });
     } else if (e.kind === 'rollout-finished') {
       const message = e.message ?? '';
-      let i = open.findIndex((o) => o.message !== '' && message.startsWith(`${o.message}:`));
-      if (i < 0) i = open.length > 0 ? 0 : -1;
-      const complete = /: complete$/.test(message);
+      const id = e.rollout?.id;
+      let i =
+        id !== undefined
+          ? open.findIndex((o) => o.id === id)
+          : open.findIndex((o) => o.message !== '' && message.startsWith(`${o.message}:`));
+      if (i < 0 && id === undefined && open.length > 0) i = 0;
+      const complete = e.rollout?.result ? e.rollout.result === 'complete' : /: complete$/.test(message);
       if (i >= 0) {
         const band = open.splice(i, 1)[0]!.band;
         band.end = e.t;
@@ -64,7 +73,10 @@ export function rolloutBands(events: readonly EventMessage[]): RolloutBand[] {
 /** Run starts and stops: few, and they change what the chart means, so they stay lines. */
 export const RUN_KINDS: ReadonlySet<EventKind> = new Set(['run-started', 'run-stopped']);
 
-/** Pod events and rollout steps: drawn only when asked for, otherwise named in the tooltip. */
+/**
+ * Pod events and rollout steps: drawn only when asked for, otherwise named in the tooltip. Not
+ * rollout-progress: it comes with every count that changes, and the rollout banner shows it.
+ */
 export function isDetailEvent(kind: EventKind): boolean {
   return kind.startsWith('pod-') || kind === 'rollout-step';
 }

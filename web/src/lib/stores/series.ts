@@ -3,6 +3,7 @@
  * latency percentiles. Pure: no DOM, no timers; the window never holds more than `maxPoints`.
  */
 import type { TickMessage } from '../../../../protocol/stream.js';
+import { notSent } from './headline.js';
 
 export interface SeriesPoint {
   /** Epoch ms at the end of the interval. */
@@ -56,23 +57,14 @@ export function okByColor(tick: TickMessage): { ok: Record<string, number>; unla
 }
 
 /**
- * Below this share of the requests due in an interval (and below two requests), a shortfall is pacing
- * jitter at the interval's edges, not requests held back.
- */
-export const NOT_SENT_TOLERANCE = 0.1;
-
-/**
  * Requests due but not sent in the interval, per second: the asked rate times the interval, less what was
- * sent. The loadtester holds requests back while its connections back off from a refusing target or are
- * all busy with a slow one, and skips those that waited longer than the timeout; either way they were not
- * sent when due. A catch-up interval that sends more than was due has none.
+ * sent, counted as the headline counts them (a request of pacing phase forgiven). The loadtester holds
+ * requests back while its connections back off from a refusing target or all wait on a slow one, and
+ * skips those that waited past the timeout. A catch-up interval that sends more than was due has none.
  */
 export function notSentPerSecond(tick: TickMessage): number {
-  if (tick.askedRate === null || tick.askedRate <= 0 || tick.intervalMs <= 0) return 0;
-  const due = (tick.askedRate * tick.intervalMs) / 1000;
-  const missing = due - tick.bucket.sent;
-  if (missing <= Math.max(2, due * NOT_SENT_TOLERANCE)) return 0;
-  return (missing * 1000) / tick.intervalMs;
+  if (tick.intervalMs <= 0) return 0;
+  return (notSent([tick]) * 1000) / tick.intervalMs;
 }
 
 export class SeriesWindow {
