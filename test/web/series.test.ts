@@ -3,6 +3,7 @@ import {
   MAX_COLORS,
   OTHER_COLOR,
   SeriesWindow,
+  notSentPerSecond,
   okByColor,
   recentByColor,
   shares,
@@ -109,5 +110,33 @@ describe('timeRange', () => {
     expect(timeRange(at([100_000, 110_000]))).toEqual({ min: 50_000, max: 110_000 });
     expect(timeRange(at([0, 200_000]))).toEqual({ min: 0, max: 200_000 });
     expect(timeRange(at([0, 900_000]))).toEqual({ min: 600_000, max: 900_000 });
+  });
+});
+
+describe('notSentPerSecond', () => {
+  it('is what was due at the asked rate but not sent, per second', () => {
+    // 100 req/s asked over half a second: 50 due, 10 sent.
+    expect(notSentPerSecond(tick({ seq: 1, intervalMs: 500, ok: 10, askedRate: 100 }))).toBe(80);
+    // Nothing sent at all (every connection backing off): the whole asked rate.
+    expect(notSentPerSecond(tick({ seq: 1, ok: 0, sent: 0, askedRate: 40 }))).toBe(40);
+  });
+
+  it('forgives a request of pacing phase, as the headline does', () => {
+    expect(notSentPerSecond(tick({ seq: 1, ok: 99, askedRate: 100 }))).toBe(0);
+    expect(notSentPerSecond(tick({ seq: 1, ok: 98, askedRate: 100 }))).toBe(2);
+    expect(notSentPerSecond(tick({ seq: 1, ok: 3, askedRate: 5 }))).toBe(2);
+  });
+
+  it('is zero for a catch-up interval, a run at full speed and a paused one', () => {
+    expect(notSentPerSecond(tick({ seq: 1, ok: 800, askedRate: 100 }))).toBe(0);
+    expect(notSentPerSecond(tick({ seq: 1, ok: 0, askedRate: null }))).toBe(0);
+    expect(notSentPerSecond(tick({ seq: 1, ok: 0, askedRate: 0 }))).toBe(0);
+  });
+
+  it('is kept on each point with the asked rate', () => {
+    const w = new SeriesWindow();
+    const p = w.add(tick({ seq: 1, ok: 0, sent: 0, askedRate: 30 }));
+    expect(p.notSent).toBe(30);
+    expect(p.asked).toBe(30);
   });
 });

@@ -12,6 +12,10 @@ export interface TickSpec {
   s5xx?: number;
   timeouts?: number;
   p50?: number;
+  /** Requests sent in the interval; by default every one that ended in it. */
+  sent?: number;
+  /** Default 100; null for a run at full speed. */
+  askedRate?: number | null;
 }
 
 export function tick(spec: TickSpec): TickMessage {
@@ -23,7 +27,7 @@ export function tick(spec: TickSpec): TickMessage {
   bucket.responses['2xx'] = ok;
   bucket.responses['5xx'] = s5xx;
   bucket.timeouts = timeouts;
-  bucket.sent = ok + s5xx + timeouts;
+  bucket.sent = spec.sent ?? ok + s5xx + timeouts;
   bucket.failed = s5xx + timeouts;
   const count = ok + s5xx;
   const p50 = spec.p50 ?? 5;
@@ -41,7 +45,7 @@ export function tick(spec: TickSpec): TickMessage {
     },
     total: emptyOutcomes(),
     inFlight: 0,
-    askedRate: 100,
+    askedRate: spec.askedRate === undefined ? 100 : spec.askedRate,
   };
 }
 

@@ -1,7 +1,7 @@
 /**
- * Chart.js with only what the dashboard draws registered (line charts on linear axes, area fill, legend,
- * tooltip), so the bundle carries none of the rest. Plus one small plugin: lifecycle events as vertical
- * markers on the time axis.
+ * Chart.js with only what the dashboard draws registered (line charts on linear axes, a logarithmic axis
+ * for latency, area fill, legend, tooltip), so the bundle carries none of the rest; and the options every
+ * time chart shares. The time-axis marks are in markers.ts, chart creation in timechart.ts.
  */
 import {
   Chart,
@@ -10,76 +10,26 @@ import {
   LineController,
   LineElement,
   LinearScale,
+  LogarithmicScale,
   PointElement,
   Tooltip,
   type ChartOptions,
   type ChartType,
-  type Plugin,
 } from 'chart.js';
-import type { EventKind, EventMessage } from '../../../../protocol/stream.js';
+import type { MarkerOptions } from './markers.js';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Legend, Tooltip);
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  LogarithmicScale,
+  Filler,
+  Legend,
+  Tooltip,
+);
 
 export { Chart };
-
-export interface MarkerOptions {
-  events: readonly EventMessage[];
-}
-
-/** The symbol drawn at the top of each marker, per event kind (also shown as a key under the event list). */
-export const MARKER_SYMBOLS: Record<EventKind, string> = {
-  'pod-added': '+',
-  'pod-ready': '✓',
-  'pod-not-ready': '!',
-  'pod-terminating': '↓',
-  'pod-gone': '×',
-  'pod-crashed': '✗',
-  'rollout-started': '▶',
-  'rollout-step': '·',
-  'rollout-progress': '·',
-  'rollout-finished': '■',
-  'run-started': '▷',
-  'run-stopped': '□',
-};
-
-const STRONG_KINDS = new Set<EventKind>([
-  'rollout-started',
-  'rollout-finished',
-  'run-started',
-  'run-stopped',
-]);
-
-export const markerPlugin: Plugin<'line', MarkerOptions> = {
-  id: 'eventMarkers',
-  afterDatasetsDraw(chart, _args, options) {
-    const x = chart.scales.x;
-    if (!x || !options.events?.length) return;
-    const { ctx, chartArea } = chart;
-    ctx.save();
-    ctx.font = '11px system-ui, sans-serif';
-    ctx.textAlign = 'center';
-    let lastPx = -Infinity;
-    for (const event of options.events) {
-      if (event.t < x.min || event.t > x.max) continue;
-      const px = x.getPixelForValue(event.t);
-      // Starts and ends of runs and rollouts: solid; steps and pod events: dashed and lighter.
-      const major = STRONG_KINDS.has(event.kind);
-      ctx.strokeStyle = major ? 'rgba(40, 40, 40, 0.7)' : 'rgba(90, 90, 90, 0.35)';
-      ctx.setLineDash(major ? [] : [3, 3]);
-      ctx.beginPath();
-      ctx.moveTo(px, chartArea.top);
-      ctx.lineTo(px, chartArea.bottom);
-      ctx.stroke();
-      // Labels only where they do not overlap the previous one.
-      if (px - lastPx > 12) {
-        ctx.fillStyle = '#333';
-        ctx.fillText(MARKER_SYMBOLS[event.kind] ?? '•', px, chartArea.top + 10);
-        lastPx = px;
-      }
-    }
-    ctx.restore();
-  },
-};
 
 /** Tick spacing on the time axis: round clock seconds for the span shown. */
 export function timeStep(spanMs: number): number {
@@ -88,7 +38,7 @@ export function timeStep(spanMs: number): number {
   return 60_000;
 }
 
-function clock(ms: number): string {
+export function clock(ms: number): string {
   const d = new Date(ms);
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}:${String(d.getSeconds()).padStart(2, '0')}`;
 }
@@ -101,7 +51,8 @@ export function baseOptions(yTitle: string, stacked: boolean): ChartOptions<'lin
     maintainAspectRatio: false,
     parsing: false,
     normalized: true,
-    interaction: { mode: 'index', intersect: false },
+    // includeInvisible: a second clipped above the axis still has its tooltip (its real value).
+    interaction: { mode: 'index', intersect: false, includeInvisible: true },
     elements: { point: { radius: 0, hitRadius: 4 }, line: { borderWidth: 1.5, tension: 0 } },
     scales: {
       x: {

@@ -4,6 +4,7 @@
  */
 import { OTHER_BUCKET, type TickMessage } from '../../../../protocol/stream.js';
 import { nameRecord } from '../../../../protocol/outcomes.js';
+import { notSent } from './headline.js';
 
 export interface SeriesPoint {
   /** Epoch ms at the end of the interval. */
@@ -19,6 +20,10 @@ export interface SeriesPoint {
   p50: number | null;
   p90: number | null;
   p99: number | null;
+  /** The rate asked for during the interval; null when the run sends as fast as it can. */
+  asked: number | null;
+  /** Requests due in the interval but not sent in it (backed off, queued, skipped), per second. */
+  notSent: number;
 }
 
 /** Five minutes of one-second ticks. */
@@ -54,6 +59,17 @@ export function okByColor(tick: TickMessage): { ok: Record<string, number>; unla
   return { ok, unlabelled: rest > 1e-6 ? rest : 0 };
 }
 
+/**
+ * Requests due but not sent in the interval, per second: the asked rate times the interval, less what was
+ * sent, counted as the headline counts them (a request of pacing phase forgiven). The loadtester holds
+ * requests back while its connections back off from a refusing target or all wait on a slow one, and
+ * skips those that waited past the timeout. A catch-up interval that sends more than was due has none.
+ */
+export function notSentPerSecond(tick: TickMessage): number {
+  if (tick.intervalMs <= 0) return 0;
+  return (notSent([tick]) * 1000) / tick.intervalMs;
+}
+
 export class SeriesWindow {
   readonly points: SeriesPoint[] = [];
   /** Colours in the order first seen (stable stacking order), at most MAX_COLORS plus "other". */
@@ -83,6 +99,8 @@ export class SeriesWindow {
       p50: tick.bucket.latency.count > 0 ? tick.bucket.latency.p50 : null,
       p90: tick.bucket.latency.count > 0 ? tick.bucket.latency.p90 : null,
       p99: tick.bucket.latency.count > 0 ? tick.bucket.latency.p99 : null,
+      asked: tick.askedRate,
+      notSent: notSentPerSecond(tick),
     };
     for (const [color, count] of Object.entries(tick.bucket.byColor)) {
       const key = this.colorKey(color);
