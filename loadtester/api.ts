@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 
 export interface LoadOptions {
-  /** Absolute http(s) URL, sent as given. */
+  /** Absolute http(s) URL, sent as given (credentials in it as basic auth); shown without credentials. */
   url: string;
   /** Requests per second, paced evenly (open model); null = as fast as the connections allow. */
   rate: number | null;
@@ -33,6 +33,10 @@ export interface LoadOptions {
    * maximum rate only, with autocannon's known blind spot for requests cut off mid-flight.
    */
   engine?: 'undici' | 'autocannon';
+  /** `--insecure`: the target's TLS certificate is not verified. */
+  insecure: boolean;
+  /** `--ca FILE`: the PEM text of the CA certificates trusted for the target (instead of the system's). */
+  ca: string | null;
 }
 
 /** Adds the loadtester's flags to a command, so `load` and `demo` take them with the same names and meaning. */
