@@ -8,7 +8,7 @@ import type { AddSettingsOptions } from '../common/settings.js';
 import type { LOAD_TABLE } from './options.js';
 
 export interface LoadOptions {
-  /** Absolute http(s) URL, sent as given. */
+  /** Absolute http(s) URL, sent as given (credentials in it as basic auth); shown without credentials. */
   url: string;
   /** Requests per second, paced evenly (open model); null = as fast as the connections allow. */
   rate: number | null;
@@ -40,6 +40,10 @@ export interface LoadOptions {
    * maximum rate only, with autocannon's known blind spot for requests cut off mid-flight.
    */
   engine?: 'undici' | 'autocannon';
+  /** `--insecure`: the target's TLS certificate is not verified. */
+  insecure: boolean;
+  /** `--ca FILE`: the PEM text of the CA certificates trusted for the target (instead of the system's). */
+  ca: string | null;
 }
 
 /** Adds the loadtester's flags to a command, so `load` and `demo` take them with the same names and meaning. */

@@ -1,3 +1,4 @@
+/** Maps a request's error to one outcome, and describes it for the report. */
 import type { FailureKind } from '../protocol/outcomes.js';
 
 const TIMEOUT_CODES = new Set([
@@ -19,4 +20,20 @@ export function classifyError(error: unknown): FailureKind {
   if (TIMEOUT_CODES.has(code)) return 'timeout';
   if (DROPPED_CODES.has(code)) return 'dropped';
   return 'other';
+}
+
+const MAX_DESCRIPTION = 200;
+
+/**
+ * One line for the report about why a request failed, e.g. `self-signed certificate
+ * (DEPTH_ZERO_SELF_SIGNED_CERT)`. Control characters are replaced (a certificate's names come from the
+ * target) and the line is cut to a bounded length.
+ */
+export function describeError(error: unknown): string {
+  const e = error as { message?: unknown; code?: unknown } | null;
+  let text = typeof e?.message === 'string' && e.message !== '' ? e.message : String(error);
+  if (typeof e?.code === 'string' && !text.includes(e.code)) text += ` (${e.code})`;
+  // eslint-disable-next-line no-control-regex
+  text = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  return text.length > MAX_DESCRIPTION ? text.slice(0, MAX_DESCRIPTION - 1) + '…' : text;
 }

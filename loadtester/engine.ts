@@ -10,18 +10,24 @@ export interface Recorder {
   /** Takes back requests counted as sent that the engine abandoned when it was stopped (raw mode only). */
   unsent(count: number): void;
   response(status: number, color: string | null, pod: string | null, latencyMs: number): void;
-  failure(kind: FailureKind, latencyMs: number): void;
+  /** `error`, when there is one, is what the engine saw: the run describes the first of each kind. */
+  failure(kind: FailureKind, latencyMs: number, error?: unknown): void;
 }
 
 export interface EngineOptions {
+  /** Without credentials: those are in `headers` (authorization). */
   url: URL;
   rate: number | null;
   connections: number;
+  /** Each request's whole deadline, from its dispatch (connect included) to its last byte. */
   timeoutMs: number;
   keepAlive: boolean;
   recycle: { afterRequests: number | null; afterMs: number | null } | null;
   headers: Record<string, string>;
   requests: number | null;
+  /** TLS: skip certificate verification (`--insecure`), or trust only these CA certificates (`--ca`, PEM). */
+  insecure: boolean;
+  ca: string | null;
 }
 
 /** What a run needs from whichever engine sends its requests. */
@@ -32,7 +38,7 @@ export interface LoadEngine {
   onSendingEnded: (() => void) | null;
   start(): void;
   setRate(rate: number | null): void;
-  /** Stops sending; resolves once every request in flight has settled. */
+  /** Stops sending; resolves once every request in flight has settled (each by its deadline at the latest). */
   finish(): Promise<void>;
   /** Stops sending and cuts requests in flight off (they end as dropped). */
   abort(): Promise<void>;

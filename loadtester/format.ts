@@ -79,6 +79,10 @@ export function formatReport(report: Report): string {
   lines.push(
     `Errors     refused ${report.errors.refused}, reset ${report.errors.reset}, other ${report.errors.other}`,
   );
+  // The first message of each kind, so a failing run says why (e.g. an untrusted certificate).
+  for (const [kind, message] of Object.entries(report.firstErrors ?? {})) {
+    lines.push(`  ${kind.padEnd(10)} first: ${message}`);
+  }
   lines.push('Colours');
   for (const [color, c] of Object.entries(report.colors)) {
     lines.push(

@@ -1,4 +1,6 @@
 /** The loadtester's settings (shared by `load` and `demo`): one table, resolved into LoadOptions. */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parseDuration } from '../common/duration.js';
 import { decimal, duration, oneOf, port, secret, text, wholeNumber, type Parse } from '../common/parsers.js';
 import { MIN_RATE } from '../protocol/control.js';
@@ -57,6 +59,24 @@ const header: Parse<[string, string]> = (raw, source) => {
 const percent: Parse<number> = (raw, source) => decimal(0)(raw.replace(/%\s*$/, ''), source);
 
 const path: Parse<string> = (raw) => raw;
+
+/** A PEM file of CA certificates, read now so a bad file is bad usage that names it. */
+const caFile: Parse<string> = (raw, source) => {
+  let pem: string;
+  try {
+    pem = readFileSync(raw, 'utf8');
+  } catch (error) {
+    const reason = (error as { code?: string }).code ?? (error as Error).message;
+    throw new UsageError(`${source}: cannot read "${raw}" (${reason})`);
+  }
+  try {
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no certificate');
+    new X509Certificate(pem);
+  } catch {
+    throw new UsageError(`${source}: "${raw}" holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  }
+  return pem;
+};
 
 export const LOAD_TABLE = {
   rate: value({
@@ -209,6 +229,17 @@ export const LOAD_TABLE = {
     help: 'the highest rate the dashboard may set or start a run at',
     parse: decimal(MIN_RATE),
   }),
+  insecure: toggle({
+    flag: '--insecure',
+    help: "do not verify the target's TLS certificate (anyone on the path could pose as the target)",
+  }),
+  ca: optional({
+    flag: '--ca',
+    arg: '<file>',
+    env: 'LOAD_CA',
+    help: "trust the CA certificates in this PEM file (only those) for the target's TLS",
+    parse: caFile,
+  }),
 };
 
 export const addLoadFlags: AddLoadFlags = (command, options) => addSettings(command, LOAD_TABLE, options);
@@ -238,6 +269,7 @@ export function resolveLoadSettings(
       '--engine autocannon is for raw throughput: it needs --rate max and supports neither --recycle nor --no-keepalive',
     );
   }
+  if (v.insecure && v.ca !== null) throw new UsageError('--insecure and --ca exclude each other');
   // A request count ends the run by itself; --serve runs until stopped.
   const untimed = v.requests !== null || v.serve;
   const showUi = given.has('ui') || v.serve || defaults.ui;
@@ -262,11 +294,20 @@ export function resolveLoadSettings(
     maxRate: v.maxRate,
     controlToken: v.controlToken,
     engine: v.engine,
+    insecure: v.insecure,
+    ca: v.ca,
   };
 }
 
 /** `bluegreen load`'s options: the settings plus the target. */
 export const resolveLoadOptions: ResolveLoadOptions = (url, flags, env = process.env) => {
   const target = parseTarget(url);
-  return { url: target, ...resolveLoadSettings(flags, env) };
+  const settings = resolveLoadSettings(flags, env);
+  // autocannon never verifies certificates (it connects with rejectUnauthorized: false): only when asked.
+  if (settings.engine === 'autocannon' && target.startsWith('https:') && !settings.insecure) {
+    throw new UsageError(
+      '--engine autocannon does not verify TLS certificates: add --insecure to accept that, or use the undici engine',
+    );
+  }
+  return { url: target, ...settings };
 };

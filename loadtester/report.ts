@@ -62,6 +62,7 @@ export interface ReportInput {
   askedRate: number | null;
   skipped: number;
   thresholds: LoadOptions['thresholds'];
+  firstErrors: NonNullable<Report['firstErrors']>;
 }
 
 export function buildReport(input: ReportInput): Report {
@@ -115,5 +116,6 @@ export function buildReport(input: ReportInput): Report {
     },
     thresholds,
     pass: thresholds.every((t) => t.pass),
+    firstErrors: { ...input.firstErrors },
   };
 }

@@ -9,14 +9,22 @@ import type { EngineOptions, LoadEngine, Recorder } from './engine.js';
 import { UndiciEngine } from './undici-engine.js';
 import { AutocannonEngine } from './autocannon-engine.js';
 import { buildReport } from './report.js';
+import { describeError } from './classify.js';
+import { requestTarget, shownTarget } from './target.js';
+import { MAX_DURATION_MS } from '../common/duration.js';
 import { Sampler } from './sampler.js';
 import type { FailureKind } from '../protocol/outcomes.js';
 import { Tally } from './tally.js';
 
 export const SAMPLES_PER_INTERVAL = 48;
 const FAILURE_SAMPLES = 16;
-/** How long stop() lets requests in flight finish before cutting them off (counted as dropped). */
+/** How long stop() (and a signal) lets requests in flight finish before cutting them off (counted as dropped). */
 export const STOP_GRACE_MS = 2000;
+/**
+ * At the end of a bounded run, requests in flight end by their own deadline (--timeout, as timeouts); past
+ * it and this much more (the deadline is checked periodically), whatever is left is cut off as dropped.
+ */
+export const FINISH_SLACK_MS = 1000;
 
 /** What a run reads from its options: everything but the rate (asked of the owner) and the session's own. */
 export type RunOptions = Omit<
@@ -46,7 +54,8 @@ export interface LoadRun {
 }
 
 export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
-  const url = new URL(options.url);
+  const { url, headers } = requestTarget(options.url, options.headers);
+  const firstErrors: NonNullable<Report['firstErrors']> = {};
   const startedAtEpochMs = Date.now();
   const t0 = performance.now();
   const tally = new Tally();
@@ -83,8 +92,9 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
       tally.response(status, color, pod, latencyMs, performance.now() - t0);
       sample(status < 400 ? responseSampler : failureSampler, 'response', status, color, pod, latencyMs);
     },
-    failure(kind: FailureKind, latencyMs) {
+    failure(kind: FailureKind, latencyMs, error) {
       tally.failure(kind);
+      if (error !== undefined && firstErrors[kind] === undefined) firstErrors[kind] = describeError(error);
       sample(failureSampler, kind, null, null, null, latencyMs);
     },
   };
@@ -96,8 +106,10 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
     timeoutMs: options.timeoutMs,
     keepAlive: options.keepAlive,
     recycle: options.recycle,
-    headers: options.headers,
+    headers,
     requests: options.requests,
+    insecure: options.insecure,
+    ca: options.ca,
   };
   const engine: LoadEngine =
     options.engine === 'autocannon'
@@ -130,23 +142,33 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
   let settle!: (report: Report) => void;
   const done = new Promise<Report>((resolve) => (settle = resolve));
   let ending: Promise<Report> | null = null;
+  let cutOffAt = Infinity;
+  let cutOffTimer: NodeJS.Timeout | null = null;
+
+  /** Aborts whatever is still in flight after `graceMs`, unless an earlier cut-off is already set. */
+  function cutOffAfter(graceMs: number): void {
+    const at = performance.now() + graceMs;
+    if (at >= cutOffAt) return;
+    cutOffAt = at;
+    if (cutOffTimer) clearTimeout(cutOffTimer);
+    cutOffTimer = setTimeout(() => void engine.abort(), Math.min(graceMs, MAX_DURATION_MS));
+  }
 
   function end(how: 'finish' | 'stop'): Promise<Report> {
+    // A stop while the run is already finishing (a signal after --duration ran out) shortens the wait.
+    if (how === 'stop') cutOffAfter(Math.min(STOP_GRACE_MS, options.timeoutMs));
     if (ending) return ending;
     ending = (async () => {
       if (endTimer) clearTimeout(endTimer);
-      if (how === 'finish') await engine.finish();
-      else {
-        const grace = setTimeout(() => void engine.abort(), Math.min(STOP_GRACE_MS, options.timeoutMs));
-        await engine.finish();
-        clearTimeout(grace);
-      }
+      cutOffAfter(options.timeoutMs + FINISH_SLACK_MS);
+      await engine.finish();
+      if (cutOffTimer) clearTimeout(cutOffTimer);
       clearInterval(interval);
       running = false;
       flush();
       const endMs = performance.now() - t0;
       const report = buildReport({
-        target: options.url,
+        target: shownTarget(options.url),
         startedAtEpochMs,
         durationMs: endMs,
         sendingMs: (engine.sendingEndedAt ?? performance.now()) - t0,
@@ -159,6 +181,7 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
         askedRate: owner.askedRate(),
         skipped: engine.skipped,
         thresholds: options.thresholds,
+        firstErrors,
       });
       owner.onReport(report);
       settle(report);

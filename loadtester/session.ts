@@ -20,6 +20,7 @@ import type { LoadOptions } from './api.js';
 import { brokenThresholds, formatReport } from './format.js';
 import { Hub } from './hub.js';
 import { startLoad, type LoadRun } from './run.js';
+import { shownTarget } from './target.js';
 import { Terminal } from './terminal.js';
 import { startUiServer, type UiServer } from './ui-server.js';
 
@@ -121,7 +122,7 @@ export class LoadSession {
     const rollout = this.setup.rollout;
     return {
       mode: this.setup.mode,
-      target: o.url,
+      target: shownTarget(o.url),
       rate: this.rate,
       connections: o.connections,
       durationMs: o.durationMs,
@@ -204,7 +205,7 @@ export class LoadSession {
     });
     this.first ??= this.run;
     this.publishSettings();
-    this.event({ kind: 'run-started', message: `load on ${this.options.url}` });
+    this.event({ kind: 'run-started', message: `load on ${shownTarget(this.options.url)}` });
   }
 
   private onTick(tick: TickMessage, samples: Sample[]): void {

@@ -1,6 +1,6 @@
 /**
- * Sends the requests: one undici Client per connection (pipelining 1), our own pacing, recycling and
- * backoff, and exactly one outcome reported for every request sent.
+ * Sends the requests: one undici Client per connection (pipelining 1), our own pacing, recycling, backoff
+ * and request deadlines, and exactly one outcome reported for every request sent.
  */
 import { Client, type Dispatcher } from 'undici';
 import { IDENTITY_BODY_LIMIT, readIdentity, type ResponseIdentity } from '../protocol/identity.js';
@@ -11,6 +11,8 @@ import { classifyError } from './classify.js';
 const MIN_BACKOFF_MS = 50;
 const MAX_BACKOFF_MS = 2000;
 const clock = (): number => performance.now();
+/** How often in-flight requests are checked against their deadline: a tenth of the timeout, within bounds. */
+const sweepMs = (timeoutMs: number): number => Math.min(250, Math.max(10, Math.round(timeoutMs / 10)));
 
 interface Conn {
   client: Client;
@@ -20,6 +22,9 @@ interface Conn {
   connectedAt: number;
   backoffMs: number;
   readyAt: number;
+  /** The request in flight (at most one: pipelining 1) and when it must have ended. */
+  handler: ResponseHandler | null;
+  deadline: number;
 }
 
 class ResponseHandler implements Dispatcher.DispatchHandler {
@@ -28,6 +33,8 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
   /** Kept only when the headers name nobody: then the body may (see readIdentity). */
   private body: Buffer[] | null = null;
   private bodyBytes = 0;
+  private abort: ((error: Error) => void) | null = null;
+  private expired: Error | null = null;
 
   constructor(
     private readonly engine: UndiciEngine,
@@ -35,7 +42,24 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
     private readonly dueMs: number,
   ) {}
 
-  onConnect(): void {}
+  /** undici hands over the request's abort once it is written to a connected socket. */
+  onConnect(abort: (error: Error) => void): void {
+    if (this.expired) abort(this.expired);
+    else this.abort = abort;
+  }
+
+  /**
+   * The request's deadline passed: abort it (undici destroys its socket); it ends as a timeout. Returns
+   * the error when the request is not on a socket yet (still connecting): the caller ends it.
+   */
+  expire(timeoutMs: number): Error | null {
+    this.expired = Object.assign(new Error(`no complete response within the ${timeoutMs} ms timeout`), {
+      code: 'ETIMEDOUT',
+    });
+    if (!this.abort) return this.expired;
+    this.abort(this.expired);
+    return null;
+  }
 
   onHeaders(statusCode: number, raw: Buffer[]): boolean {
     this.status = statusCode;
@@ -82,6 +106,7 @@ export class UndiciEngine implements LoadEngine {
   private queue: number[] = [];
   private queueHead = 0;
   private timer: NodeJS.Timeout | null = null;
+  private sweeper: NodeJS.Timeout | null = null;
   private busy = 0;
   private dispatched = 0;
   private sending = false;
@@ -108,6 +133,9 @@ export class UndiciEngine implements LoadEngine {
 
   start(): void {
     this.sending = true;
+    // undici's own timeouts are idle timeouts (a body trickling a byte at a time never trips them):
+    // the whole-request deadline is checked here, one sweep over the connections for all requests.
+    this.sweeper = setInterval(() => this.sweep(), sweepMs(this.options.timeoutMs)).unref();
     const now = clock();
     if (this.rate === null) {
       for (const conn of this.conns) this.dispatch(conn, now);
@@ -150,14 +178,18 @@ export class UndiciEngine implements LoadEngine {
   async finish(): Promise<void> {
     this.stopSending();
     await this.drained();
+    this.stopSweeping();
     await Promise.all(this.conns.map((c) => c.client.close().catch(() => undefined)));
   }
 
   /** Stops sending and destroys the connections: requests still in flight end as dropped. */
   async abort(): Promise<void> {
     this.stopSending();
-    await Promise.all(this.conns.map((c) => c.client.destroy().catch(() => undefined)));
+    const cut = (): Error =>
+      Object.assign(new Error('cut off in flight when the run was stopped'), { code: 'UND_ERR_DESTROYED' });
+    await Promise.all(this.conns.map((c) => c.client.destroy(cut()).catch(() => undefined)));
     await this.drained();
+    this.stopSweeping();
   }
 
   settleResponse(conn: Conn, dueMs: number, status: number, color: string | null, pod: string | null): void {
@@ -171,7 +203,7 @@ export class UndiciEngine implements LoadEngine {
   settleError(conn: Conn, dueMs: number, error: Error): void {
     const now = clock();
     const kind = classifyError(error);
-    this.recorder.failure(kind, now - dueMs);
+    this.recorder.failure(kind, now - dueMs, error);
     // Any failure but a timeout (which took its time already) backs the connection off, so a target
     // that refuses or resets at once cannot turn the closed loop into a hot loop.
     if (kind !== 'timeout') {
@@ -181,27 +213,66 @@ export class UndiciEngine implements LoadEngine {
     // undici calls onError from inside a loop over the client's queue and asserts the queue is empty
     // afterwards: dispatching the next request on this client synchronously would trip that assertion
     // (seen with a server that accepts and then resets, e.g. an L4 proxy without endpoints).
-    queueMicrotask(() => this.release(conn, now));
+    queueMicrotask(() => {
+      // undici 7 leaves a request failed by ERR_TLS_CERT_ALTNAME_INVALID in its running slot, so with
+      // pipelining 1 that client never sends again (nodejs/undici#5355): start over with a new one.
+      if ((error as { code?: unknown }).code === 'ERR_TLS_CERT_ALTNAME_INVALID') this.renewClient(conn);
+      this.release(conn, now);
+    });
   }
 
   private newConn(): Conn {
-    const client = new Client(this.options.url.origin, {
+    const conn: Conn = {
+      client: this.newClient(),
+      busy: false,
+      served: 0,
+      connectedAt: 0,
+      backoffMs: 0,
+      readyAt: 0,
+      handler: null,
+      deadline: 0,
+    };
+    this.watch(conn);
+    return conn;
+  }
+
+  /** Replaces the connection's client; the old one is destroyed, ending what it holds with `error`. */
+  private renewClient(conn: Conn, error?: Error): void {
+    const old = conn.client;
+    conn.client = this.newClient();
+    this.watch(conn);
+    conn.connectedAt = 0;
+    conn.served = 0;
+    old.destroy(error ?? null).catch(() => undefined);
+  }
+
+  private newClient(): Client {
+    const { timeoutMs, insecure, ca } = this.options;
+    return new Client(this.options.url.origin, {
       pipelining: 1,
-      headersTimeout: this.options.timeoutMs,
-      bodyTimeout: this.options.timeoutMs,
-      connectTimeout: this.options.timeoutMs,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      connectTimeout: timeoutMs,
+      ...(insecure || ca !== null
+        ? { connect: { rejectUnauthorized: !insecure, ...(ca !== null ? { ca } : {}) } }
+        : {}),
     });
-    const conn: Conn = { client, busy: false, served: 0, connectedAt: 0, backoffMs: 0, readyAt: 0 };
+  }
+
+  /** Keeps the connection's age and count in step with its current client's socket. */
+  private watch(conn: Conn): void {
+    const client = conn.client;
     client.on('connect', () => {
+      if (conn.client !== client) return;
       conn.connectedAt = clock();
       conn.served = 0;
     });
     // The next request is decided before its socket connects: reset the count when the old socket goes.
     client.on('disconnect', () => {
+      if (conn.client !== client) return;
       conn.connectedAt = 0;
       conn.served = 0;
     });
-    return conn;
   }
 
   private dispatch(conn: Conn, dueMs: number): void {
@@ -214,9 +285,12 @@ export class UndiciEngine implements LoadEngine {
     this.busy++;
     this.dispatched++;
     this.recorder.sent();
+    const handler = new ResponseHandler(this, conn, dueMs);
+    conn.handler = handler;
+    conn.deadline = clock() + this.options.timeoutMs;
     conn.client.dispatch(
       { path: this.path, method: 'GET', headers: this.headers, reset: this.shouldClose(conn) },
-      new ResponseHandler(this, conn, dueMs),
+      handler,
     );
     if (this.options.requests !== null && this.dispatched >= this.options.requests) this.endSendingOnLimit();
   }
@@ -231,6 +305,7 @@ export class UndiciEngine implements LoadEngine {
   }
 
   private release(conn: Conn, now: number): void {
+    conn.handler = null;
     conn.busy = false;
     this.busy--;
     if (!this.sending) {
@@ -282,6 +357,24 @@ export class UndiciEngine implements LoadEngine {
       this.queueHead = 0;
     }
     if (this.sending) this.timer = setTimeout(() => this.tick(), Math.max(0, pacer.nextDueMs() - clock()));
+  }
+
+  private sweep(): void {
+    const now = clock();
+    for (const conn of this.conns) {
+      const handler = conn.handler;
+      if (handler && now >= conn.deadline) {
+        conn.handler = null;
+        // Not on a socket yet (connecting): only destroying the client ends it.
+        const unsent = handler.expire(this.options.timeoutMs);
+        if (unsent) this.renewClient(conn, unsent);
+      }
+    }
+  }
+
+  private stopSweeping(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
   }
 
   private endSendingOnLimit(): void {

@@ -259,4 +259,9 @@ export interface Report extends Outcomes {
   rate: { asked: number | null; achieved: number; skipped: number };
   thresholds: ThresholdResult[];
   pass: boolean;
+  /**
+   * The first error message of each kind of failure seen, e.g. `{ other: "self-signed certificate
+   * (DEPTH_ZERO_SELF_SIGNED_CERT)" }`; counts stay in errors/timeouts/dropped. Absent in older reports.
+   */
+  firstErrors?: Partial<Record<Exclude<SampleOutcome, 'response'>, string>>;
 }

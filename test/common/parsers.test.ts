@@ -22,6 +22,14 @@ describe('value parsers', () => {
     expect(() => decimal(0.1)('fast', '--rate')).toThrow('--rate: "fast" must be a number ≥ 0.1');
   });
 
+  it('refuse durations longer than a Node.js timer holds (2^31-1 ms), whatever the unit', () => {
+    expect(duration()('596h', '--duration')).toBe(596 * 3_600_000);
+    expect(duration()('2147483647ms', 'D')).toBe(2 ** 31 - 1);
+    for (const raw of ['600h', '2147483648ms', '2147484s', '35792m', '1000000000', '596h32m']) {
+      expect(() => duration()(raw, '--duration')).toThrow(`--duration: "${raw}" is too long: at most 596h`);
+    }
+  });
+
   it('read ports, durations, choices and text', () => {
     expect(port('0', '--port')).toBe(0);
     expect(() => port('70000', '--ui')).toThrow(

@@ -314,6 +314,7 @@ describe('thresholds, exit codes and usage', () => {
         'rate',
         'thresholds',
         'pass',
+        'firstErrors',
       ].sort(),
     );
     expect(report).toMatchObject({
@@ -331,6 +332,7 @@ describe('thresholds, exit codes and usage', () => {
       rate: { asked: 50 },
       thresholds: [],
       pass: true,
+      firstErrors: {},
     });
     expect(Object.keys(report!.latency).sort()).toEqual([
       'count',

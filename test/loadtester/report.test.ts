@@ -40,8 +40,10 @@ describe('report and thresholds', () => {
       askedRate: 10,
       skipped: 0,
       thresholds: { maxErrors: 0, maxErrorRate: null, maxP99Ms: null },
+      firstErrors: { refused: 'connect ECONNREFUSED 127.0.0.1:1' },
     });
     expect(report.colors.blue!.share).toBe(0.75);
+    expect(report.firstErrors).toEqual({ refused: 'connect ECONNREFUSED 127.0.0.1:1' });
     expect(report.rate).toEqual({ asked: 10, achieved: 10, skipped: 0 });
     expect(report.pass).toBe(false);
     expect(report.sent).toBe(
