@@ -55,6 +55,7 @@ describe('text a target chose, on the terminal', () => {
     const report = formatReport(
       buildReport({
         target: 'http://x/',
+        firstErrors: {},
         startedAtEpochMs: 0,
         durationMs: 1000,
         sendingMs: 1000,

@@ -13,6 +13,7 @@ const HOSTILE = ['__proto__', 'constructor', 'toString'] as const;
 function reportOf(t: Tally): Report {
   return buildReport({
     target: 'http://x/',
+    firstErrors: {},
     startedAtEpochMs: 0,
     durationMs: 1000,
     sendingMs: 1000,
