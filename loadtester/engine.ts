@@ -13,13 +13,15 @@ export interface Recorder {
   failure(kind: FailureKind, latencyMs: number): void;
 }
 
+export type Recycle = { afterRequests: number | null; afterMs: number | null } | null;
+
 export interface EngineOptions {
   url: URL;
   rate: number | null;
   connections: number;
   timeoutMs: number;
   keepAlive: boolean;
-  recycle: { afterRequests: number | null; afterMs: number | null } | null;
+  recycle: Recycle;
   headers: Record<string, string>;
   requests: number | null;
 }
@@ -32,6 +34,8 @@ export interface LoadEngine {
   onSendingEnded: (() => void) | null;
   start(): void;
   setRate(rate: number | null): void;
+  /** Recycling changed mid-run: applies from each connection's next request. Absent: the engine cannot recycle. */
+  setRecycle?(recycle: Recycle): void;
   /** Stops sending; resolves once every request in flight has settled. */
   finish(): Promise<void>;
   /** Stops sending and cuts requests in flight off (they end as dropped). */

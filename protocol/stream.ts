@@ -83,6 +83,11 @@ export interface RunSettings {
   timeoutMs: number;
   keepAlive: boolean;
   recycle: { afterRequests: number | null; afterMs: number | null } | null;
+  /**
+   * How the target picks a pod: `service` (L4, once per TCP connection, so kept-alive connections stay on
+   * their pods), `ingress` (L7, per request); null when the loadtester cannot know (a plain `load` run).
+   */
+  frontDoor: 'service' | 'ingress' | null;
   /** Epoch ms when the current run started; null while stopped. */
   startedAt: number | null;
   running: boolean;
@@ -161,6 +166,9 @@ export interface EventMessage {
   kind: EventKind;
   pod?: string;
   color?: string;
+  /** Pod events: the pod's ReplicaSet and the version of its template, when the source knows them. */
+  replicaSet?: string;
+  version?: string;
   message?: string;
   /** On rollout-* events: where the rollout stands. */
   rollout?: RolloutProgress;
@@ -197,6 +205,11 @@ export interface SettingsMessage {
 export interface SummaryMessage {
   type: 'summary';
   report: Report;
+  /**
+   * The session's goodbye: no run follows and the stream closes right after, so the page keeps this report
+   * and stops reconnecting. Absent on a run's own summary while the session goes on (`--serve`, the demo).
+   */
+  final?: true;
 }
 
 export interface ControlResultMessage {
@@ -219,7 +232,9 @@ export type ControlMessage =
   | { type: 'control'; id?: string; action: 'start' | 'stop' }
   | { type: 'control'; id?: string; action: 'set-rate'; rate: number }
   | { type: 'control'; id?: string; action: 'rollout'; strategy: string; color: string }
-  | { type: 'control'; id?: string; action: 'rollback' };
+  | { type: 'control'; id?: string; action: 'rollback' }
+  /** Recycle each connection after this many requests (null: keep connections open), applied to the running run. */
+  | { type: 'control'; id?: string; action: 'set-recycle'; afterRequests: number | null };
 
 export interface ThresholdResult {
   name: 'max-errors' | 'max-error-rate' | 'max-p99';

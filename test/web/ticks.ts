@@ -73,6 +73,7 @@ export function settings(partial: Partial<RunSettings> = {}): RunSettings {
     timeoutMs: 10_000,
     keepAlive: true,
     recycle: null,
+    frontDoor: null,
     startedAt: 1_000_000,
     running: true,
     controls: { allowed: false, maxRate: 1000, rollout: false, strategies: [] },
