@@ -15,6 +15,8 @@ export class LiveSource implements DataSource {
   private attempts = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  /** The server's final summary arrived: when the stream closes, the session is over, not interrupted. */
+  private finished = false;
 
   /** `adopt`: an already open connection (from mode detection) to take over instead of opening a new one. */
   constructor(
@@ -60,7 +62,8 @@ export class LiveSource implements DataSource {
     socket.addEventListener('close', (event: CloseEvent) => {
       if (this.socket !== socket) return;
       this.socket = null;
-      if (!this.stopped) this.retry(event.reason || `closed (${event.code})`);
+      if (this.finished) this.sink?.connection({ status: 'finished' });
+      else if (!this.stopped) this.retry(event.reason || `closed (${event.code})`);
     });
   }
 
@@ -71,8 +74,9 @@ export class LiveSource implements DataSource {
     } catch {
       return;
     }
-    if (message && typeof message === 'object' && typeof message.type === 'string')
-      this.sink?.message(message);
+    if (!message || typeof message !== 'object' || typeof message.type !== 'string') return;
+    if (message.type === 'summary' && message.final === true) this.finished = true;
+    this.sink?.message(message);
   }
 
   private opened(): void {
