@@ -208,7 +208,7 @@ export class LoadSession {
 
   /**
    * The stream's last word: the last report again, marked final, so the page keeps it and says the run
-   * finished instead of reconnecting to a loadtester that has gone.
+   * finished instead of "disconnected, retrying".
    */
   private async sayGoodbye(): Promise<void> {
     const ui = this.ui;

@@ -207,7 +207,7 @@ export interface SummaryMessage {
   report: Report;
   /**
    * The session's goodbye: no run follows and the stream closes right after, so the page keeps this report
-   * and stops reconnecting. Absent on a run's own summary while the session goes on (`--serve`, the demo).
+   * and says the run finished rather than that it lost the stream. Absent on a run's own summary while the session goes on (`--serve`, the demo).
    */
   final?: true;
 }

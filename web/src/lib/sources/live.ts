@@ -15,7 +15,10 @@ export class LiveSource implements DataSource {
   private attempts = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
-  /** The server's final summary arrived: when the stream closes, the session is over, not interrupted. */
+  /**
+   * The server's final summary arrived: the session is over, not interrupted. The badge says so and the
+   * report stays; the page still looks, quietly, for a loadtester started again on the same port.
+   */
   private finished = false;
 
   /** `adopt`: an already open connection (from mode detection) to take over instead of opening a new one. */
@@ -39,10 +42,12 @@ export class LiveSource implements DataSource {
   }
 
   private connect(): void {
-    this.sink?.connection({
-      status: this.attempts === 0 ? 'connecting' : 'reconnecting',
-      attempts: this.attempts,
-    });
+    if (!this.finished) {
+      this.sink?.connection({
+        status: this.attempts === 0 ? 'connecting' : 'reconnecting',
+        attempts: this.attempts,
+      });
+    }
     let socket: WebSocket;
     try {
       socket = new WebSocket(this.url);
@@ -62,8 +67,7 @@ export class LiveSource implements DataSource {
     socket.addEventListener('close', (event: CloseEvent) => {
       if (this.socket !== socket) return;
       this.socket = null;
-      if (this.finished) this.sink?.connection({ status: 'finished' });
-      else if (!this.stopped) this.retry(event.reason || `closed (${event.code})`);
+      if (!this.stopped) this.retry(event.reason || `closed (${event.code})`);
     });
   }
 
@@ -81,13 +85,15 @@ export class LiveSource implements DataSource {
 
   private opened(): void {
     this.attempts = 0;
+    this.finished = false;
     this.sink?.connection({ status: 'open' });
   }
 
   private retry(detail: string): void {
     this.attempts++;
     const delay = backoffDelay(this.attempts);
-    this.sink?.connection({ status: 'reconnecting', retryInMs: delay, attempts: this.attempts, detail });
+    if (this.finished) this.sink?.connection({ status: 'finished' });
+    else this.sink?.connection({ status: 'reconnecting', retryInMs: delay, attempts: this.attempts, detail });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (!this.stopped) this.connect();
