@@ -81,7 +81,7 @@ describe('the page tells the story of a rollout', () => {
       expect(scrolled.y).toBeGreaterThanOrEqual(0);
       expect(scrolled.y + scrolled.height).toBeLessThan(PHONE.height / 2);
       await phone.page.evaluate('window.scrollTo(0, 0)');
-      await screenshot(phone.page, 'story-phone-first-visit');
+      await screenshot(phone.page, 'door-pods-bar-phone-first-visit');
 
       // Item 6: recycling turned on from the page reaches the run and comes back in its settings.
       await door.getByLabel(/recycle connections every/).fill('5');
@@ -90,7 +90,7 @@ describe('the page tells the story of a rollout', () => {
         .getByTestId('recycling')
         .filter({ hasText: 'each connection is reopened after 5 requests' })
         .waitFor({ timeout: 10_000 });
-      await screenshot(page, 'story-first-visit');
+      await screenshot(page, 'door-pods-bar-first-visit');
 
       // Item 7: during the rollout, old and new apart, the version on each tile.
       await rollout.getByRole('button', { name: 'Roll out to green' }).click();
@@ -104,7 +104,7 @@ describe('the page tells the story of a rollout', () => {
       await newGroup.locator('[data-pod][data-state="ready"]').first().waitFor({ timeout: 60_000 });
       expect(await oldGroup.locator('h3').textContent()).toMatch(/old:\s*blue\s+v1\s+\d\/\d ready/);
       expect(await newGroup.locator('[data-pod]').first().textContent()).toContain('v2');
-      await screenshot(page, 'story-rolling');
+      await screenshot(page, 'door-pods-bar-rolling');
       // The hint has done its job; the next default is the colour the pods are leaving.
       await page.getByTestId('first-visit').waitFor({ state: 'detached', timeout: 10_000 });
       expect(await rollout.getByRole('radio', { name: 'blue', exact: true }).isChecked()).toBe(true);
@@ -125,7 +125,7 @@ describe('the page tells the story of a rollout', () => {
       await gone.click();
       expect(await gone.getAttribute('aria-expanded')).toBe('true');
       expect(await oldGroup.locator('[data-state="gone"]').first().isVisible()).toBe(true);
-      await screenshot(page, 'story-after-rollout');
+      await screenshot(page, 'door-pods-bar-after-rollout');
 
       expect(errors).toEqual([]);
       expect(phone.errors).toEqual([]);
@@ -178,7 +178,7 @@ describe('the page tells the story of a rollout', () => {
       await page.waitForTimeout(4000);
       expect(await badge.getAttribute('data-status')).toBe('finished');
       expect(await page.getByTestId('summary').textContent()).toMatch(/Run finished: pass/);
-      await screenshot(page, 'story-load-finished');
+      await screenshot(page, 'door-pods-bar-load-finished');
       expect(errors).toEqual([]);
     },
   );
