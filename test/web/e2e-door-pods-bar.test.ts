@@ -6,7 +6,13 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { closeAllBrowsers, launchBrowser, newPage, screenshot } from '../helpers/browser.js';
+import {
+  closeAllBrowsers,
+  launchBrowser,
+  newPage,
+  screenshot,
+  waitForExpression,
+} from '../helpers/browser.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
 import { startApp } from './apps.js';
 
@@ -43,10 +49,10 @@ describe('the page tells the story of a rollout', () => {
       const browser = await launchBrowser();
       const { page, errors } = await newPage(browser);
       await open(page, pageUrl!);
-      await page.waitForFunction(
+      await waitForExpression(
+        page,
         `document.querySelectorAll('[data-testid="pods"] [data-state="ready"][data-color="blue"]').length === 2`,
-        null,
-        { timeout: 60_000 },
+        60_000,
       );
 
       // Item 6: the front door, why new pods can sit idle, and the recycling in force.
@@ -111,10 +117,10 @@ describe('the page tells the story of a rollout', () => {
 
       // After it: the old pods are gone, collapsed into a count that expands.
       await demo.waitFor(/rollout-finished\s+.*complete/, 120_000);
-      await page.waitForFunction(
+      await waitForExpression(
+        page,
         `document.querySelectorAll('[data-testid="pod-group"][data-role="old"] [data-state="gone"]').length === 2`,
-        null,
-        { timeout: 60_000 },
+        60_000,
       );
       const gone = oldGroup.getByTestId('pods-gone');
       await expect.poll(() => gone.textContent(), { timeout: 10_000 }).toMatch(/2 gone/);
