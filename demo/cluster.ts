@@ -26,8 +26,16 @@ export interface ClusterEvent {
   kind: EventKind;
   pod?: string;
   color?: string;
+  /** Pod events: which ReplicaSet (and so which template) the pod belongs to, for the dashboard's grouping. */
+  replicaSet?: string;
+  version?: string;
   message?: string;
   rollout?: RolloutProgress;
+}
+
+/** The fields every pod event carries. */
+function podFields(pod: Pod): Pick<ClusterEvent, 'pod' | 'color' | 'replicaSet' | 'version'> {
+  return { pod: pod.name, color: pod.color, replicaSet: pod.replicaSet, version: pod.version };
 }
 
 export interface ClusterConfig {
@@ -224,8 +232,7 @@ export class Cluster {
     this.pods.set(pod.name, pod);
     this.config.emit({
       kind: 'pod-added',
-      pod: pod.name,
-      color: pod.color,
+      ...podFields(pod),
       message: `${rs.name} (${rs.version})`,
     });
   }
@@ -233,17 +240,17 @@ export class Cluster {
   private delete(pod: Pod): void {
     // Endpoint removal and SIGTERM at the same moment, as in Kubernetes; the front door learns later.
     pod.terminate();
-    this.config.emit({ kind: 'pod-terminating', pod: pod.name, color: pod.color });
+    this.config.emit({ kind: 'pod-terminating', ...podFields(pod) });
   }
 
   private podChanged(pod: Pod, change: PodChange): void {
     if (change === 'ready') {
       this.served.add(pod.name);
-      this.config.emit({ kind: 'pod-ready', pod: pod.name, color: pod.color, message: `port ${pod.port}` });
+      this.config.emit({ kind: 'pod-ready', ...podFields(pod), message: `port ${pod.port}` });
       // Availability changes with time alone: look again once minReadySeconds have passed.
       this.later(this.config.minReadyMs + 1, () => this.changed());
     } else if (change === 'not-ready') {
-      this.config.emit({ kind: 'pod-not-ready', pod: pod.name, color: pod.color });
+      this.config.emit({ kind: 'pod-not-ready', ...podFields(pod) });
     } else if (change === 'gone') {
       this.pods.delete(pod.name);
       this.served.delete(pod.name);
@@ -258,15 +265,13 @@ export class Cluster {
         const last = exit.output.at(-1);
         this.config.emit({
           kind: 'pod-crashed',
-          pod: pod.name,
-          color: pod.color,
+          ...podFields(pod),
           message: `exited with ${how}${last ? `: ${last}` : ''}`,
         });
       } else {
         this.config.emit({
           kind: 'pod-gone',
-          pod: pod.name,
-          color: pod.color,
+          ...podFields(pod),
           message: `exited with ${how}`,
         });
       }

@@ -35,6 +35,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       { ...options.load, url },
       {
         mode: 'demo',
+        frontDoor: options.via,
         // Offered once the load runs (the session refuses rollouts before): `driver` exists by then.
         rollout: { strategies: STRATEGIES, control: (message) => rolloutControl(driver, message) },
         onRunEnd: () => {

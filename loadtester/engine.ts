@@ -14,6 +14,8 @@ export interface Recorder {
   failure(kind: FailureKind, latencyMs: number, error?: unknown): void;
 }
 
+export type Recycle = { afterRequests: number | null; afterMs: number | null } | null;
+
 export interface EngineOptions {
   /** Without credentials: those are in `headers` (authorization). */
   url: URL;
@@ -22,7 +24,7 @@ export interface EngineOptions {
   /** Each request's whole deadline, from its dispatch (connect included) to its last byte. */
   timeoutMs: number;
   keepAlive: boolean;
-  recycle: { afterRequests: number | null; afterMs: number | null } | null;
+  recycle: Recycle;
   headers: Record<string, string>;
   requests: number | null;
   /** TLS: skip certificate verification (`--insecure`), or trust only these CA certificates (`--ca`, PEM). */
@@ -38,6 +40,8 @@ export interface LoadEngine {
   onSendingEnded: (() => void) | null;
   start(): void;
   setRate(rate: number | null): void;
+  /** Recycling changed mid-run: applies from each connection's next request. Absent: the engine cannot recycle. */
+  setRecycle?(recycle: Recycle): void;
   /** Stops sending; resolves once every request in flight has settled (each by its deadline at the latest). */
   finish(): Promise<void>;
   /** Stops sending and cuts requests in flight off (they end as dropped). */

@@ -5,7 +5,7 @@
  */
 import type { Report, Sample, SampleOutcome, TickMessage } from '../protocol/stream.js';
 import type { LoadOptions } from './api.js';
-import type { EngineOptions, LoadEngine, Recorder } from './engine.js';
+import type { EngineOptions, LoadEngine, Recorder, Recycle } from './engine.js';
 import { UndiciEngine } from './undici-engine.js';
 import { AutocannonEngine } from './autocannon-engine.js';
 import { buildReport } from './report.js';
@@ -29,12 +29,14 @@ export const FINISH_SLACK_MS = 1000;
 /** What a run reads from its options: everything but the rate (asked of the owner) and the session's own. */
 export type RunOptions = Omit<
   LoadOptions,
-  'rate' | 'jsonFile' | 'quiet' | 'ui' | 'serve' | 'allowControl' | 'maxRate'
+  'rate' | 'recycle' | 'jsonFile' | 'quiet' | 'ui' | 'serve' | 'allowControl' | 'maxRate'
 >;
 
 export interface RunOwner {
   /** The asked rate (null = as fast as the connections allow): read at the start, for each tick and for the report. */
   askedRate(): number | null;
+  /** Connection recycling, read at the start and again on recycleChanged(). */
+  recycle(): Recycle;
   /** Each closed interval, with a bounded handful of its individual results (possibly none). */
   onTick(tick: TickMessage, samples: Sample[]): void;
   /** The final report, once, before `done` resolves. */
@@ -50,6 +52,8 @@ export interface LoadRun {
   stop(): Promise<Report>;
   /** The owner's asked rate changed: pace from the next request on at what askedRate() now says. */
   rateChanged(): void;
+  /** The owner's recycling changed: each connection follows it from its next request. Throws if the engine cannot. */
+  recycleChanged(): void;
   readonly running: boolean;
 }
 
@@ -105,7 +109,7 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
     connections: options.connections,
     timeoutMs: options.timeoutMs,
     keepAlive: options.keepAlive,
-    recycle: options.recycle,
+    recycle: owner.recycle(),
     headers,
     requests: options.requests,
     insecure: options.insecure,
@@ -199,6 +203,11 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
     done,
     stop: () => end('stop'),
     rateChanged: () => engine.setRate(owner.askedRate()),
+    recycleChanged: () => {
+      if (!engine.setRecycle)
+        throw new Error(`the ${options.engine ?? 'undici'} engine cannot recycle connections`);
+      engine.setRecycle(owner.recycle());
+    },
     get running() {
       return running;
     },

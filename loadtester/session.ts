@@ -6,6 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   ControlMessage,
   EventMessage,
@@ -26,6 +27,8 @@ import { startUiServer, type UiServer } from './ui-server.js';
 
 export interface SessionOptions {
   mode: RunSettings['mode'];
+  /** How the target picks pods, when the session knows (the demo's --via); a plain load run does not. */
+  frontDoor?: RunSettings['frontDoor'];
   /**
    * The demo's rollout controls: offered on the page, and the handler for the controls the session does not
    * handle itself (rollout, rollback). Throwing rejects the control with the error's message.
@@ -41,10 +44,15 @@ export interface SessionOptions {
   err?: NodeJS.WritableStream;
 }
 
+/** How long close() waits for the goodbye to leave the sockets before closing them. */
+const GOODBYE_FLUSH_MS = 1000;
+
 export type LifecycleEvent = Omit<EventMessage, 'type' | 't'> & { t?: number };
 
 export class LoadSession {
   private rate: number | null;
+  /** Connection recycling, kept here like the rate: runs read it, the page may change it. */
+  private recycle: LoadOptions['recycle'];
   /** The current run (the first, or the latest restarted from the page); null before start(). */
   private run: LoadRun | null = null;
   private first: LoadRun | null = null;
@@ -68,6 +76,7 @@ export class LoadSession {
     private readonly setup: SessionOptions,
   ) {
     this.rate = options.rate;
+    this.recycle = options.recycle;
     this.terminal = new Terminal(setup.out ?? process.stdout, options);
     this.err = setup.err ?? process.stderr;
     this.stopped = new Promise((resolve) => this.stopper.signal.addEventListener('abort', () => resolve()));
@@ -130,7 +139,8 @@ export class LoadSession {
       intervalMs: o.intervalMs,
       timeoutMs: o.timeoutMs,
       keepAlive: o.keepAlive,
-      recycle: o.recycle,
+      recycle: this.recycle,
+      frontDoor: this.setup.frontDoor ?? null,
       startedAt: this.run?.startedAt ?? null,
       running: this.running,
       controls: {
@@ -191,15 +201,29 @@ export class LoadSession {
     this.ending = true;
     if (this.run?.running) await this.run.stop();
     await this.reporting.catch(() => undefined);
+    await this.sayGoodbye();
     await this.ui?.server.close();
     process.off('SIGINT', this.onSignal);
     process.off('SIGTERM', this.onSignal);
+  }
+
+  /**
+   * The stream's last word: the last report again, marked final, so the page keeps it and says the run
+   * finished instead of "disconnected, retrying".
+   */
+  private async sayGoodbye(): Promise<void> {
+    const ui = this.ui;
+    if (!ui || !this.report) return;
+    ui.hub.publish({ type: 'summary', report: this.report, final: true });
+    const deadline = Date.now() + GOODBYE_FLUSH_MS;
+    while (ui.hub.bufferedBytes > 0 && Date.now() < deadline) await sleep(10);
   }
 
   private startRun(): void {
     this.ui?.hub.resetTicks();
     this.run = startLoad(this.options, {
       askedRate: () => this.rate,
+      recycle: () => this.recycle,
       onTick: (tick, samples) => this.onTick(tick, samples),
       onReport: (report) => this.onReport(report),
     });
@@ -241,6 +265,23 @@ export class LoadSession {
     this.ui?.hub.publish({ type: 'settings', settings: this.settings() });
   }
 
+  /** Recycling after N requests from the page, keeping any age limit from the flags; applies to the running run. */
+  private setRecycle(afterRequests: number | null): void {
+    if (!this.options.keepAlive)
+      throw new Error('keep-alive is off: every request has a connection of its own');
+    const afterMs = this.recycle?.afterMs ?? null;
+    const recycle = afterRequests === null && afterMs === null ? null : { afterRequests, afterMs };
+    const previous = this.recycle;
+    this.recycle = recycle;
+    try {
+      if (this.run?.running) this.run.recycleChanged();
+    } catch (error) {
+      this.recycle = previous;
+      throw error;
+    }
+    this.publishSettings();
+  }
+
   /** A control from the page; what it throws goes back to the page as the reason. */
   private async control(message: ControlMessage): Promise<void> {
     if (!this.options.allowControl)
@@ -256,6 +297,8 @@ export class LoadSession {
       this.rate = Math.min(message.rate, this.options.maxRate);
       if (this.run?.running) this.run.rateChanged();
       this.publishSettings();
+    } else if (message.action === 'set-recycle') {
+      this.setRecycle(message.afterRequests);
     } else if (message.action === 'stop') {
       if (!this.run?.running) throw new Error('no run is running');
       await this.run.stop();

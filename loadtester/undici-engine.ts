@@ -4,7 +4,7 @@
  */
 import { Client, type Dispatcher } from 'undici';
 import { IDENTITY_BODY_LIMIT, readIdentity, type ResponseIdentity } from '../protocol/identity.js';
-import type { EngineOptions, LoadEngine, Recorder } from './engine.js';
+import type { EngineOptions, LoadEngine, Recorder, Recycle } from './engine.js';
 import { Pacer } from './pacing.js';
 import { classifyError } from './classify.js';
 
@@ -102,6 +102,7 @@ export class UndiciEngine implements LoadEngine {
   private readonly headers: Record<string, string>;
   private pacer: Pacer | null = null;
   private rate: number | null;
+  private recycle: Recycle;
   /** Due times of paced requests waiting for a free connection (open model). */
   private queue: number[] = [];
   private queueHead = 0;
@@ -122,6 +123,7 @@ export class UndiciEngine implements LoadEngine {
     private readonly recorder: Recorder,
   ) {
     this.rate = options.rate;
+    this.recycle = options.recycle;
     this.path = options.url.pathname + options.url.search;
     this.headers = options.headers;
     for (let i = 0; i < options.connections; i++) this.conns.push(this.newConn());
@@ -172,6 +174,10 @@ export class UndiciEngine implements LoadEngine {
       this.pacer = new Pacer(rate, clock());
       this.tick();
     }
+  }
+
+  setRecycle(recycle: Recycle): void {
+    this.recycle = recycle;
   }
 
   /** Stops sending; resolves once every request in flight has settled. */
@@ -298,7 +304,7 @@ export class UndiciEngine implements LoadEngine {
   /** Recycling: the request that reaches the limit asks for `Connection: close`, so no request is cut off. */
   private shouldClose(conn: Conn): boolean {
     if (!this.options.keepAlive) return true;
-    const recycle = this.options.recycle;
+    const recycle = this.recycle;
     if (!recycle) return false;
     if (recycle.afterRequests !== null && conn.served + 1 >= recycle.afterRequests) return true;
     return recycle.afterMs !== null && conn.connectedAt > 0 && clock() - conn.connectedAt >= recycle.afterMs;

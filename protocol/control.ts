@@ -1,7 +1,9 @@
 /** The page's control frames: parsed and checked here, before the hub applies them to a run. */
 import type { ControlMessage, ControlResultMessage } from './stream.js';
 
-const ACTIONS = new Set(['start', 'stop', 'set-rate', 'rollout', 'rollback']);
+const ACTIONS = new Set(['start', 'stop', 'set-rate', 'rollout', 'rollback', 'set-recycle']);
+/** The most requests a page may ask a connection to serve before it is recycled. */
+export const MAX_RECYCLE_REQUESTS = 100_000;
 
 /** The lowest rate anyone may ask for, on the command line or from the page (requests per second). */
 export const MIN_RATE = 0.1;
@@ -46,6 +48,17 @@ export function parseControl(text: string): ControlMessage {
         throw new Error(`set-rate needs a rate: a number of requests per second, at least ${MIN_RATE}`);
       }
       return { type: 'control', ...base, action: 'set-rate', rate: m.rate };
+    case 'set-recycle': {
+      const n = m.afterRequests;
+      const valid =
+        n === null || (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_RECYCLE_REQUESTS);
+      if (!valid) {
+        throw new Error(
+          `set-recycle needs afterRequests: a whole number from 1 to ${MAX_RECYCLE_REQUESTS}, or null`,
+        );
+      }
+      return { type: 'control', ...base, action: 'set-recycle', afterRequests: n };
+    }
     default:
       if (typeof m.strategy !== 'string' || typeof m.color !== 'string') {
         throw new Error('rollout needs a strategy and a color');

@@ -83,6 +83,11 @@ export interface RunSettings {
   timeoutMs: number;
   keepAlive: boolean;
   recycle: { afterRequests: number | null; afterMs: number | null } | null;
+  /**
+   * How the target picks a pod: `service` (L4, once per TCP connection, so kept-alive connections stay on
+   * their pods), `ingress` (L7, per request); null when the loadtester cannot know (a plain `load` run).
+   */
+  frontDoor: 'service' | 'ingress' | null;
   /** Epoch ms when the current run started; null while stopped. */
   startedAt: number | null;
   running: boolean;
@@ -163,6 +168,9 @@ export interface EventMessage {
   kind: EventKind;
   pod?: string;
   color?: string;
+  /** Pod events: the pod's ReplicaSet and the version of its template, when the source knows them. */
+  replicaSet?: string;
+  version?: string;
   message?: string;
   /** On rollout-* events: where the rollout stands. */
   rollout?: RolloutProgress;
@@ -199,6 +207,11 @@ export interface SettingsMessage {
 export interface SummaryMessage {
   type: 'summary';
   report: Report;
+  /**
+   * The session's goodbye: no run follows and the stream closes right after, so the page keeps this report
+   * and says the run finished rather than that it lost the stream. Absent on a run's own summary while the session goes on (`--serve`, the demo).
+   */
+  final?: true;
 }
 
 export interface ControlResultMessage {
@@ -225,6 +238,8 @@ export type ControlMessage = { type: 'control'; id?: string; token?: string } & 
   | { action: 'set-rate'; rate: number }
   | { action: 'rollout'; strategy: string; color: string }
   | { action: 'rollback' }
+  /** Recycle each connection after this many requests (null: keep connections open), applied to the running run. */
+  | { action: 'set-recycle'; afterRequests: number | null }
 );
 
 export interface ThresholdResult {

@@ -80,7 +80,7 @@ describe('bluegreen demo with its dashboard', () => {
 
     const form = page.locator('[data-testid="rollout"]');
     await form.locator('select').selectOption('rolling');
-    await form.locator('input[type="text"]').fill('green');
+    await form.getByRole('radio', { name: 'green', exact: true }).check();
     await form.getByRole('button', { name: 'Roll out' }).click();
     await page.waitForSelector('[data-testid="events"] li:has-text("rollout-started")', { timeout: 10_000 });
     await page.waitForSelector('[data-testid="pods"] [data-state="draining"]', { timeout: 30_000 });

@@ -72,7 +72,7 @@ async function open(strategy: string): Promise<{ desktop: Page; phone: Page; err
 async function rollOut(page: Page, strategy: string): Promise<void> {
   const form = page.getByTestId('rollout');
   await form.getByLabel('strategy').selectOption(strategy);
-  await form.getByLabel('to colour').fill('green');
+  await form.getByRole('radio', { name: 'green', exact: true }).check();
   await form.getByRole('button', { name: 'Roll out' }).click();
 }
 

@@ -46,7 +46,7 @@ describe('dashboard, live mode with the demo', () => {
       await page.waitForSelector('[data-testid="share-now"] .share[data-color="blue"]', { timeout: 60_000 });
 
       const rollout = page.getByTestId('rollout');
-      await rollout.getByLabel('to colour').fill('green');
+      await rollout.getByRole('radio', { name: 'green', exact: true }).check();
       await rollout.getByRole('button', { name: 'Roll out' }).click();
       await page.waitForSelector('[data-testid="events"] li:has-text("rollout-started")', {
         timeout: 30_000,

@@ -80,9 +80,9 @@ describe('dashboard, live mode', () => {
       expect(s.text).toBe(`${(expected.share * 100).toFixed(1)}%`);
     }
 
-    // The loadtester is gone: the page says so and retries with backoff; a new loadtester on the same
-    // port is picked up, and its hello starts the page over.
-    await page.waitForSelector('[data-testid="connection"][data-status="reconnecting"]', { timeout: 20_000 });
+    // The loadtester said goodbye and is gone: the page says the run finished (not "retrying") but still
+    // looks quietly; a new loadtester on the same port is picked up, and its hello starts the page over.
+    await page.waitForSelector('[data-testid="connection"][data-status="finished"]', { timeout: 20_000 });
     const uiPort = new URL(pageUrl!).port;
     const again = spawnCli([
       'load',

@@ -41,7 +41,7 @@ describe('dashboard, the strategy picker', () => {
       await page.waitForTimeout(1000);
       expect(await picker.inputValue(), `${strategy} after a second`).toBe(strategy);
     }
-    await page.getByTestId('rollout').getByLabel('to colour').fill('green');
+    await page.getByTestId('rollout').getByRole('radio', { name: 'green', exact: true }).check();
     await page.getByTestId('rollout').getByRole('button', { name: 'Roll out' }).click();
     await demo.waitFor(/rollout-started\s+.*canary rollout to green/, 30_000);
     expect(await picker.inputValue()).toBe('canary');

@@ -77,6 +77,7 @@ export function settings(partial: Partial<RunSettings> = {}): RunSettings {
     timeoutMs: 10_000,
     keepAlive: true,
     recycle: null,
+    frontDoor: null,
     startedAt: 1_000_000,
     running: true,
     controls: { allowed: false, tokenRequired: false, maxRate: 1000, rollout: false, strategies: [] },

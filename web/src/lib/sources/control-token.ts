@@ -3,6 +3,8 @@
  * the tab closes, and never sent anywhere by the browser on its own. Storage may be unavailable (privacy
  * settings): then the token lives as long as the page.
  */
+import type { ControlMessage } from '../../../../protocol/stream.js';
+
 const KEY = 'bluegreen.controlToken';
 let fallback = '';
 
@@ -22,4 +24,20 @@ export function saveToken(token: string): void {
   } catch {
     // fallback holds it
   }
+}
+
+let lastControl: ControlMessage | null = null;
+
+/**
+ * Every control the page sends goes through here (the run panel's and the roll-out bar's alike): it carries
+ * the token when the loadtester requires one, and is remembered so a refusal for the token can send it again.
+ */
+export function withToken(message: ControlMessage, tokenRequired: boolean): ControlMessage {
+  lastControl = message;
+  return tokenRequired ? { ...message, token: readToken() } : message;
+}
+
+/** The last control sent (without its token), for sending again once the token is given. */
+export function lastSentControl(): ControlMessage | null {
+  return lastControl;
 }

@@ -15,6 +15,11 @@ export class LiveSource implements DataSource {
   private attempts = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  /**
+   * The server's final summary arrived: the session is over, not interrupted. The badge says so and the
+   * report stays; the page still looks, quietly, for a loadtester started again on the same port.
+   */
+  private finished = false;
 
   /** `adopt`: an already open connection (from mode detection) to take over instead of opening a new one. */
   constructor(
@@ -37,10 +42,12 @@ export class LiveSource implements DataSource {
   }
 
   private connect(): void {
-    this.sink?.connection({
-      status: this.attempts === 0 ? 'connecting' : 'reconnecting',
-      attempts: this.attempts,
-    });
+    if (!this.finished) {
+      this.sink?.connection({
+        status: this.attempts === 0 ? 'connecting' : 'reconnecting',
+        attempts: this.attempts,
+      });
+    }
     let socket: WebSocket;
     try {
       socket = new WebSocket(this.url);
@@ -71,19 +78,22 @@ export class LiveSource implements DataSource {
     } catch {
       return;
     }
-    if (message && typeof message === 'object' && typeof message.type === 'string')
-      this.sink?.message(message);
+    if (!message || typeof message !== 'object' || typeof message.type !== 'string') return;
+    if (message.type === 'summary' && message.final === true) this.finished = true;
+    this.sink?.message(message);
   }
 
   private opened(): void {
     this.attempts = 0;
+    this.finished = false;
     this.sink?.connection({ status: 'open' });
   }
 
   private retry(detail: string): void {
     this.attempts++;
     const delay = backoffDelay(this.attempts);
-    this.sink?.connection({ status: 'reconnecting', retryInMs: delay, attempts: this.attempts, detail });
+    if (this.finished) this.sink?.connection({ status: 'finished' });
+    else this.sink?.connection({ status: 'reconnecting', retryInMs: delay, attempts: this.attempts, detail });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (!this.stopped) this.connect();

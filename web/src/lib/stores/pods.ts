@@ -10,6 +10,9 @@ export type PodState = 'seen' | 'starting' | 'ready' | 'not-ready' | 'draining' 
 export interface PodTile {
   name: string;
   color: string | null;
+  /** From the pod's lifecycle events; null for a pod known only from traffic. */
+  replicaSet: string | null;
+  version: string | null;
   state: PodState;
   /** Responses per second in the latest tick. */
   rate: number;
@@ -49,7 +52,17 @@ export class PodBoard {
   private ensure(name: string, t: number, state: PodState): PodTile {
     let pod = this.pods.get(name);
     if (!pod) {
-      pod = { name, color: null, state, rate: 0, count: 0, lastActivity: t, order: this.nextOrder++ };
+      pod = {
+        name,
+        color: null,
+        replicaSet: null,
+        version: null,
+        state,
+        rate: 0,
+        count: 0,
+        lastActivity: t,
+        order: this.nextOrder++,
+      };
       this.pods.set(name, pod);
     }
     return pod;
@@ -61,6 +74,8 @@ export class PodBoard {
     const pod = this.ensure(event.pod, event.t, state);
     pod.state = state;
     if (event.color) pod.color = event.color;
+    if (event.replicaSet) pod.replicaSet = event.replicaSet;
+    if (event.version) pod.version = event.version;
     pod.lastActivity = Math.max(pod.lastActivity, event.t);
     if (state === 'gone') pod.rate = 0;
     this.prune(event.t);
@@ -108,4 +123,75 @@ export class PodBoard {
     this.pods.clear();
     this.nextOrder = 0;
   }
+}
+
+/**
+ * Pods of one ReplicaSet (one template: a colour and a version). Pods known only from traffic join the
+ * ReplicaSet their Kubernetes name implies, or else a group per colour.
+ */
+export interface PodGroup {
+  key: string;
+  replicaSet: string | null;
+  color: string | null;
+  version: string | null;
+  /** `new`: the group that gained a pod last; `old`: the others; null while there is only one group. */
+  role: 'new' | 'old' | null;
+  /** Pods not gone, in order of appearance. */
+  live: PodTile[];
+  /** Gone pods, shown as a count that expands. */
+  gone: PodTile[];
+  ready: number;
+  /** Every pod the board knows in the group, gone ones included. */
+  total: number;
+  /** No lifecycle events, only traffic (a plain load run): readiness is unknown, so only `total` means anything. */
+  fromTraffic: boolean;
+}
+
+/** `app-7d9f8b6c5d-x2xkq` → `app-7d9f8b6c5d`: a Deployment's pod is named after its ReplicaSet. */
+const REPLICA_SET_POD = /^(.+-[0-9a-z]{6,10})-[0-9a-z]{5}$/;
+
+function groupKey(pod: PodTile): { key: string; replicaSet: string | null } {
+  const replicaSet = pod.replicaSet ?? REPLICA_SET_POD.exec(pod.name)?.[1] ?? null;
+  if (replicaSet !== null) return { key: `rs:${replicaSet}`, replicaSet };
+  return { key: `color:${pod.color ?? ''}`, replicaSet: null };
+}
+
+/** Groups tiles (as list() gives them, in order of appearance) by ReplicaSet, oldest group first. */
+export function groupPods(tiles: readonly PodTile[]): PodGroup[] {
+  const groups = new Map<string, PodGroup & { first: number; last: number }>();
+  for (const pod of tiles) {
+    const { key, replicaSet } = groupKey(pod);
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        key,
+        replicaSet,
+        color: null,
+        version: null,
+        role: null,
+        live: [],
+        gone: [],
+        ready: 0,
+        total: 0,
+        fromTraffic: true,
+        first: pod.order,
+        last: pod.order,
+      };
+      groups.set(key, group);
+    }
+    group.color ??= pod.color;
+    group.version ??= pod.version;
+    group.first = Math.min(group.first, pod.order);
+    group.last = Math.max(group.last, pod.order);
+    (pod.state === 'gone' ? group.gone : group.live).push(pod);
+    if (pod.state === 'ready') group.ready++;
+    if (pod.state !== 'seen') group.fromTraffic = false;
+    group.total++;
+  }
+  const list = [...groups.values()].sort((a, b) => a.first - b.first);
+  if (list.length > 1) {
+    const newest = list.reduce((a, b) => (b.last > a.last ? b : a));
+    for (const group of list) group.role = group === newest ? 'new' : 'old';
+  }
+  return list.map(({ first: _first, last: _last, ...group }) => group);
 }

@@ -6,7 +6,8 @@
 import type { ServerMessage } from '../../../../protocol/stream.js';
 import { DashboardModel } from './dashboard.js';
 
-export type ConnectionStatus = 'detecting' | 'connecting' | 'open' | 'reconnecting' | 'browser';
+/** `finished`: the loadtester said goodbye (a final summary) and closed the stream; nothing to reconnect to. */
+export type ConnectionStatus = 'detecting' | 'connecting' | 'open' | 'reconnecting' | 'finished' | 'browser';
 
 export interface ConnectionState {
   status: ConnectionStatus;
