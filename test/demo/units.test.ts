@@ -29,9 +29,9 @@ describe('resolveDemoOptions', () => {
     expect(interactive.appEnv.DRAIN_SECONDS).toBe('0');
     expect(interactive.rolloutAfterMs).toBeNull();
     expect(interactive.load.durationMs).toBeNull();
-    expect(interactive.load.ui).toEqual({ port: 8090, host: '127.0.0.1' });
+    expect(interactive.load.ui).toEqual({ port: 8090, host: '127.0.0.1', origins: [] });
     const inContainer = resolveDemoOptions({ uiHost: '0.0.0.0' }, {}, RECOMMENDED);
-    expect(inContainer.load.ui).toEqual({ port: 8090, host: '0.0.0.0' });
+    expect(inContainer.load.ui).toEqual({ port: 8090, host: '0.0.0.0', origins: [] });
     expect(interactive.strategy).toBe('rolling');
     expect(resolveDemoOptions({}, {}, { ...RECOMMENDED, strategy: 'Recreate' }).strategy).toBe('recreate');
   });

@@ -124,3 +124,30 @@ describe('a control token', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('a control token in the demo', () => {
+  it(
+    'holds a rollout from the roll-out bar until the token is given, then sends it',
+    { timeout: 120_000 },
+    async () => {
+      const token = 'demo-tok-77c1';
+      const demo = spawnCli(['demo', '--ui', '0', '--rate', '20', '--replicas', '1', '--allow-control'], {
+        LOAD_CONTROL_TOKEN: token,
+      });
+      const [, pageUrl] = await demo.waitFor(/dashboard: (http:\/\/\S+)/, 60_000);
+      const browser = await launchBrowser();
+      const { page, errors } = await newPage(browser);
+      await page.goto(pageUrl!);
+      // Once the load runs: the demo takes rollouts from then on.
+      await page.waitForSelector('[data-testid="share-now"] .share[data-color="blue"]', { timeout: 60_000 });
+      await page.getByTestId('rollout').getByRole('button', { name: 'Roll out' }).click();
+      await page.getByText('Enter the control token to send this control.').waitFor({ timeout: 10_000 });
+      expect(demo.stdout()).not.toMatch(/rollout-started/);
+      const form = page.getByTestId('control-token');
+      await form.getByLabel('control token').fill(token);
+      await form.getByRole('button', { name: 'Use and send' }).click();
+      await demo.waitFor(/rollout-started\s+.*rolling rollout to green/, 30_000);
+      expect(errors).toEqual([]);
+    },
+  );
+});

@@ -3,6 +3,7 @@
  * the tab closes, and never sent anywhere by the browser on its own. Storage may be unavailable (privacy
  * settings): then the token lives as long as the page.
  */
+import { writable } from 'svelte/store';
 import type { ControlMessage } from '../../../../protocol/stream.js';
 
 const KEY = 'bluegreen.controlToken';
@@ -28,13 +29,23 @@ export function saveToken(token: string): void {
 
 let lastControl: ControlMessage | null = null;
 
+/** A control held back until the token is given (the run panel asks for it and sends it then). */
+export const pendingControl = writable<ControlMessage | null>(null);
+
 /**
  * Every control the page sends goes through here (the run panel's and the roll-out bar's alike): it carries
- * the token when the loadtester requires one, and is remembered so a refusal for the token can send it again.
+ * the token when the loadtester requires one; without a token yet it is held back (null) as pendingControl.
+ * It is remembered, so a refusal for the token can send it again.
  */
-export function withToken(message: ControlMessage, tokenRequired: boolean): ControlMessage {
+export function withToken(message: ControlMessage, tokenRequired: boolean): ControlMessage | null {
   lastControl = message;
-  return tokenRequired ? { ...message, token: readToken() } : message;
+  if (!tokenRequired) return message;
+  const token = readToken();
+  if (token === '') {
+    pendingControl.set(message);
+    return null;
+  }
+  return { ...message, token };
 }
 
 /** The last control sent (without its token), for sending again once the token is given. */
