@@ -40,7 +40,8 @@ export function liveLine(tick: TickMessage): string {
     secs(tick.elapsedMs).padStart(6),
     `${rps} req/s`.padStart(11),
     shares(b.byColor),
-    `p50 ${fmtMs(b.latency.p50)} p99 ${fmtMs(b.latency.p99)}`,
+    // No response in the interval: no latency to show, and a 0 would read as a fast one.
+    b.latency.count === 0 ? 'p50 – p99 –' : `p50 ${fmtMs(b.latency.p50)} p99 ${fmtMs(b.latency.p99)}`,
     fails,
   ].join('  ');
 }

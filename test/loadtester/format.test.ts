@@ -28,6 +28,27 @@ describe('format', () => {
     // eslint-disable-next-line no-control-regex
     expect(line).not.toMatch(/\x1b/);
   });
+
+  it('prints a dash for the latency of an interval without responses', () => {
+    const t = new Tally();
+    t.sent();
+    t.failure('refused');
+    const { bucket, total } = t.flush(1000);
+    const line = liveLine({
+      type: 'tick',
+      seq: 0,
+      t: 0,
+      elapsedMs: 1000,
+      intervalMs: 1000,
+      bucket,
+      total,
+      inFlight: 0,
+      askedRate: 1,
+    });
+    expect(line).toContain('p50 – p99 –');
+    expect(line).not.toMatch(/\dms/);
+    expect(line).toContain('fail 1 (err 1 timeout 0 drop 0)');
+  });
 });
 
 describe('text a target chose, on the terminal', () => {
