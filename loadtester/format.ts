@@ -92,8 +92,12 @@ export function formatReport(report: Report): string {
   }
   if (tagged < responses)
     lines.push(`  ${'(untagged)'.padEnd(12)} ${String(responses - tagged).padStart(8)}`);
-  lines.push('Pods');
-  for (const [pod, p] of Object.entries(report.byPod).sort((a, b) => b[1].count - a[1].count)) {
+  const pods = Object.entries(report.byPod);
+  // Said once instead of an empty heading: a target that names no pod (headers or body) is not an error.
+  if (pods.length === 0)
+    lines.push(`Pods       ${responses > 0 ? 'responses carry no pod identity' : 'none (no responses)'}`);
+  else lines.push('Pods');
+  for (const [pod, p] of pods.sort((a, b) => b[1].count - a[1].count)) {
     lines.push(
       `  ${printable(pod).padEnd(28)} ${printable(p.color || '?').padEnd(8)} ${String(p.count).padStart(8)}`,
     );

@@ -3,7 +3,12 @@
  * and request deadlines, and exactly one outcome reported for every request sent.
  */
 import { Client, type Dispatcher } from 'undici';
-import { IDENTITY_BODY_LIMIT, readIdentity, type ResponseIdentity } from '../protocol/identity.js';
+import {
+  IDENTITY_BODY_LIMIT,
+  incomplete,
+  readIdentity,
+  type ResponseIdentity,
+} from '../protocol/identity.js';
 import type { EngineOptions, LoadEngine, Recorder, Recycle } from './engine.js';
 import { Pacer } from './pacing.js';
 import { classifyError } from './classify.js';
@@ -30,8 +35,9 @@ interface Conn {
 class ResponseHandler implements Dispatcher.DispatchHandler {
   private status = 0;
   private identity: ResponseIdentity | null = null;
-  /** Kept only when the headers name nobody: then the body may (see readIdentity). */
+  /** Kept only when the headers leave the colour or the pod unnamed: then the body may name it (see readIdentity). */
   private body: Buffer[] | null = null;
+  private rawHeaders: Buffer[] | null = null;
   private bodyBytes = 0;
   private abort: ((error: Error) => void) | null = null;
   private expired: Error | null = null;
@@ -64,7 +70,10 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
   onHeaders(statusCode: number, raw: Buffer[]): boolean {
     this.status = statusCode;
     this.identity = readIdentity(raw);
-    if (this.identity === null) this.body = [];
+    if (incomplete(this.identity)) {
+      this.body = [];
+      this.rawHeaders = raw;
+    }
     return true;
   }
 
@@ -78,7 +87,7 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
 
   onComplete(): void {
     if (this.body && this.bodyBytes > 0 && this.bodyBytes < IDENTITY_BODY_LIMIT) {
-      this.identity = readIdentity(null, Buffer.concat(this.body).toString('utf8'));
+      this.identity = readIdentity(this.rawHeaders, Buffer.concat(this.body).toString('utf8'));
     }
     const identity = this.identity;
     this.engine.settleResponse(

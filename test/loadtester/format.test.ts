@@ -51,6 +51,49 @@ describe('format', () => {
   });
 });
 
+function reportOf(t: Tally): string {
+  t.flush(1000);
+  return formatReport(
+    buildReport({
+      target: 'http://x/',
+      firstErrors: {},
+      startedAtEpochMs: 0,
+      durationMs: 1000,
+      sendingMs: 1000,
+      total: t.total,
+      colors: t.colors,
+      pods: t.pods,
+      folded: t.folded,
+      switchOver: null,
+      latency: t.runLatency(),
+      askedRate: 1,
+      skipped: 0,
+      thresholds: { maxErrors: null, maxErrorRate: null, maxP99Ms: null },
+    }),
+  );
+}
+
+describe('the Pods section', () => {
+  it('says once that responses carry no pod identity, instead of an empty heading', () => {
+    const t = new Tally();
+    t.sent();
+    t.response(200, 'blue', null, 1, 1);
+    const text = reportOf(t);
+    expect(text).toContain('Pods       responses carry no pod identity\n');
+    expect(text.match(/no pod identity/g)).toHaveLength(1);
+    expect(text).not.toMatch(/^Pods$/m);
+  });
+
+  it('lists the pods when a response named one', () => {
+    const t = new Tally();
+    t.sent();
+    t.response(200, 'blue', 'lab-1', 1, 1);
+    const text = reportOf(t);
+    expect(text).toMatch(/^Pods\n {2}lab-1 +blue +1$/m);
+    expect(text).not.toContain('no pod identity');
+  });
+});
+
 describe('text a target chose, on the terminal', () => {
   const hostile = '\u001b]0;pwned\u0007\u001b[2J\r\nfake line\u009b31m\u202e\u007f';
 

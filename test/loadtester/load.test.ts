@@ -230,6 +230,28 @@ describe('request and connection options', () => {
     const { report } = await runLoad(t.url, ['--rate', '50', '-n', '10', '-q']);
     expect(report!.byPod).toEqual({ 'green-9': { color: 'green', count: 10 } });
   });
+
+  it('tallies pods named only by a body hostname, the colour coming from a header (the lab server)', async () => {
+    const t = await target((_req, res) => {
+      res.setHeader('color', 'blue');
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ hostname: 'lab-7b9d-q4x', message: 'Hello from blue' }));
+    });
+    const { report, stdout } = await runLoad(t.url, ['--rate', '50', '-n', '10', '-q']);
+    expect(report!.byColor).toEqual({ blue: 10 });
+    expect(report!.byPod).toEqual({ 'lab-7b9d-q4x': { color: 'blue', count: 10 } });
+    expect(stdout).toMatch(/^Pods\n {2}lab-7b9d-q4x +blue +10$/m);
+  });
+
+  it('says once that responses carry no pod identity when none did', async () => {
+    const t = await target((_req, res) => {
+      res.setHeader('color', 'blue');
+      res.end('ok');
+    });
+    const { report, stdout } = await runLoad(t.url, ['--rate', '50', '-n', '5', '-q']);
+    expect(report!.byPod).toEqual({});
+    expect(stdout.match(/responses carry no pod identity/g)).toHaveLength(1);
+  });
 });
 
 describe('pacing', () => {
