@@ -64,10 +64,10 @@ export function formatReport(report: Report): string {
   );
   lines.push(
     `Rate       asked ${report.rate.asked === null ? 'max' : `${report.rate.asked}/s`}, achieved ${report.rate.achieved}/s` +
-      (report.rate.skipped > 0 ? `, ${report.rate.skipped} skipped (no free connection)` : ''),
+      (report.rate.skipped > 0 ? `, ${report.rate.skipped} skipped (${skipReasons(report)})` : ''),
   );
   lines.push(
-    `Requests   ${report.sent} sent: ${responses} responses, ${report.errors.refused + report.errors.reset + report.errors.other} errors, ${report.timeouts} timeouts, ${report.dropped} dropped; ${report.failed} failed`,
+    `Requests   ${report.due !== undefined ? `${report.due} due, ${report.rate.skipped} skipped, ` : ''}${report.sent} sent: ${responses} responses, ${report.errors.refused + report.errors.reset + report.errors.other} errors, ${report.timeouts} timeouts, ${report.dropped} dropped; ${report.failed} failed`,
   );
   lines.push(
     `Responses  ${
@@ -123,6 +123,18 @@ export function formatReport(report: Report): string {
   }
   lines.push(`Result     ${report.pass ? 'pass' : 'FAIL'}`);
   return lines.join('\n') + '\n';
+}
+
+/** Why due requests were not sent; a report from before the reasons were kept says only the old words. */
+function skipReasons(report: Report): string {
+  const s = report.skipped;
+  if (!s) return 'no free connection';
+  return [
+    s.backoff > 0 ? `${s.backoff} backing off after failures` : '',
+    s.busy > 0 ? `${s.busy} every connection busy` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 export function brokenThresholds(report: Report): string[] {

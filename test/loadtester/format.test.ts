@@ -67,7 +67,7 @@ function reportOf(t: Tally): string {
       switchOver: null,
       latency: t.runLatency(),
       askedRate: 1,
-      skipped: 0,
+      skipped: { backoff: 0, busy: 0 },
       thresholds: { maxErrors: null, maxErrorRate: null, maxP99Ms: null },
     }),
   );
@@ -130,7 +130,7 @@ describe('text a target chose, on the terminal', () => {
         switchOver: { from: hostile, to: 'blue', startMs: 0, endMs: 1 },
         latency: t.runLatency(),
         askedRate: 1,
-        skipped: 0,
+        skipped: { backoff: 0, busy: 0 },
         thresholds: { maxErrors: null, maxErrorRate: null, maxP99Ms: null },
       }),
     );

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { once } from 'node:events';
 import { ServiceProxy } from '../../demo/service-proxy.js';
@@ -162,6 +163,43 @@ describe('bluegreen load against misbehaving servers', () => {
   });
 });
 
+describe('a target that goes down for 3 s and comes back on the same port', () => {
+  it('counts every due request, skipped ones as failed with their reason, and --max-errors fails', async () => {
+    const server = createServer(app('blue', 'b'));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as { port: number }).port;
+    cleanups.push(async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    const run = runLoad(`http://127.0.0.1:${port}/`, [
+      ...['--rate', '50', '--max-errors', '10', '-c', '1', '--timeout', '1s', '-d', '6s'],
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    server.listen(port, '127.0.0.1');
+    await once(server, 'listening');
+    const { code, report, stdout } = await run;
+
+    const r = report!;
+    expectInvariant(r); // due = sent + skipped (by reason), failed counts the skipped
+    // Paced at 50/s for 6 s: about 300 due, whatever happened to them.
+    expect(r.due).toBeGreaterThanOrEqual(290);
+    expect(r.due).toBeLessThanOrEqual(305);
+    expect(r.errors.refused).toBeGreaterThan(0);
+    expect(r.skipped!.backoff).toBeGreaterThan(50);
+    expect(r.rate.skipped).toBe(r.skipped!.backoff + r.skipped!.busy);
+    expect(r.failed).toBeGreaterThanOrEqual(r.errors.refused + r.rate.skipped);
+    expect(r.responses['2xx']).toBeGreaterThan(50);
+    expect(r.thresholds).toEqual([{ name: 'max-errors', limit: 10, value: r.failed, pass: false }]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/skipped \(\d+ backing off after failures/);
+  });
+});
+
 describe('a server that accepts and resets at once (an L4 proxy without endpoints)', () => {
   it('does not crash or spin at maximum rate, and counts every attempt', async () => {
     let accepted = 0;
@@ -321,7 +359,9 @@ describe('thresholds, exit codes and usage', () => {
         'target',
         'startedAt',
         'durationMs',
+        'due',
         'sent',
+        'skipped',
         'responses',
         'errors',
         'timeouts',
