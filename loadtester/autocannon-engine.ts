@@ -25,7 +25,7 @@ export class AutocannonEngine implements LoadEngine {
   private readonly clients: ClientState[] = [];
   private finished: Promise<void> | null = null;
   private stoppedByUs = false;
-  readonly skipped = 0;
+  readonly skipped = { backoff: 0, busy: 0 };
   sendingEndedAt: number | null = null;
   onSendingEnded: (() => void) | null = null;
 

@@ -7,7 +7,12 @@ const TIMEOUT_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'ETIMEDOUT',
 ]);
-// The peer closed the connection (FIN) with the request in flight, or we closed it (stop, recycle).
+/*
+ * The peer closed the connection (FIN) after taking the request and before a complete response
+ * (UND_ERR_SOCKET: the requests a server had accepted when it stopped without a drain), or we cut the
+ * request off ourselves (stop). What follows such a stop is a refused dial (ECONNREFUSED), not a drop.
+ * docs/loadtester.md "What is counted" states these rules; keep the two in step.
+ */
 const DROPPED_CODES = new Set(['UND_ERR_SOCKET', 'UND_ERR_DESTROYED', 'UND_ERR_CLOSED', 'UND_ERR_ABORTED']);
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 

@@ -32,10 +32,20 @@ export interface EngineOptions {
   ca: string | null;
 }
 
+/**
+ * Paced requests that were due and never sent, by why no connection was free within the timeout: every
+ * connection was waiting out a backoff after a failure (the target refuses or resets), or every one had a
+ * request in flight (the target or the connection count cannot keep up). See docs/loadtester.md.
+ */
+export interface SkipCounts {
+  backoff: number;
+  busy: number;
+}
+
 /** What a run needs from whichever engine sends its requests. */
 export interface LoadEngine {
   readonly inFlight: number;
-  readonly skipped: number;
+  readonly skipped: Readonly<SkipCounts>;
   readonly sendingEndedAt: number | null;
   onSendingEnded: (() => void) | null;
   start(): void;

@@ -40,7 +40,8 @@ export function liveLine(tick: TickMessage): string {
     secs(tick.elapsedMs).padStart(6),
     `${rps} req/s`.padStart(11),
     shares(b.byColor),
-    `p50 ${fmtMs(b.latency.p50)} p99 ${fmtMs(b.latency.p99)}`,
+    // No response in the interval: no latency to show, and a 0 would read as a fast one.
+    b.latency.count === 0 ? 'p50 – p99 –' : `p50 ${fmtMs(b.latency.p50)} p99 ${fmtMs(b.latency.p99)}`,
     fails,
   ].join('  ');
 }
@@ -63,10 +64,10 @@ export function formatReport(report: Report): string {
   );
   lines.push(
     `Rate       asked ${report.rate.asked === null ? 'max' : `${report.rate.asked}/s`}, achieved ${report.rate.achieved}/s` +
-      (report.rate.skipped > 0 ? `, ${report.rate.skipped} skipped (no free connection)` : ''),
+      (report.rate.skipped > 0 ? `, ${report.rate.skipped} skipped (${skipReasons(report)})` : ''),
   );
   lines.push(
-    `Requests   ${report.sent} sent: ${responses} responses, ${report.errors.refused + report.errors.reset + report.errors.other} errors, ${report.timeouts} timeouts, ${report.dropped} dropped; ${report.failed} failed`,
+    `Requests   ${report.due !== undefined ? `${report.due} due, ${report.rate.skipped} skipped, ` : ''}${report.sent} sent: ${responses} responses, ${report.errors.refused + report.errors.reset + report.errors.other} errors, ${report.timeouts} timeouts, ${report.dropped} dropped; ${report.failed} failed`,
   );
   lines.push(
     `Responses  ${
@@ -91,8 +92,12 @@ export function formatReport(report: Report): string {
   }
   if (tagged < responses)
     lines.push(`  ${'(untagged)'.padEnd(12)} ${String(responses - tagged).padStart(8)}`);
-  lines.push('Pods');
-  for (const [pod, p] of Object.entries(report.byPod).sort((a, b) => b[1].count - a[1].count)) {
+  const pods = Object.entries(report.byPod);
+  // Said once instead of an empty heading: a target that names no pod (headers or body) is not an error.
+  if (pods.length === 0)
+    lines.push(`Pods       ${responses > 0 ? 'responses carry no pod identity' : 'none (no responses)'}`);
+  else lines.push('Pods');
+  for (const [pod, p] of pods.sort((a, b) => b[1].count - a[1].count)) {
     lines.push(
       `  ${printable(pod).padEnd(28)} ${printable(p.color || '?').padEnd(8)} ${String(p.count).padStart(8)}`,
     );
@@ -118,6 +123,18 @@ export function formatReport(report: Report): string {
   }
   lines.push(`Result     ${report.pass ? 'pass' : 'FAIL'}`);
   return lines.join('\n') + '\n';
+}
+
+/** Why due requests were not sent; a report from before the reasons were kept says only the old words. */
+function skipReasons(report: Report): string {
+  const s = report.skipped;
+  if (!s) return 'no free connection';
+  return [
+    s.backoff > 0 ? `${s.backoff} backing off after failures` : '',
+    s.busy > 0 ? `${s.busy} every connection busy` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 export function brokenThresholds(report: Report): string[] {

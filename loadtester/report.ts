@@ -2,15 +2,17 @@
 import type { FoldCounts, LatencySummary, Outcomes, Report, ThresholdResult } from '../protocol/stream.js';
 import { nameRecord } from '../protocol/outcomes.js';
 import type { LoadOptions } from './api.js';
+import type { SkipCounts } from './engine.js';
 import type { ColorSeen, SoloSwitch } from './tally.js';
 import type { PodTally } from '../protocol/stream.js';
 
 export const LATENCY_NOTE =
   'ms, responses only, measured from when each request was due to be sent (includes any wait for a free connection: no coordinated omission)';
 
+/** `failed` and `due` count skipped requests: a request that was due and never sent is not a success. */
 export function evaluateThresholds(
   limits: LoadOptions['thresholds'],
-  total: Outcomes,
+  counts: { failed: number; due: number },
   latency: LatencySummary,
 ): ThresholdResult[] {
   const results: ThresholdResult[] = [];
@@ -18,12 +20,12 @@ export function evaluateThresholds(
     results.push({
       name: 'max-errors',
       limit: limits.maxErrors,
-      value: total.failed,
-      pass: total.failed <= limits.maxErrors,
+      value: counts.failed,
+      pass: counts.failed <= limits.maxErrors,
     });
   }
   if (limits.maxErrorRate !== null) {
-    const value = total.sent === 0 ? 0 : round((total.failed / total.sent) * 100, 3);
+    const value = counts.due === 0 ? 0 : round((counts.failed / counts.due) * 100, 3);
     results.push({
       name: 'max-error-rate',
       limit: limits.maxErrorRate,
@@ -60,7 +62,7 @@ export interface ReportInput {
   switchOver: SoloSwitch | null;
   latency: LatencySummary;
   askedRate: number | null;
-  skipped: number;
+  skipped: Readonly<SkipCounts>;
   thresholds: LoadOptions['thresholds'];
   firstErrors: NonNullable<Report['firstErrors']>;
 }
@@ -83,18 +85,23 @@ export function buildReport(input: ReportInput): Report {
   }
   const byPod: Report['byPod'] = nameRecord();
   for (const [name, p] of input.pods) byPod[name] = { color: p.color, count: p.count };
-  const thresholds = evaluateThresholds(input.thresholds, total, input.latency);
+  const skipped = input.skipped.backoff + input.skipped.busy;
+  const due = total.sent + skipped;
+  const failed = total.failed + skipped;
+  const thresholds = evaluateThresholds(input.thresholds, { failed, due }, input.latency);
   const s = input.switchOver;
   return {
     target: input.target,
     startedAt: new Date(input.startedAtEpochMs).toISOString(),
     durationMs: Math.round(input.durationMs),
+    due,
     sent: total.sent,
+    skipped: { backoff: input.skipped.backoff, busy: input.skipped.busy },
     responses: { ...total.responses },
     errors: { ...total.errors },
     timeouts: total.timeouts,
     dropped: total.dropped,
-    failed: total.failed,
+    failed,
     byColor,
     colors,
     byPod,
@@ -112,7 +119,7 @@ export function buildReport(input: ReportInput): Report {
     rate: {
       asked: input.askedRate,
       achieved: input.sendingMs > 0 ? round((total.sent * 1000) / input.sendingMs, 1) : 0,
-      skipped: input.skipped,
+      skipped,
     },
     thresholds,
     pass: thresholds.every((t) => t.pass),

@@ -3,8 +3,13 @@
  * and request deadlines, and exactly one outcome reported for every request sent.
  */
 import { Client, type Dispatcher } from 'undici';
-import { IDENTITY_BODY_LIMIT, readIdentity, type ResponseIdentity } from '../protocol/identity.js';
-import type { EngineOptions, LoadEngine, Recorder, Recycle } from './engine.js';
+import {
+  IDENTITY_BODY_LIMIT,
+  incomplete,
+  readIdentity,
+  type ResponseIdentity,
+} from '../protocol/identity.js';
+import type { EngineOptions, LoadEngine, Recorder, Recycle, SkipCounts } from './engine.js';
 import { Pacer } from './pacing.js';
 import { classifyError } from './classify.js';
 
@@ -30,8 +35,9 @@ interface Conn {
 class ResponseHandler implements Dispatcher.DispatchHandler {
   private status = 0;
   private identity: ResponseIdentity | null = null;
-  /** Kept only when the headers name nobody: then the body may (see readIdentity). */
+  /** Kept only when the headers leave the colour or the pod unnamed: then the body may name it (see readIdentity). */
   private body: Buffer[] | null = null;
+  private rawHeaders: Buffer[] | null = null;
   private bodyBytes = 0;
   private abort: ((error: Error) => void) | null = null;
   private expired: Error | null = null;
@@ -64,7 +70,10 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
   onHeaders(statusCode: number, raw: Buffer[]): boolean {
     this.status = statusCode;
     this.identity = readIdentity(raw);
-    if (this.identity === null) this.body = [];
+    if (incomplete(this.identity)) {
+      this.body = [];
+      this.rawHeaders = raw;
+    }
     return true;
   }
 
@@ -78,7 +87,7 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
 
   onComplete(): void {
     if (this.body && this.bodyBytes > 0 && this.bodyBytes < IDENTITY_BODY_LIMIT) {
-      this.identity = readIdentity(null, Buffer.concat(this.body).toString('utf8'));
+      this.identity = readIdentity(this.rawHeaders, Buffer.concat(this.body).toString('utf8'));
     }
     const identity = this.identity;
     this.engine.settleResponse(
@@ -103,17 +112,20 @@ export class UndiciEngine implements LoadEngine {
   private pacer: Pacer | null = null;
   private rate: number | null;
   private recycle: Recycle;
-  /** Due times of paced requests waiting for a free connection (open model). */
+  /** Due times of paced requests waiting for a free connection (open model), and why each had to wait. */
   private queue: number[] = [];
+  private queueWhy: (keyof SkipCounts)[] = [];
   private queueHead = 0;
+  /** Connections waiting out a backoff after a failure. */
+  private backingOff = 0;
   private timer: NodeJS.Timeout | null = null;
   private sweeper: NodeJS.Timeout | null = null;
   private busy = 0;
   private dispatched = 0;
   private sending = false;
   private drainWaiters: (() => void)[] = [];
-  /** Paced requests never sent because no connection was free within the timeout. */
-  skipped = 0;
+  /** Paced requests never sent because no connection was free within the timeout, by why none was. */
+  readonly skipped: SkipCounts = { backoff: 0, busy: 0 };
   sendingEndedAt: number | null = null;
   /** Called once when the engine stops sending on its own (request limit reached). */
   onSendingEnded: (() => void) | null = null;
@@ -162,8 +174,7 @@ export class UndiciEngine implements LoadEngine {
         if (!conn) break;
         this.dispatch(conn, this.queue[this.queueHead++]!);
       }
-      this.queue = [];
-      this.queueHead = 0;
+      this.skipQueued();
       for (const conn of this.idle.splice(0)) this.dispatch(conn, now);
     } else if (wasOpen && this.pacer) {
       this.pacer.setRate(rate, clock());
@@ -319,7 +330,11 @@ export class UndiciEngine implements LoadEngine {
       return;
     }
     if (conn.readyAt > now) {
-      setTimeout(() => this.reuse(conn), conn.readyAt - now).unref();
+      this.backingOff++;
+      setTimeout(() => {
+        this.backingOff--;
+        this.reuse(conn);
+      }, conn.readyAt - now).unref();
       return;
     }
     this.reuse(conn);
@@ -336,11 +351,13 @@ export class UndiciEngine implements LoadEngine {
   private nextQueued(now: number): number | null {
     const expired = now - this.options.timeoutMs;
     while (this.queueHead < this.queue.length) {
-      const due = this.queue[this.queueHead++]!;
+      const due = this.queue[this.queueHead]!;
+      const why = this.queueWhy[this.queueHead++]!;
       if (due >= expired) return due;
-      this.skipped++;
+      this.skipped[why]++;
     }
     this.queue = [];
+    this.queueWhy = [];
     this.queueHead = 0;
     return null;
   }
@@ -356,10 +373,15 @@ export class UndiciEngine implements LoadEngine {
       // Service each connection's pod gets its share instead of one hot connection taking all.
       const conn = this.idle.shift();
       if (conn) this.dispatch(conn, due);
-      else this.queue.push(due);
+      else {
+        // No connection free: the request waits. Why is decided now, and is its label if it is skipped.
+        this.queue.push(due);
+        this.queueWhy.push(this.backingOff > 0 ? 'backoff' : 'busy');
+      }
     }
     if (this.queueHead > 1024) {
       this.queue = this.queue.slice(this.queueHead);
+      this.queueWhy = this.queueWhy.slice(this.queueHead);
       this.queueHead = 0;
     }
     if (this.sending) this.timer = setTimeout(() => this.tick(), Math.max(0, pacer.nextDueMs() - clock()));
@@ -385,6 +407,10 @@ export class UndiciEngine implements LoadEngine {
 
   private endSendingOnLimit(): void {
     if (!this.sending) return;
+    // Requests still waiting are past the -n limit: they were never due.
+    this.queue = [];
+    this.queueWhy = [];
+    this.queueHead = 0;
     this.stopSending();
     if (this.busy === 0) this.notifyDrained();
     this.onSendingEnded?.();
@@ -394,8 +420,14 @@ export class UndiciEngine implements LoadEngine {
     if (this.sending) this.sendingEndedAt = clock();
     this.sending = false;
     this.clearTimer();
-    this.skipped += this.queue.length - this.queueHead;
+    this.skipQueued();
+  }
+
+  /** Every request still waiting for a connection is skipped, under the reason it was queued with. */
+  private skipQueued(): void {
+    for (let i = this.queueHead; i < this.queue.length; i++) this.skipped[this.queueWhy[i]!]++;
     this.queue = [];
+    this.queueWhy = [];
     this.queueHead = 0;
   }
 

@@ -1,7 +1,8 @@
 /**
  * Who answered a request. Every app response names its colour, pod and version in these headers
  * (server/identity.ts sets them); both load engines and the page's browser mode read them back with
- * readIdentity, so the tally never parses a body from our own app.
+ * readIdentity, so the tally never parses a body from our own app (only from targets whose headers leave
+ * the colour or the pod unnamed).
  */
 
 export const COLOR_HEADER = 'color';
@@ -43,14 +44,16 @@ export type HeaderLookup = (name: string) => string | null | undefined;
 const utf8 = new TextDecoder();
 
 /**
- * Who answered: the `color` and `x-pod-name` headers or, when the response carries neither (a target
- * that is not our app, a proxy that strips headers), the `color`/`pod` fields of a JSON body such as
- * `/api/info`'s. null when nothing names anyone.
+ * Who answered. Each of the two is read on its own: the colour from the `color` header, else a JSON
+ * body's `color`; the pod from the `x-pod-name` header, else the body's `pod`, else its `hostname` (the
+ * workshop's original lab server names its pod only there, and sends its colour as a header). null when
+ * nothing names anyone.
  *
- * A reader that streams calls it twice: with the headers as they arrive, and only when those name
- * nobody, again with `null` headers and the complete body, so bodies of named responses are never kept.
- * Raw pairs are scanned in place: no header is decoded or lower-cased unless it is one of ours.
- * Values are cut to IDENTITY_VALUE_LIMIT; a colour is returned as text whether or not isColor accepts it.
+ * A reader that streams calls it with the headers as they arrive and, only when those leave the colour
+ * or the pod unnamed (see incomplete), again with the same headers and the complete body, so bodies of
+ * fully named responses (our own app's) are never kept. Raw pairs are scanned in place: no header is
+ * decoded or lower-cased unless it is one of ours. Values are cut to IDENTITY_VALUE_LIMIT; a colour is
+ * returned as text whether or not isColor accepts it.
  */
 export function readIdentity(
   headers: RawHeaders | HeaderLookup | null,
@@ -58,8 +61,19 @@ export function readIdentity(
 ): ResponseIdentity | null {
   const named =
     headers === null ? null : typeof headers === 'function' ? fromLookup(headers) : fromRaw(headers);
-  const found = named ?? (body === undefined ? null : fromBody(body));
+  const found = incomplete(named) && body !== undefined ? withBody(named, body) : named;
   return found && { color: capped(found.color), pod: capped(found.pod) };
+}
+
+/** True when the colour or the pod is still unnamed: then a body, if any, may name it. */
+export function incomplete(identity: ResponseIdentity | null): boolean {
+  return identity === null || identity.color === null || identity.pod === null;
+}
+
+function withBody(named: ResponseIdentity | null, body: string): ResponseIdentity | null {
+  const info = fromBody(body);
+  if (info === null) return named;
+  return { color: named?.color ?? info.color, pod: named?.pod ?? info.pod };
 }
 
 function capped(value: string | null): string | null {
@@ -113,10 +127,10 @@ function fromBody(body: string): ResponseIdentity | null {
     return null; // not JSON: the response stays unnamed
   }
   if (typeof info !== 'object' || info === null) return null;
-  const { color, pod } = info as { color?: unknown; pod?: unknown };
+  const { color, pod, hostname } = info as { color?: unknown; pod?: unknown; hostname?: unknown };
   const named = {
     color: typeof color === 'string' ? color : null,
-    pod: typeof pod === 'string' ? pod : null,
+    pod: typeof pod === 'string' ? pod : typeof hostname === 'string' ? hostname : null,
   };
   return named.color === null && named.pod === null ? null : named;
 }

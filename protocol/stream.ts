@@ -258,7 +258,15 @@ export interface ColorReport {
 }
 
 /** The final report: printed, written by `--json FILE`, and sent as the stream's `summary`. */
+/**
+ * The run's final report. `failed` counts skipped requests too (they were due and never sent), so
+ * `failed` = errors + timeouts + dropped + 1xx/4xx/5xx + skipped; the ticks' Outcomes have no skipped.
+ */
 export interface Report extends Outcomes {
+  /** Requests due (open model: at the asked rate; closed loop: as sent): `due = sent + rate.skipped`. Absent in older reports. */
+  due?: number;
+  /** Due requests never sent, by why (see SkipCounts in loadtester/engine.ts); their sum is `rate.skipped`. Absent in older reports. */
+  skipped?: { backoff: number; busy: number };
   target: string;
   startedAt: string;
   durationMs: number;

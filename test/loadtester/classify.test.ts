@@ -1,5 +1,8 @@
 /** Which outcome kind each request error counts as. */
 import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { Client } from 'undici';
 import { classifyError } from '../../loadtester/classify.js';
 
 describe('classifyError', () => {
@@ -15,5 +18,37 @@ describe('classifyError', () => {
     [undefined, 'other'],
   ])('%s → %s', (code, kind) => {
     expect(classifyError(Object.assign(new Error('x'), { code }))).toBe(kind);
+  });
+});
+
+describe('a server that stops without a drain', () => {
+  it('drops the request it had taken, then refuses the next (as docs/loadtester.md says)', async () => {
+    const server = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require('http').createServer(() => {}).listen(0, '127.0.0.1', function () { console.log(this.address().port) })`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const [data] = (await once(server.stdout!, 'data')) as [Buffer];
+    const client = new Client(`http://127.0.0.1:${Number(String(data))}`, { pipelining: 1 });
+    try {
+      const inFlight = client.request({ path: '/', method: 'GET' }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      server.kill('SIGKILL');
+      expect(classifyError(await inFlight)).toBe('dropped');
+      const next = await client.request({ path: '/', method: 'GET' }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(classifyError(next)).toBe('refused');
+    } finally {
+      server.kill('SIGKILL');
+      await client.destroy();
+    }
   });
 });

@@ -28,6 +28,70 @@ describe('format', () => {
     // eslint-disable-next-line no-control-regex
     expect(line).not.toMatch(/\x1b/);
   });
+
+  it('prints a dash for the latency of an interval without responses', () => {
+    const t = new Tally();
+    t.sent();
+    t.failure('refused');
+    const { bucket, total } = t.flush(1000);
+    const line = liveLine({
+      type: 'tick',
+      seq: 0,
+      t: 0,
+      elapsedMs: 1000,
+      intervalMs: 1000,
+      bucket,
+      total,
+      inFlight: 0,
+      askedRate: 1,
+    });
+    expect(line).toContain('p50 – p99 –');
+    expect(line).not.toMatch(/\dms/);
+    expect(line).toContain('fail 1 (err 1 timeout 0 drop 0)');
+  });
+});
+
+function reportOf(t: Tally): string {
+  t.flush(1000);
+  return formatReport(
+    buildReport({
+      target: 'http://x/',
+      firstErrors: {},
+      startedAtEpochMs: 0,
+      durationMs: 1000,
+      sendingMs: 1000,
+      total: t.total,
+      colors: t.colors,
+      pods: t.pods,
+      folded: t.folded,
+      switchOver: null,
+      latency: t.runLatency(),
+      askedRate: 1,
+      skipped: { backoff: 0, busy: 0 },
+      thresholds: { maxErrors: null, maxErrorRate: null, maxP99Ms: null },
+    }),
+  );
+}
+
+describe('the Pods section', () => {
+  it('says once that responses carry no pod identity, instead of an empty heading', () => {
+    const t = new Tally();
+    t.sent();
+    t.response(200, 'blue', null, 1, 1);
+    const text = reportOf(t);
+    expect(text).toContain('Pods       responses carry no pod identity\n');
+    expect(text.match(/no pod identity/g)).toHaveLength(1);
+    expect(text).not.toMatch(/^Pods$/m);
+  });
+
+  it('lists the pods when a response named one', () => {
+    const t = new Tally();
+    t.sent();
+    t.response(200, 'blue', 'lab-1', 1, 1);
+    const text = reportOf(t);
+    expect(text).toMatch(/^Pods\n {2}lab-1 +blue +1$/m);
+    expect(text).not.toContain('no pod identity');
+  });
 });
 
 describe('text a target chose, on the terminal', () => {
@@ -66,7 +130,7 @@ describe('text a target chose, on the terminal', () => {
         switchOver: { from: hostile, to: 'blue', startMs: 0, endMs: 1 },
         latency: t.runLatency(),
         askedRate: 1,
-        skipped: 0,
+        skipped: { backoff: 0, busy: 0 },
         thresholds: { maxErrors: null, maxErrorRate: null, maxP99Ms: null },
       }),
     );

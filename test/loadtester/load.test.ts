@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { once } from 'node:events';
 import { ServiceProxy } from '../../demo/service-proxy.js';
@@ -162,6 +163,43 @@ describe('bluegreen load against misbehaving servers', () => {
   });
 });
 
+describe('a target that goes down for 3 s and comes back on the same port', () => {
+  it('counts every due request, skipped ones as failed with their reason, and --max-errors fails', async () => {
+    const server = createServer(app('blue', 'b'));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as { port: number }).port;
+    cleanups.push(async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    const run = runLoad(`http://127.0.0.1:${port}/`, [
+      ...['--rate', '50', '--max-errors', '10', '-c', '1', '--timeout', '1s', '-d', '6s'],
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    server.listen(port, '127.0.0.1');
+    await once(server, 'listening');
+    const { code, report, stdout } = await run;
+
+    const r = report!;
+    expectInvariant(r); // due = sent + skipped (by reason), failed counts the skipped
+    // Paced at 50/s for 6 s: about 300 due, whatever happened to them.
+    expect(r.due).toBeGreaterThanOrEqual(290);
+    expect(r.due).toBeLessThanOrEqual(305);
+    expect(r.errors.refused).toBeGreaterThan(0);
+    expect(r.skipped!.backoff).toBeGreaterThan(50);
+    expect(r.rate.skipped).toBe(r.skipped!.backoff + r.skipped!.busy);
+    expect(r.failed).toBeGreaterThanOrEqual(r.errors.refused + r.rate.skipped);
+    expect(r.responses['2xx']).toBeGreaterThan(50);
+    expect(r.thresholds).toEqual([{ name: 'max-errors', limit: 10, value: r.failed, pass: false }]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/skipped \(\d+ backing off after failures/);
+  });
+});
+
 describe('a server that accepts and resets at once (an L4 proxy without endpoints)', () => {
   it('does not crash or spin at maximum rate, and counts every attempt', async () => {
     let accepted = 0;
@@ -229,6 +267,28 @@ describe('request and connection options', () => {
     });
     const { report } = await runLoad(t.url, ['--rate', '50', '-n', '10', '-q']);
     expect(report!.byPod).toEqual({ 'green-9': { color: 'green', count: 10 } });
+  });
+
+  it('tallies pods named only by a body hostname, the colour coming from a header (the lab server)', async () => {
+    const t = await target((_req, res) => {
+      res.setHeader('color', 'blue');
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ hostname: 'lab-7b9d-q4x', message: 'Hello from blue' }));
+    });
+    const { report, stdout } = await runLoad(t.url, ['--rate', '50', '-n', '10', '-q']);
+    expect(report!.byColor).toEqual({ blue: 10 });
+    expect(report!.byPod).toEqual({ 'lab-7b9d-q4x': { color: 'blue', count: 10 } });
+    expect(stdout).toMatch(/^Pods\n {2}lab-7b9d-q4x +blue +10$/m);
+  });
+
+  it('says once that responses carry no pod identity when none did', async () => {
+    const t = await target((_req, res) => {
+      res.setHeader('color', 'blue');
+      res.end('ok');
+    });
+    const { report, stdout } = await runLoad(t.url, ['--rate', '50', '-n', '5', '-q']);
+    expect(report!.byPod).toEqual({});
+    expect(stdout.match(/responses carry no pod identity/g)).toHaveLength(1);
   });
 });
 
@@ -299,7 +359,9 @@ describe('thresholds, exit codes and usage', () => {
         'target',
         'startedAt',
         'durationMs',
+        'due',
         'sent',
+        'skipped',
         'responses',
         'errors',
         'timeouts',

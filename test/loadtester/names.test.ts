@@ -24,7 +24,7 @@ function reportOf(t: Tally): Report {
     switchOver: t.switchOver,
     latency: t.runLatency(),
     askedRate: null,
-    skipped: 0,
+    skipped: { backoff: 0, busy: 0 },
     thresholds: { maxErrors: null, maxErrorRate: null, maxP99Ms: null },
   });
 }

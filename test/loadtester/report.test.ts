@@ -14,12 +14,42 @@ describe('report and thresholds', () => {
   const latency = { count: 97, p50: 5, p90: 9, p99: 20, max: 40, mean: 6 };
 
   it('counts failed against thresholds and says which broke', () => {
-    const r = evaluateThresholds({ maxErrors: 5, maxErrorRate: 4, maxP99Ms: 25 }, total, latency);
+    const r = evaluateThresholds(
+      { maxErrors: 5, maxErrorRate: 4, maxP99Ms: 25 },
+      { failed: 5, due: 100 },
+      latency,
+    );
     expect(r).toEqual([
       { name: 'max-errors', limit: 5, value: 5, pass: true },
       { name: 'max-error-rate', limit: 4, value: 5, pass: false },
       { name: 'max-p99', limit: 25, value: 20, pass: true },
     ]);
+  });
+
+  it('counts skipped requests as due and failed, in every threshold, with why they were skipped', () => {
+    const report = buildReport({
+      target: 'http://x/',
+      startedAtEpochMs: 0,
+      durationMs: 10_000,
+      sendingMs: 10_000,
+      total,
+      colors: new Map(),
+      pods: new Map(),
+      folded: { colors: 0, pods: 0 },
+      switchOver: null,
+      latency,
+      askedRate: 20,
+      skipped: { backoff: 80, busy: 20 },
+      thresholds: { maxErrors: 100, maxErrorRate: 50, maxP99Ms: null },
+      firstErrors: {},
+    });
+    expect(report).toMatchObject({ due: 200, sent: 100, failed: 105, skipped: { backoff: 80, busy: 20 } });
+    expect(report.rate.skipped).toBe(100);
+    expect(report.thresholds).toEqual([
+      { name: 'max-errors', limit: 100, value: 105, pass: false },
+      { name: 'max-error-rate', limit: 50, value: 52.5, pass: false },
+    ]);
+    expect(report.pass).toBe(false);
   });
 
   it('builds shares, rate and pass', () => {
@@ -38,7 +68,7 @@ describe('report and thresholds', () => {
       switchOver: null,
       latency,
       askedRate: 10,
-      skipped: 0,
+      skipped: { backoff: 0, busy: 0 },
       thresholds: { maxErrors: 0, maxErrorRate: null, maxP99Ms: null },
       firstErrors: { refused: 'connect ECONNREFUSED 127.0.0.1:1' },
     });

@@ -101,6 +101,13 @@ export function expectInvariant(report: Report): void {
     report.dropped +
     report.responses['1xx'] +
     report.responses['4xx'] +
-    report.responses['5xx'];
+    report.responses['5xx'] +
+    report.rate.skipped;
   if (failed !== report.failed) throw new Error(`failed ${report.failed} ≠ ${failed}`);
+  // Every due request is accounted: sent, or skipped for a reason.
+  const skipped = report.skipped!.backoff + report.skipped!.busy;
+  if (skipped !== report.rate.skipped)
+    throw new Error(`skipped ${skipped} ≠ rate.skipped ${report.rate.skipped}`);
+  if (report.due !== report.sent + skipped)
+    throw new Error(`due ${report.due} ≠ sent ${report.sent} + skipped ${skipped}`);
 }

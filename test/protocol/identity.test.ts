@@ -4,6 +4,7 @@ import {
   IDENTITY_HEADER_NAMES,
   IDENTITY_VALUE_LIMIT,
   isColor,
+  incomplete,
   readIdentity,
 } from '../../protocol/identity.js';
 import { parseColor } from '../../common/parsers.js';
@@ -44,15 +45,30 @@ describe('readIdentity', () => {
     expect(readIdentity(null)).toBeNull();
   });
 
-  it('falls back to a JSON body’s color and pod only when the headers name nobody', () => {
+  it('falls back to a JSON body’s color and pod for whichever the headers leave unnamed', () => {
     const info = JSON.stringify({ color: 'blue', version: 'v1', pod: 'app-1', uptimeSeconds: 3 });
     expect(readIdentity(bytes('content-type', 'application/json'), info)).toEqual({
       color: 'blue',
       pod: 'app-1',
     });
     expect(readIdentity(null, info)).toEqual({ color: 'blue', pod: 'app-1' });
-    expect(readIdentity(bytes('color', 'green'), info)).toEqual({ color: 'green', pod: null });
+    expect(readIdentity(bytes('color', 'green'), info)).toEqual({ color: 'green', pod: 'app-1' });
+    expect(readIdentity(bytes('x-pod-name', 'p-9'), info)).toEqual({ color: 'blue', pod: 'p-9' });
+    expect(readIdentity(bytes('color', 'green', 'x-pod-name', 'p-9'), info)).toEqual({
+      color: 'green',
+      pod: 'p-9',
+    });
     expect(readIdentity(null, '{"pod":"app-2","color":7}')).toEqual({ color: null, pod: 'app-2' });
+  });
+
+  it('names the pod from a body’s hostname when there is no x-pod-name or pod (the original lab server)', () => {
+    const lab = JSON.stringify({ hostname: 'lab-6f7c-x2', message: 'hello' });
+    expect(readIdentity(bytes('color', 'blue'), lab)).toEqual({ color: 'blue', pod: 'lab-6f7c-x2' });
+    expect(readIdentity(null, lab)).toEqual({ color: null, pod: 'lab-6f7c-x2' });
+    expect(readIdentity(null, '{"pod":"p-1","hostname":"h"}')).toEqual({ color: null, pod: 'p-1' });
+    expect(readIdentity(bytes('x-pod-name', 'p-2'), lab)).toEqual({ color: null, pod: 'p-2' });
+    expect(incomplete(readIdentity(bytes('color', 'blue')))).toBe(true);
+    expect(incomplete(readIdentity(bytes('color', 'blue', 'x-pod-name', 'p')))).toBe(false);
   });
 
   it('leaves a body that is not an identity document unnamed', () => {
