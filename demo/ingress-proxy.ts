@@ -54,6 +54,9 @@ export interface IngressProxyOptions {
   timeoutMs?: number;
 }
 
+/** nginx's `client_max_body_size` default. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 export class IngressProxy {
   private readonly backends = new RoundRobin();
   private readonly server: Server;
@@ -65,11 +68,24 @@ export class IngressProxy {
   constructor(options: IngressProxyOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.server = createServer({ keepAliveTimeout: 75_000 }, (req, res) => {
+      // The body is buffered to retry on another pod; past nginx's default limit it is refused, as nginx does.
       const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () =>
-        this.forward(req.method ?? 'GET', req.url ?? '/', req.headers, Buffer.concat(chunks), res),
-      );
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        if (size > MAX_BODY_BYTES) return; // refused: the rest is read and dropped
+        size += chunk.length;
+        if (size <= MAX_BODY_BYTES) {
+          chunks.push(chunk);
+          return;
+        }
+        chunks.length = 0;
+        res.setHeader('connection', 'close');
+        answer(res, 413, 'request body over 1 MiB');
+      });
+      req.on('end', () => {
+        if (size > MAX_BODY_BYTES) return;
+        this.forward(req.method ?? 'GET', req.url ?? '/', req.headers, Buffer.concat(chunks), res);
+      });
       req.on('error', () => res.destroy());
     });
     this.server.on('connection', (socket: Socket) => {

@@ -124,6 +124,30 @@ describe('IngressProxy (L7, per request)', () => {
     expect(pods).toEqual(['a', 'b', 'a', 'b']);
   });
 
+  it('refuses a body over 1 MiB with 413 (as nginx does) and never passes it to a pod', async () => {
+    let reached = 0;
+    const [port] = await ingress([await backend('a', (_req, res) => (reached++, res.end('ok')))]);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host, port, path: '/', method: 'POST', agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      const chunk = Buffer.alloc(64 * 1024, 1);
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < 4 * 1024 * 1024 && !req.destroyed) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+    expect(status).toBe(413);
+    expect(reached).toBe(0);
+  });
+
   it('answers 503 JSON without endpoints and 502 JSON when the endpoint refuses', async () => {
     const [port, proxy] = await ingress([]);
     const none = await get(port, false);

@@ -11,7 +11,16 @@
  */
 import { afterAll, expect, it } from 'vitest';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
-import { Fuzz, nodeWarnings, normalRequest, rssMb, summary, terminate, type Designed5xx } from './drive.js';
+import {
+  Fuzz,
+  nodeWarnings,
+  normalRequest,
+  rssMb,
+  summary,
+  terminate,
+  type Designed5xx,
+  POD_HEAP,
+} from './drive.js';
 import { fuzzSeed, hostileRequest, makeRng, rawPayload, type Surface } from './generate.js';
 
 afterAll(killAllCli);
@@ -58,6 +67,7 @@ it('survives 10,000+ hostile requests: no crash, no undesigned 5xx, bounded memo
     MAX_CPU_ITERATIONS: '2000000',
     MAX_MEMORY_MB: '16',
     FAULTS_TOKEN: 'never-sent-by-the-fuzz',
+    ...POD_HEAP,
   });
   const port = Number((await cli.waitFor(/"port":(\d+)/))[1]);
   await cli.waitFor(/"msg":"ready"/);

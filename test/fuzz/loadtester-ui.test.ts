@@ -33,6 +33,7 @@ import {
   someAsset,
   summary,
   terminate,
+  POD_HEAP,
 } from './drive.js';
 import {
   fuzzSeed,
@@ -118,25 +119,28 @@ it('survives 10,000+ hostile inputs on the dashboard port and keeps every report
   const target = await hostileTarget(makeRng(seed + 1));
   const jsonFile = join(dir, 'report.json');
 
-  const cli = spawnCli([
-    'load',
-    target.url,
-    '--ui',
-    '0',
-    '--ui-host',
-    '127.0.0.1',
-    '--serve',
-    '--allow-control',
-    '--rate',
-    '40',
-    '--max-rate',
-    '100',
-    '--timeout',
-    '1s',
-    '--json',
-    jsonFile,
-    '--quiet',
-  ]);
+  const cli = spawnCli(
+    [
+      'load',
+      target.url,
+      '--ui',
+      '0',
+      '--ui-host',
+      '127.0.0.1',
+      '--serve',
+      '--allow-control',
+      '--rate',
+      '40',
+      '--max-rate',
+      '100',
+      '--timeout',
+      '1s',
+      '--json',
+      jsonFile,
+      '--quiet',
+    ],
+    POD_HEAP,
+  );
   const uiPort = Number((await cli.waitFor(/dashboard: http:\/\/127\.0\.0\.1:(\d+)\//))[1]);
   const self = `http://127.0.0.1:${uiPort}`;
   const streamUrl = `ws://127.0.0.1:${uiPort}/api/stream`;
