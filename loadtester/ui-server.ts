@@ -39,11 +39,18 @@ export function isStreamPath(pathname: string): boolean {
   return pathname === `/${STREAM_PATH}` || pathname.endsWith(`/${STREAM_PATH}`);
 }
 
-/** Files to try for a request path, most specific first: the path itself, then without each leading segment. */
+/** The built dashboard is at most `assets/<file>` deep: a longer path only adds a prefix to strip. */
+const MAX_FILE_SEGMENTS = 3;
+
+/**
+ * Files to try for a request path, most specific first: the path without each leading segment (a prefix
+ * such as an Ingress's `/dashboard/`), of at most MAX_FILE_SEGMENTS segments, so a path of thousands of
+ * segments costs three lookups, not thousands.
+ */
 export function candidateFiles(pathname: string): string[] {
   const segments = pathname.split('/').slice(1);
   const out: string[] = [];
-  for (let i = 0; i < segments.length; i++) {
+  for (let i = Math.max(0, segments.length - MAX_FILE_SEGMENTS); i < segments.length; i++) {
     const rest = segments.slice(i).join('/');
     out.push(rest === '' || rest.endsWith('/') ? `${rest}index.html` : rest);
   }

@@ -21,6 +21,12 @@ describe('UI paths', () => {
       'a.js',
     ]);
     expect(candidateFiles('/dashboard/')).toEqual(['dashboard/index.html', 'index.html']);
+    // A hostile path of thousands of segments: three lookups, not thousands.
+    expect(candidateFiles(`${'/p'.repeat(3000)}/assets/a.js`)).toEqual([
+      'p/assets/a.js',
+      'assets/a.js',
+      'a.js',
+    ]);
     expect(candidateFiles('/')).toEqual(['index.html']);
   });
 });
