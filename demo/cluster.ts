@@ -3,7 +3,7 @@
  * the way the ReplicaSet controller picks them, replacing crashed ones with a back-off), pod
  * availability after minReadySeconds, and the Service's endpoints (ready, not terminating, selected).
  */
-import type { EventKind, RolloutProgress } from '../protocol/stream.js';
+import type { EventMessage } from '../protocol/stream.js';
 import type { Backend } from './backends.js';
 import { podName, replicaSetName } from './names.js';
 import { Pod, type PodChange, type PodConfig, type ProbeConfig } from './pod.js';
@@ -22,16 +22,8 @@ export interface ReplicaSet extends Template {
   notBefore: number;
 }
 
-export interface ClusterEvent {
-  kind: EventKind;
-  pod?: string;
-  color?: string;
-  /** Pod events: which ReplicaSet (and so which template) the pod belongs to, for the dashboard's grouping. */
-  replicaSet?: string;
-  version?: string;
-  message?: string;
-  rollout?: RolloutProgress;
-}
+/** What the cluster tells: a stream event without its envelope (the session stamps `type` and `t`). */
+export type ClusterEvent = Omit<EventMessage, 'type' | 't'>;
 
 /** The fields every pod event carries. */
 function podFields(pod: Pod): Pick<ClusterEvent, 'pod' | 'color' | 'replicaSet' | 'version'> {
