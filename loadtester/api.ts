@@ -23,6 +23,8 @@ export interface LoadOptions {
   intervalMs: number;
   jsonFile: string | null;
   quiet: boolean;
+  /** false with `--no-color`; colour is used only on a TTY without NO_COLOR (loadtester/style.ts). */
+  color: boolean;
   thresholds: { maxErrors: number | null; maxErrorRate: number | null; maxP99Ms: number | null };
   /**
    * `--ui [PORT]`: serve the dashboard and /api/stream; null = no UI. `origins`: pages on these origins

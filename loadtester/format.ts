@@ -1,16 +1,31 @@
 /** Terminal text: the live line per bucket, the progress bar, the final report. Pure string building. */
-import type { Report, TickMessage } from '../protocol/stream.js';
+import type { LatencyBucket, Report, ThresholdResult, TickMessage } from '../protocol/stream.js';
 
 /**
  * Control characters (C0, DEL, C1 such as CSI), line and paragraph separators and bidi overrides: a target
  * chooses its colour, pod and error text, and must not clear the screen, retitle the window or forge lines.
  */
 // eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ue000-\ue003]/g;
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE_BUT_MARKS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
-/** `text` with every unprintable character written as an escape (`\x1b`, `\u202e`), so it shows and does nothing. */
-export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => {
+/**
+ * Emphasis marks (private-use characters, which printable() escapes in anything a target sent): the report
+ * says what is good or bad, and the terminal turns the marks into colour on a TTY or drops them (style.ts).
+ */
+export const MARKS = { end: '\ue000', good: '\ue001', bad: '\ue002', dim: '\ue003' } as const;
+const good = (text: string): string => `${MARKS.good}${text}${MARKS.end}`;
+const bad = (text: string): string => `${MARKS.bad}${text}${MARKS.end}`;
+const dim = (text: string): string => `${MARKS.dim}${text}${MARKS.end}`;
+
+/**
+ * `text` with every unprintable character written as an escape (`\x1b`, `\u202e`), so it shows and does
+ * nothing. `keepMarks`: the formatter's own emphasis marks stay (the terminal's last pass over what it
+ * prints; anything a target sent was escaped with its marks when it was formatted).
+ */
+export function printable(text: string, keepMarks = false): string {
+  return text.replace(keepMarks ? UNPRINTABLE_BUT_MARKS : UNPRINTABLE, (c) => {
     const code = c.charCodeAt(0);
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
   });
@@ -33,15 +48,27 @@ function shares(counts: Record<string, number>): string {
 export function liveLine(tick: TickMessage): string {
   const b = tick.bucket;
   const rps = tick.intervalMs > 0 ? Math.round((b.sent * 1000) / tick.intervalMs) : 0;
-  const errors = b.errors.refused + b.errors.reset + b.errors.other;
-  const fails =
-    `fail ${b.failed}` + (b.failed > 0 ? ` (err ${errors} timeout ${b.timeouts} drop ${b.dropped})` : '');
+  const kinds: [string, number][] = [
+    ['refused', b.errors.refused],
+    ['reset', b.errors.reset],
+    ['other', b.errors.other],
+    ['timeout', b.timeouts],
+    ['drop', b.dropped],
+    ['4xx', b.responses['4xx']],
+    ['5xx', b.responses['5xx']],
+    ['1xx', b.responses['1xx']],
+  ];
+  const breakdown = kinds
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
+  const fails = b.failed > 0 ? bad(`fail ${b.failed} (${breakdown})`) : dim('fail 0');
   return [
     secs(tick.elapsedMs).padStart(6),
     `${rps} req/s`.padStart(11),
     shares(b.byColor),
     // No response in the interval: no latency to show, and a 0 would read as a fast one.
-    b.latency.count === 0 ? 'p50 – p99 –' : `p50 ${fmtMs(b.latency.p50)} p99 ${fmtMs(b.latency.p99)}`,
+    b.latency.count === 0 ? dim('p50 – p99 –') : `p50 ${fmtMs(b.latency.p50)} p99 ${fmtMs(b.latency.p99)}`,
     fails,
   ].join('  ');
 }
@@ -62,6 +89,9 @@ export function formatReport(report: Report): string {
     `Target     ${printable(report.target)}`,
     `Started    ${report.startedAt}, ran ${secs(report.durationMs)}`,
   );
+  const due = report.due ?? report.sent;
+  const noResponses = responses === 0 && due > 0;
+  if (noResponses) lines.push(bad(NO_RESPONSES));
   lines.push(
     `Rate       asked ${report.rate.asked === null ? 'max' : `${report.rate.asked}/s`}, achieved ${report.rate.achieved}/s` +
       (report.rate.skipped > 0 ? `, ${report.rate.skipped} skipped (${skipReasons(report)})` : ''),
@@ -115,14 +145,53 @@ export function formatReport(report: Report): string {
     );
   }
   const l = report.latency;
-  lines.push(
-    `Latency    p50 ${fmtMs(l.p50)}  p90 ${fmtMs(l.p90)}  p99 ${fmtMs(l.p99)}  max ${fmtMs(l.max)}  (from each request's due time)`,
-  );
-  for (const t of report.thresholds) {
-    lines.push(`Threshold  ${t.name} ${t.value} (limit ${t.limit}): ${t.pass ? 'pass' : 'BROKEN'}`);
+  if (l.count === 0) lines.push(`Latency    ${dim('– (no responses)')}`);
+  else {
+    lines.push(
+      `Latency    p50 ${fmtMs(l.p50)}  p90 ${fmtMs(l.p90)}  p99 ${fmtMs(l.p99)}  max ${fmtMs(l.max)}  (from each request's due time)`,
+    );
+    lines.push(...latencyBars(l.histogram ?? []));
   }
-  lines.push(`Result     ${report.pass ? 'pass' : 'FAIL'}`);
+  for (const t of report.thresholds) lines.push(`Threshold  ${thresholdLine(t)}`);
+  const result = report.pass ? good('pass') : bad('FAIL');
+  lines.push(`Result     ${result}${report.thresholds.length === 0 ? dim(' (no thresholds set)') : ''}`);
+  if (noResponses) lines.push(bad(NO_RESPONSES));
   return lines.join('\n') + '\n';
+}
+
+const NO_RESPONSES =
+  'WARNING    no responses at all: every request failed or was never sent. Is the target up?';
+
+const UNITS: Record<ThresholdResult['name'], [string, string]> = {
+  'max-errors': ['', ' failed'],
+  'max-error-rate': ['', '%'],
+  'max-p99': ['', ' ms'],
+};
+
+/** `✓ max-p99 12.5 ms ≤ 250 ms` or `✗ max-errors 30 failed > 0 failed`. */
+function thresholdLine(t: ThresholdResult): string {
+  const [, unit] = UNITS[t.name];
+  const text = `${t.name} ${t.value}${unit} ${t.pass ? '≤' : '>'} ${t.limit}${unit}`;
+  return t.pass ? `${good('✓')} ${text}` : `${bad('✗')} ${bad(text)}`;
+}
+
+const BAR_WIDTH = 40;
+
+/** The latency histogram as text bars, one row per bucket that holds responses (as oha and vegeta print). */
+export function latencyBars(histogram: readonly LatencyBucket[]): string[] {
+  const most = Math.max(0, ...histogram.map((b) => b.count));
+  if (most === 0) return [];
+  const total = histogram.reduce((n, b) => n + b.count, 0);
+  let previous = 0;
+  const rows: string[] = [];
+  for (const b of histogram) {
+    const range = b.leMs === null ? `> ${fmtMs(previous)}` : `≤ ${fmtMs(b.leMs)}`;
+    if (b.leMs !== null) previous = b.leMs;
+    if (b.count === 0) continue;
+    const bar = '█'.repeat(Math.max(1, Math.round((b.count / most) * BAR_WIDTH)));
+    rows.push(`  ${range.padStart(9)}  ${bar} ${b.count} (${pct(b.count, total)})`);
+  }
+  return rows;
 }
 
 /** Why due requests were not sent; a report from before the reasons were kept says only the old words. */

@@ -153,6 +153,10 @@ export const LOAD_TABLE = {
     parse: path,
   }),
   quiet: toggle({ flag: '--quiet', short: '-q', help: 'no live output; only the final report' }),
+  color: toggle({
+    flag: '--no-color',
+    help: 'no colour on a terminal (also NO_COLOR; pipes and files never get colour)',
+  }),
   maxErrors: optional({
     flag: '--max-errors',
     arg: '<n>',
@@ -285,6 +289,7 @@ export function resolveLoadSettings(
     intervalMs: v.interval,
     jsonFile: v.json,
     quiet: v.quiet,
+    color: v.color,
     thresholds: { maxErrors: v.maxErrors, maxErrorRate: v.maxErrorRate, maxP99Ms: v.maxP99 },
     ui: showUi
       ? { port: v.ui, host: v.uiHost ?? (v.serve ? ALL_HOSTS : LOCAL_HOST), origins: v.uiOrigin ?? [] }

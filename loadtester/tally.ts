@@ -18,7 +18,7 @@ import {
   settled,
   type FailureKind,
 } from '../protocol/outcomes.js';
-import { createHistogram, summarise, type Histogram } from './histogram.js';
+import { createHistogram, LatencyBars, summarise, type Histogram } from './histogram.js';
 
 export interface ColorSeen {
   count: number;
@@ -78,6 +78,7 @@ export class Tally {
   private bucketPods = new Map<string, PodTally>();
   private readonly bucketHistogram: Histogram = createHistogram();
   private readonly runHistogram: Histogram = createHistogram();
+  private readonly runBars = new LatencyBars();
   readonly total: Outcomes = emptyOutcomes();
   readonly colors = new Map<string, ColorSeen>();
   readonly pods = new Map<string, PodTally>();
@@ -117,6 +118,7 @@ export class Tally {
     const pod = podName === null ? null : this.podFolder.key(podName);
     countResponse(this.bucket, status);
     this.bucketHistogram.recordValue(Math.max(1, Math.round(latencyMs * 1000)));
+    this.runBars.record(latencyMs);
     if (color !== null) {
       this.bucketColors.set(color, (this.bucketColors.get(color) ?? 0) + 1);
       const seen = this.colors.get(color);
@@ -159,8 +161,8 @@ export class Tally {
     return { bucket, total: structuredClone(this.total), folded: this.folded };
   }
 
-  runLatency(): ReturnType<typeof summarise> {
-    return summarise(this.runHistogram);
+  runLatency(): ReturnType<typeof summarise> & { histogram: ReturnType<LatencyBars['buckets']> } {
+    return { ...summarise(this.runHistogram), histogram: this.runBars.buckets() };
   }
 
   private trackSolo(endMs: number): void {

@@ -5,19 +5,32 @@
 import type { TickMessage } from '../protocol/stream.js';
 import type { LoadOptions } from './api.js';
 import { liveLine, printable, progressBar } from './format.js';
+import { styled, wantsColor } from './style.js';
 
 export class Terminal {
   private barShown = false;
+  private readonly color: boolean;
 
   constructor(
     private readonly out: NodeJS.WritableStream & { isTTY?: boolean },
-    private readonly options: Pick<LoadOptions, 'quiet' | 'intervalMs' | 'durationMs' | 'requests'>,
-  ) {}
+    private readonly options: Pick<LoadOptions, 'quiet' | 'intervalMs' | 'durationMs' | 'requests'> &
+      Partial<Pick<LoadOptions, 'color'>>,
+    env: Readonly<Record<string, string | undefined>> = process.env,
+  ) {
+    this.color = wantsColor(out, env, options.color ?? true);
+  }
 
-  /** Writes text (ending in a newline) where the bar was; control characters other than newlines are escaped. */
+  /**
+   * Writes text (ending in a newline) where the bar was. Control characters other than newlines are
+   * escaped; the formatter's emphasis marks become colour on a TTY (style.ts).
+   */
   write(text: string): void {
     this.clear();
-    this.out.write(text.split('\n').map(printable).join('\n'));
+    const safe = text
+      .split('\n')
+      .map((line) => printable(line, true))
+      .join('\n');
+    this.out.write(styled(safe, this.color));
   }
 
   tick(tick: TickMessage): void {

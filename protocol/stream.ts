@@ -46,6 +46,12 @@ export interface LatencySummary {
   mean: number;
 }
 
+/** Responses whose latency is at most `leMs` (and above the previous bucket's); `leMs: null` is the rest. */
+export interface LatencyBucket {
+  leMs: number | null;
+  count: number;
+}
+
 /**
  * Where colours and pods past a run's limit are counted (the loadtester's tally and the page's charts), so a
  * target that names a new pod in every response cannot grow a run's maps, ticks or history without bound.
@@ -277,7 +283,8 @@ export interface Report extends Outcomes {
   folded?: FoldCounts;
   /** From the last moment only the old colour was seen to the first moment only the new one was; null without a switch. */
   switchOver: { from: string; to: string; startMs: number; endMs: number; windowMs: number } | null;
-  latency: LatencySummary & { note: string };
+  /** `histogram`: responses per latency bucket over the run (absent in older reports). */
+  latency: LatencySummary & { note: string; histogram?: LatencyBucket[] };
   /** Requests per second. `skipped`: paced requests never sent because no connection was free within the timeout. */
   rate: { asked: number | null; achieved: number; skipped: number };
   thresholds: ThresholdResult[];

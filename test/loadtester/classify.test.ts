@@ -27,7 +27,7 @@ describe('a server that stops without a drain', () => {
       process.execPath,
       [
         '-e',
-        `require('http').createServer(() => {}).listen(0, '127.0.0.1', function () { console.log(this.address().port) })`,
+        `require('http').createServer(() => console.log('taken')).listen(0, '127.0.0.1', function () { console.log(this.address().port) })`,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
@@ -38,7 +38,8 @@ describe('a server that stops without a drain', () => {
         () => null,
         (e: unknown) => e,
       );
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Killed once it holds the request (a fixed wait lost that race on a busy machine).
+      await once(server.stdout!, 'data');
       server.kill('SIGKILL');
       expect(classifyError(await inFlight)).toBe('dropped');
       const next = await client.request({ path: '/', method: 'GET' }).then(

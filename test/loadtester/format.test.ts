@@ -5,6 +5,7 @@ import { Tally } from '../../loadtester/tally.js';
 import { formatReport, liveLine, printable, progressBar } from '../../loadtester/format.js';
 import { buildReport } from '../../loadtester/report.js';
 import { Terminal } from '../../loadtester/terminal.js';
+import { styled } from '../../loadtester/style.js';
 
 describe('format', () => {
   it('renders a bar and a live line without control codes', () => {
@@ -45,33 +46,76 @@ describe('format', () => {
       inFlight: 0,
       askedRate: 1,
     });
-    expect(line).toContain('p50 – p99 –');
-    expect(line).not.toMatch(/\dms/);
-    expect(line).toContain('fail 1 (err 1 timeout 0 drop 0)');
+    const plain = styled(line, false);
+    expect(plain).toContain('p50 – p99 –');
+    expect(plain).not.toMatch(/\dms/);
+    expect(plain).toContain('fail 1 (refused 1)');
   });
 });
 
-function reportOf(t: Tally): string {
+function reportOf(
+  t: Tally,
+  thresholds: { maxErrors: number | null; maxErrorRate: number | null; maxP99Ms: number | null } = {
+    maxErrors: null,
+    maxErrorRate: null,
+    maxP99Ms: null,
+  },
+): string {
   t.flush(1000);
-  return formatReport(
-    buildReport({
-      target: 'http://x/',
-      firstErrors: {},
-      startedAtEpochMs: 0,
-      durationMs: 1000,
-      sendingMs: 1000,
-      total: t.total,
-      colors: t.colors,
-      pods: t.pods,
-      folded: t.folded,
-      switchOver: null,
-      latency: t.runLatency(),
-      askedRate: 1,
-      skipped: { backoff: 0, busy: 0 },
-      thresholds: { maxErrors: null, maxErrorRate: null, maxP99Ms: null },
-    }),
+  return styled(
+    formatReport(
+      buildReport({
+        target: 'http://x/',
+        firstErrors: {},
+        startedAtEpochMs: 0,
+        durationMs: 1000,
+        sendingMs: 1000,
+        total: t.total,
+        colors: t.colors,
+        pods: t.pods,
+        folded: t.folded,
+        switchOver: null,
+        latency: t.runLatency(),
+        askedRate: 1,
+        skipped: { backoff: 0, busy: 0 },
+        thresholds,
+      }),
+    ),
+    false,
   );
 }
+
+describe('the end of the report', () => {
+  it('draws the latency histogram as bars, says which thresholds held with units, and pass with none set', () => {
+    const t = new Tally();
+    for (const ms of [0.5, 0.7, 1.5, 3, 3, 3, 40]) {
+      t.sent();
+      t.response(200, 'blue', 'p', ms, ms);
+    }
+    const text = reportOf(t);
+    expect(text).toMatch(/^ {2} +≤ 1\.00ms {2}█+ 2 \(29%\)$/m);
+    expect(text).toMatch(/^ {2} +≤ 5\.00ms {2}█{40} 3 \(43%\)$/m);
+    expect(text).toMatch(/^ {2} +≤ 50\.0ms {2}█+ 1 \(14%\)$/m);
+    expect(text).not.toMatch(/≤ 10\.0ms/);
+    expect(text).toContain('Result     pass (no thresholds set)');
+
+    const gated = reportOf(t, { maxErrors: 0, maxErrorRate: null, maxP99Ms: 10 });
+    expect(gated).toContain('Threshold  ✓ max-errors 0 failed ≤ 0 failed');
+    expect(gated).toMatch(/Threshold {2}✗ max-p99 40(\.\d+)? ms > 10 ms/);
+    expect(gated).toMatch(/^Result {5}FAIL$/m);
+  });
+
+  it('warns loudly when no request got a response, and shows a dash for latency', () => {
+    const t = new Tally();
+    for (let i = 0; i < 5; i++) {
+      t.sent();
+      t.failure('refused');
+    }
+    const text = reportOf(t);
+    expect(text.match(/WARNING {4}no responses at all/g)).toHaveLength(2);
+    expect(text).toContain('Latency    – (no responses)');
+  });
+});
 
 describe('the Pods section', () => {
   it('says once that responses carry no pod identity, instead of an empty heading', () => {

@@ -398,6 +398,7 @@ describe('thresholds, exit codes and usage', () => {
     });
     expect(Object.keys(report!.latency).sort()).toEqual([
       'count',
+      'histogram',
       'max',
       'mean',
       'note',
