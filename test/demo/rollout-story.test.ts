@@ -94,6 +94,20 @@ async function watchProgress(page: Page): Promise<string[]> {
 /** The banner's end line agrees with the card and with the demo's own clock. */
 async function checkEnd(page: Page, strategy: string): Promise<number> {
   await expect.poll(() => banner(page).getAttribute('data-state'), WAIT).toBe('complete');
+  // The tick that covers the finish can land just after it: read the banner and the card in one go, once
+  // they have settled on the same count.
+  await expect
+    .poll(
+      async () =>
+        (await banner(page).getByRole('status').textContent())!.match(/(\d+) failed/)?.[1] ===
+        (await page
+          .getByTestId('rollout-card')
+          .first()
+          .locator('[data-fact="failures"]')
+          .getAttribute('data-count')),
+      WAIT,
+    )
+    .toBe(true);
   const line = (await banner(page).getByRole('status').textContent())!.replace(/\s+/g, ' ');
   const match = new RegExp(`${strategy} to green v2 finished in ([\\d.]+) s, (\\d+) failed`).exec(line);
   expect(match, line).not.toBeNull();
