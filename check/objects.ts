@@ -166,6 +166,17 @@ export function sameNamespace(a: Manifest, b: Manifest): boolean {
 }
 
 /** A finding factory bound to one object. */
+/** The pod templates of these files, in `m`'s namespace, that `selector` selects. */
+export function podsSelected(
+  pods: readonly Workload[],
+  m: Manifest,
+  selector: LabelSelector | undefined,
+): Workload[] {
+  return pods.filter(
+    (w) => sameNamespace(w.manifest, m) && selectorMatches(selector, w.template.metadata?.labels),
+  );
+}
+
 export function reporter(m: Manifest, out: Finding[]) {
   return (rule: RuleId, path: string, message: string): void => {
     out.push(makeFinding(rule, { file: m.file, line: lineOf(m, path), object: label(m) }, path, message));

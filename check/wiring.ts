@@ -14,6 +14,7 @@ import {
   mapSelects,
   obj,
   ofKind,
+  podsSelected,
   reporter,
   sameNamespace,
   selectorMatches,
@@ -232,9 +233,7 @@ function checkPodDisruptionBudgets(
   for (const m of ofKind(manifests, 'PodDisruptionBudget')) {
     const report = reporter(m, out);
     const spec = obj<IPodDisruptionBudgetSpec>(m).spec;
-    const selected = pods.filter(
-      (w) => sameNamespace(w.manifest, m) && selectorMatches(spec?.selector, w.template.metadata?.labels),
-    );
+    const selected = podsSelected(pods, m, spec?.selector);
     if (selected.length === 0) {
       report('pdb-selector', 'spec.selector', 'selects no pod template in these files');
       continue;
@@ -272,16 +271,18 @@ function checkNetworkPolicies(
   for (const m of ofKind(manifests, 'NetworkPolicy')) {
     const report = reporter(m, out);
     const spec = obj<INetworkPolicySpec>(m).spec;
-    const selected = pods.filter(
-      (w) => sameNamespace(w.manifest, m) && selectorMatches(spec?.podSelector, w.template.metadata?.labels),
-    );
+    const selected = podsSelected(pods, m, spec?.podSelector);
     if (selected.length === 0) {
       report('networkpolicy-selector', 'spec.podSelector', 'selects no pod template in these files');
       continue;
     }
     (spec?.ingress ?? []).forEach((rule, r) => {
       (rule.from ?? []).forEach((peer, p) => {
-        if (peer.podSelector && !peer.namespaceSelector && podsOf(peer.podSelector).length === 0) {
+        if (
+          peer.podSelector &&
+          !peer.namespaceSelector &&
+          podsSelected(pods, m, peer.podSelector).length === 0
+        ) {
           report(
             'networkpolicy-selector',
             `spec.ingress[${r}].from[${p}].podSelector`,
@@ -298,7 +299,7 @@ function checkNetworkPolicies(
       const destinations: Workload[] = [];
       (rule.to ?? []).forEach((peer, p) => {
         if (!peer.podSelector || peer.namespaceSelector) return;
-        const found = podsOf(peer.podSelector);
+        const found = podsSelected(pods, m, peer.podSelector);
         if (found.length === 0) {
           report(
             'networkpolicy-selector',
@@ -313,12 +314,6 @@ function checkNetworkPolicies(
         checkPortDeclared(port.port, destinations, `spec.egress[${r}].ports[${i}].port`),
       );
     });
-
-    function podsOf(selector: INetworkPolicySpec['podSelector']): Workload[] {
-      return pods.filter(
-        (w) => sameNamespace(w.manifest, m) && selectorMatches(selector, w.template.metadata?.labels),
-      );
-    }
 
     function checkPortDeclared(
       target: number | string | undefined,
