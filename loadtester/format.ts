@@ -5,10 +5,11 @@ import type { LatencyBucket, Report, ThresholdResult, TickMessage } from '../pro
  * Control characters (C0, DEL, C1 such as CSI), line and paragraph separators and bidi overrides: a target
  * chooses its colour, pod and error text, and must not clear the screen, retitle the window or forge lines.
  */
-// eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ue000-\ue003]/g;
-// eslint-disable-next-line no-control-regex
-const UNPRINTABLE_BUT_MARKS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const CONTROLS = '\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
+/** The range of MARKS below. */
+const MARK_RANGE = '\\ue000-\\ue003';
+const UNPRINTABLE = new RegExp(`[${CONTROLS}${MARK_RANGE}]`, 'g');
+const UNPRINTABLE_BUT_MARKS = new RegExp(`[${CONTROLS}]`, 'g');
 
 /**
  * Emphasis marks (private-use characters, which printable() escapes in anything a target sent): the report
