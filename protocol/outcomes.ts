@@ -35,11 +35,16 @@ export function statusClass(status: number): StatusClass {
   return '5xx';
 }
 
+/** 2xx and 3xx count as success; every other response counts as failed (on the tally's hot path). */
+export function isOkClass(cls: StatusClass): boolean {
+  return cls === '2xx' || cls === '3xx';
+}
+
 /** Counts a response (not `sent`, which is counted when the request goes out); 1xx/4xx/5xx also count as failed. */
 export function countResponse(o: Outcomes, status: number): void {
   const cls = statusClass(status);
   o.responses[cls]++;
-  if (cls !== '2xx' && cls !== '3xx') o.failed++;
+  if (!isOkClass(cls)) o.failed++;
 }
 
 /** Counts a request that got no response (not `sent`); every one counts as failed. */

@@ -2,8 +2,8 @@
  * Ticks → a bounded window of chart points: requests per second by colour (successes), failures,
  * latency percentiles. Pure: no DOM, no timers; the window never holds more than `maxPoints`.
  */
-import { OTHER_BUCKET, type TickMessage } from '../../../../protocol/stream.js';
-import { nameRecord } from '../../../../protocol/outcomes.js';
+import { OTHER_BUCKET, STATUS_CLASSES, type TickMessage } from '../../../../protocol/stream.js';
+import { isOkClass, nameRecord } from '../../../../protocol/outcomes.js';
 import { notSent } from './headline.js';
 
 export interface SeriesPoint {
@@ -33,9 +33,6 @@ export const MAX_COLORS = 12;
 /** The loadtester folds a run's colours past its own limit into the same bucket. */
 export const OTHER_COLOR = OTHER_BUCKET;
 
-const OK_CLASSES = ['2xx', '3xx'] as const;
-const NOT_OK_CLASSES = ['1xx', '4xx', '5xx'] as const;
-
 /**
  * Successful responses per colour. A bucket counts responses by colour and by status class, but not both
  * at once; so non-2xx responses are taken from the colours in proportion to their counts.
@@ -43,9 +40,12 @@ const NOT_OK_CLASSES = ['1xx', '4xx', '5xx'] as const;
  */
 export function okByColor(tick: TickMessage): { ok: Record<string, number>; unlabelled: number } {
   const b = tick.bucket;
-  const okCount = OK_CLASSES.reduce((sum, c) => sum + b.responses[c], 0);
-  const notOk = NOT_OK_CLASSES.reduce((sum, c) => sum + b.responses[c], 0);
-  const responses = okCount + notOk;
+  let okCount = 0;
+  let responses = 0;
+  for (const cls of STATUS_CLASSES) {
+    responses += b.responses[cls];
+    if (isOkClass(cls)) okCount += b.responses[cls];
+  }
   const fraction = responses === 0 ? 0 : okCount / responses;
   // Records keyed by colour have no prototype: `constructor` or `__proto__` is an ordinary name.
   const ok = nameRecord<number>();
