@@ -40,8 +40,11 @@ describe('a server that stops without a drain', () => {
       );
       // Killed once it holds the request (a fixed wait lost that race on a busy machine).
       await once(server.stdout!, 'data');
+      const exited = once(server, 'exit');
       server.kill('SIGKILL');
       expect(classifyError(await inFlight)).toBe('dropped');
+      // Until the process is gone its listening socket can still accept (then reset) a connection.
+      await exited;
       const next = await client.request({ path: '/', method: 'GET' }).then(
         () => null,
         (e: unknown) => e,
