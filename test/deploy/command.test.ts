@@ -138,13 +138,15 @@ describe('bluegreen check', () => {
 describe('start-up cost', () => {
   // Records every module the CLI loads (module hooks run before the CLI's own code).
   const hooks = join(dir, 'hooks.mjs');
+  // Anchored at the project's own dist/, so a checkout under a folder named "check" cannot match.
+  const checkPart = new URL('../../dist/check/', import.meta.url).href;
   const register = join(dir, 'register.mjs');
   writeFileSync(
     hooks,
     `import { writeSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
   const result = await next(specifier, context);
-  if (/\\/check\\/|kubernetes-models/.test(result.url)) writeSync(2, 'loaded ' + result.url + '\\n');
+  if (result.url.startsWith(${JSON.stringify(checkPart)}) || /kubernetes-models/.test(result.url)) writeSync(2, 'loaded ' + result.url + '\\n');
   return result;
 }\n`,
   );
