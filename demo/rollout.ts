@@ -313,11 +313,13 @@ export class RolloutDriver {
   private shift(route: RouteWeights, target: ReplicaSet, share: number): void {
     const others = Object.entries(route.get()).filter(([color]) => color !== target.color);
     const otherTotal = others.reduce((n, [, w]) => n + w, 0);
-    const weights: Record<string, number> = { [target.color]: share };
+    // In the route's order (old colours first, the new one last), as the page's slider reads it.
+    const weights: Record<string, number> = {};
     for (const [color, w] of others) {
       const part = otherTotal > 0 ? w / otherTotal : 1 / others.length;
       weights[color] = Math.round((100 - share) * part);
     }
+    weights[target.color] = share;
     route.replace(weights);
     const shown = Object.entries(weights)
       .map(([color, w]) => `${color} ${w}`)

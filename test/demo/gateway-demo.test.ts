@@ -79,13 +79,13 @@ it('plays a weighted canary headless with --max-errors 0 and loses nothing', asy
   expect(weights).toEqual(
     expect.arrayContaining([
       JSON.stringify({ blue: 100, green: 0 }),
-      JSON.stringify({ green: 10, blue: 90 }),
-      JSON.stringify({ green: 50, blue: 50 }),
-      JSON.stringify({ green: 100, blue: 0 }),
+      JSON.stringify({ blue: 90, green: 10 }),
+      JSON.stringify({ blue: 50, green: 50 }),
+      JSON.stringify({ blue: 0, green: 100 }),
       JSON.stringify({ green: 100 }),
     ]),
   );
-  expect(cli.stdout()).toMatch(/rollout-step\s+green\s+weights green 10 \/ blue 90/);
+  expect(cli.stdout()).toMatch(/rollout-step\s+green\s+weights blue 90 \/ green 10/);
   expect(cli.stdout()).toMatch(/rollout-finished\s+green\s+canary rollout to green \(v2\): complete/);
   console.log('gateway canary:', JSON.stringify({ sent: report.sent, byColor: report.byColor }));
 }, 180_000);
