@@ -33,6 +33,10 @@ export function registerDemo(program: Command): void {
         ],
         ['bluegreen demo --drain-seconds 0', 'see the requests a missing drain loses'],
         [
+          'bluegreen demo --via gateway --allow-control',
+          'Gateway API: a weighted canary, a weight slider on the page',
+        ],
+        [
           'bluegreen demo --headless --strategy canary --max-errors 0',
           'scripted; exits with the code of its report',
         ],
