@@ -82,7 +82,10 @@ export class RolloutDriver {
     await this.cluster.waitFor(() => this.cluster.readyCount(rs) === this.config.rolling.replicas, signal);
   }
 
-  /** A new template with `color` (and the next version), rolled out with `strategy`; throws at once for a colour a gateway cannot split off. */
+  /**
+   * A new template with `color` (and the next version), rolled out with `strategy`. Throws at once for the
+   * colour the pods run already when a gateway's weights move between colours.
+   */
   rollout(strategy: Strategy, color: string): Promise<void> {
     // Thrown at once, so the page's control is refused with the reason.
     if (this.config.route && color === this.template.color) {
@@ -336,7 +339,8 @@ export class RolloutDriver {
   ): Promise<void> {
     await sleep(this.config.scaleDownDelayMs, undefined, { signal });
     for (const rs of olds) this.cluster.scale(rs, 0);
-    route.replace({ [target.color]: route.get()[target.color] ?? 100 });
+    // The only backend left takes every request (whatever the page set its weight to meanwhile).
+    route.replace({ [target.color]: 100 });
     this.step(target, `old pods scaled down after ${this.config.scaleDownDelayMs / 1000}s`);
   }
 

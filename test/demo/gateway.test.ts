@@ -12,6 +12,7 @@ import type { Backend } from '../../demo/backends.js';
 import { GatewayProxy } from '../../demo/gateway-proxy.js';
 import { ServiceProxy } from '../../demo/service-proxy.js';
 import { WeightedBackends } from '../../demo/weighted-backends.js';
+import { RouteWeights } from '../../demo/route-weights.js';
 
 const host = '127.0.0.1';
 const CONNECTIONS = 10;
@@ -168,5 +169,19 @@ describe('a 90/10 step with 10 kept-alive connections', () => {
       'service with 9 blue + 1 green pods:',
       JSON.stringify({ keptAlive: kept, afterRecycling: after }),
     );
+  });
+});
+
+describe('RouteWeights', () => {
+  it('changes the colours named, tells each change once, and refuses what would break the route', () => {
+    const seen: string[] = [];
+    const route = new RouteWeights({ blue: 100, green: 0 }, (w) => seen.push(JSON.stringify(w)));
+    route.update({ green: 25 });
+    route.update({ green: 25 });
+    expect(route.get()).toEqual({ blue: 100, green: 25 });
+    expect(seen).toEqual([JSON.stringify({ blue: 100, green: 25 })]);
+    expect(() => route.update({ red: 1 })).toThrow(/no backend red: its backends are blue, green/);
+    expect(() => route.update({ blue: 0, green: 0 })).toThrow(/sum to 0/);
+    expect(route.get()).toEqual({ blue: 100, green: 25 });
   });
 });
