@@ -186,7 +186,7 @@ function checkServeRoutes({ container, path }: ContainerRef, contract: Contract,
 
 /** `load <url> --serve --ui …`: valid flags, a long-running UI on a declared port, a target Service defined here. */
 function checkLoad(
-  { container, path }: ContainerRef,
+  { container, path, workload }: ContainerRef,
   manifests: readonly Manifest[],
   contract: Contract,
   report: Report,
@@ -211,10 +211,15 @@ function checkLoad(
   const url = new URL(load.url);
   const [service, namespace] = url.hostname.split('.');
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  // Manifests without a namespace land in whatever namespace kubectl's context names (one per trainee on a
+  // shared cluster), so the full name cannot be written: there the Service's bare name, which the pod's DNS
+  // search path resolves in its own namespace, is the right target.
+  const namespaceless = obj(workload.manifest).metadata?.namespace === undefined;
+  const bareName = namespaceless && namespace === undefined;
   const target = ofKind(manifests, 'Service').find(
     (s) => obj(s).metadata?.name === service && obj(s).metadata?.namespace === namespace,
   );
-  if (!target || !url.hostname.endsWith('.svc.cluster.local')) {
+  if (!target || !(bareName || url.hostname.endsWith('.svc.cluster.local'))) {
     report(
       'loadtester-target',
       `${path}.args[1]`,
