@@ -9,6 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packageRoot } from '../../common/package-info.js';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
 import type { Report } from '../../protocol/stream.js';
 import { leftovers, parseDemoOutput } from '../demo/demo-helpers.js';
@@ -56,12 +57,28 @@ function expectShareMoved({ report }: Run): void {
   expect(green!.share).toBeGreaterThan(0.2);
 }
 
+/** The guide's runs, flag for flag: `npm start -- --headless <these> --max-errors 0`. */
+const RUNS = {
+  rolling: ['--strategy', 'rolling'],
+  blueGreen: ['--strategy', 'blue-green'],
+  canary: ['--strategy', 'canary', '--via', 'ingress'],
+  recreate: ['--strategy', 'recreate'],
+  undrained: ['--strategy', 'rolling', '--via', 'ingress', '--drain-seconds', '0'],
+};
+
+it.each(['docs/lab.md', 'docs/lab.ko.md'])('%s gives these runs', (guide) => {
+  const text = readFileSync(join(packageRoot, guide), 'utf8');
+  for (const args of Object.values(RUNS)) {
+    expect(text).toContain(`npm start -- --headless ${args.join(' ')} --max-errors 0`);
+  }
+});
+
 describe('step 6 without a cluster: the guide’s demo runs', () => {
   it('rolling with its drain, selector switch, canary: the share moves and the gate passes', async () => {
     const [rolling, switched, canary] = await Promise.all([
-      demo(['--strategy', 'rolling']),
-      demo(['--strategy', 'blue-green']),
-      demo(['--strategy', 'canary', '--via', 'ingress']),
+      demo(RUNS.rolling),
+      demo(RUNS.blueGreen),
+      demo(RUNS.canary),
     ]);
     for (const run of [rolling, switched, canary]) {
       expectShareMoved(run);
@@ -72,10 +89,7 @@ describe('step 6 without a cluster: the guide’s demo runs', () => {
   }, 150_000);
 
   it('recreate and an app without drain: the share moves, requests are lost, the gate fails', async () => {
-    const [recreate, undrained] = await Promise.all([
-      demo(['--strategy', 'recreate']),
-      demo(['--strategy', 'rolling', '--via', 'ingress', '--drain-seconds', '0']),
-    ]);
+    const [recreate, undrained] = await Promise.all([demo(RUNS.recreate), demo(RUNS.undrained)]);
     for (const run of [recreate, undrained]) {
       expectShareMoved(run);
       expect(run.report.failed).toBeGreaterThan(0);
