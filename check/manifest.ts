@@ -36,7 +36,7 @@ export function label(m: Pick<Manifest, 'obj' | 'doc'>): string {
 
 /** The line of `path` in `m`, or of its nearest parent that the file has (a missing field's object). */
 export function lineOf(m: Manifest, path: string): number {
-  for (let p = path; ; ) {
+  for (let p = path; ;) {
     const line = m.lines[p];
     if (line !== undefined) return line;
     if (p === '') return 1;
