@@ -26,10 +26,7 @@ export interface Documents {
 
 export type Example = Change | Documents;
 
-/**
- * A small shop front without errors or warnings (for information: the HTTPRoute is a custom resource, and
- * only the pods carry labels).
- */
+/** A small shop front without errors or warnings (for information: only the pods carry labels). */
 export const WEB_EXAMPLE = `apiVersion: v1
 kind: Namespace
 metadata:
@@ -149,6 +146,16 @@ spec:
             pathType: Prefix
             backend:
               service: { name: web, port: { name: http } }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: gateway
+  namespace: shop
+spec:
+  gatewayClassName: example
+  listeners:
+    - { name: http, protocol: HTTP, port: 80 }
 ---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
@@ -272,6 +279,18 @@ export const EXAMPLES: Record<RuleId, Example> = {
     'spec.rules[0]',
     { backendRefs: [{ name: 'web', port: 8080 }] },
     { backendRefs: [{ name: 'web', port: 80 }] },
+  ),
+  'httproute-weights': web(
+    'HTTPRoute/shop/web',
+    'spec.rules[0]',
+    { backendRefs: [{ name: 'web', port: 80, weight: 0 }] },
+    { backendRefs: [{ name: 'web', port: 80, weight: 1 }] },
+  ),
+  'httproute-parent': web(
+    'HTTPRoute/shop/web',
+    'spec',
+    { parentRefs: [{ name: 'gateway', sectionName: 'https' }] },
+    { parentRefs: [{ name: 'gateway', sectionName: 'http' }] },
   ),
   'ingress-tls': web(
     'Ingress/shop/web',

@@ -53,3 +53,24 @@ export const BUILT_IN_KINDS: Readonly<Record<string, readonly string[]>> = {
     'ServiceAccount',
   ],
 };
+
+/**
+ * The Gateway API kinds this check validates: every kind @kubernetes-models/gateway-api 0.5 (Gateway API
+ * v1.0, the last line that runs on Node 20) has a model for. Kinds Gateway API added later (GRPCRoute in v1,
+ * say) are read as custom resources. test/deploy/kinds.test.ts keeps this list equal to the package's.
+ */
+export const GATEWAY_API_KINDS: Readonly<Record<string, readonly string[]>> = {
+  'gateway.networking.k8s.io/v1': ['Gateway', 'GatewayClass', 'HTTPRoute'],
+  'gateway.networking.k8s.io/v1beta1': ['Gateway', 'GatewayClass', 'HTTPRoute', 'ReferenceGrant'],
+  'gateway.networking.k8s.io/v1alpha2': [
+    'BackendTLSPolicy',
+    'GRPCRoute',
+    'Gateway',
+    'GatewayClass',
+    'HTTPRoute',
+    'ReferenceGrant',
+    'TCPRoute',
+    'TLSRoute',
+    'UDPRoute',
+  ],
+};

@@ -48,7 +48,7 @@ const CATALOGUE = {
     severity: 'info',
     group: 'schema',
     title: 'no built-in schema for this kind (a custom resource): checked for wiring only',
-    why: 'Only the Kubernetes built-in kinds (1.33) are validated against a schema; objects of other groups (Gateway API, cert-manager, operators) are read for the cross-checks (an HTTPRoute’s backends, say) but their fields are not validated. Validate them with their CRD’s schema if you need to.',
+    why: 'Only the Kubernetes built-in kinds (1.33) and the Gateway API kinds of v1.0 (Gateway, GatewayClass, HTTPRoute, ReferenceGrant and the v1alpha2 routes) are validated against a schema; objects of other groups (cert-manager, operators) or Gateway API kinds added later are read for the cross-checks but their fields are not validated. Validate them with their CRD’s schema if you need to.',
   },
   schema: {
     severity: 'error',
@@ -109,6 +109,18 @@ const CATALOGUE = {
     group: 'wiring',
     title: 'an HTTPRoute backendRef that names no Service of the set, or no port of it',
     why: 'A Gateway API backendRef to a missing Service or port makes the route answer 500 for its share of requests (the weight still applies). Name a Service of the set and one of its port numbers.',
+  },
+  'httproute-weights': {
+    severity: 'error',
+    group: 'wiring',
+    title: 'an HTTPRoute rule whose backendRefs all have weight 0',
+    why: 'Weights split a rule’s requests between its backends in proportion; when they sum to 0 there is nowhere to send them and the Gateway answers 500 to every request the rule matches. For an instant cutover set the old backend to 0 and the new one above 0 (the weight defaults to 1).',
+  },
+  'httproute-parent': {
+    severity: 'error',
+    group: 'wiring',
+    title: 'an HTTPRoute parentRef that names no Gateway of the set, or no listener of it',
+    why: 'A route attaches only to the Gateway (and the listener, by sectionName or port) it names; a misspelt parent leaves the route unattached, so no request ever reaches its backends, and the only sign is in the route’s status. Name a Gateway of the set, and a listener it has.',
   },
   'ingress-tls': {
     severity: 'warning',

@@ -1,5 +1,6 @@
 /**
- * Schema validation with kubernetes-models (Kubernetes 1.33 OpenAPI), plus a strict unknown-field pass.
+ * Schema validation with kubernetes-models (Kubernetes 1.33 OpenAPI) and @kubernetes-models/gateway-api
+ * (Gateway API v1.0), plus a strict unknown-field pass.
  *
  * kubernetes-models 4.x ships each schema only as Ajv standalone code (no JSON schema to walk), and that
  * code ignores properties the schema does not define. The compiled validator does, however, look up every
@@ -9,7 +10,7 @@
  * free-form (e.g. RawExtension) and are not checked.
  */
 import { type Finding, makeFinding, pointerToPath } from './findings.js';
-import { BUILT_IN_KINDS } from './kinds.js';
+import { BUILT_IN_KINDS, GATEWAY_API_KINDS } from './kinds.js';
 import { type Manifest, label, lineOf } from './manifest.js';
 import type { RuleId } from './rules.js';
 
@@ -22,26 +23,29 @@ export type Models = ReadonlyMap<string, ModelClass>;
 
 const key = (apiVersion: string, kind: string) => `${apiVersion} ${kind}`;
 
-function isBuiltIn(apiVersion: unknown, kind: unknown): apiVersion is string {
-  return (
-    typeof apiVersion === 'string' && typeof kind === 'string' && !!BUILT_IN_KINDS[apiVersion]?.includes(kind)
-  );
+/** The package whose model validates `apiVersion kind`, or null when none does. */
+function modelPackage(apiVersion: unknown, kind: unknown): string | null {
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') return null;
+  if (BUILT_IN_KINDS[apiVersion]?.includes(kind)) return 'kubernetes-models';
+  if (GATEWAY_API_KINDS[apiVersion]?.includes(kind)) return '@kubernetes-models/gateway-api';
+  return null;
 }
 
 /**
- * Loads the models of the built-in kinds among `manifests` (each kind's module holds its compiled schema,
- * so a check loads only what it validates).
+ * Loads the models of the kinds among `manifests` that have one (each kind's module holds its schema, so a
+ * check loads only what it validates).
  */
 export async function loadModels(manifests: readonly Manifest[]): Promise<Models> {
-  const wanted = new Set<string>();
+  const wanted = new Map<string, string>();
   for (const { obj } of manifests) {
-    if (isBuiltIn(obj['apiVersion'], obj['kind'])) wanted.add(`${obj['apiVersion']}/${String(obj['kind'])}`);
+    const from = modelPackage(obj['apiVersion'], obj['kind']);
+    if (from) wanted.set(`${obj['apiVersion']}/${String(obj['kind'])}`, from);
   }
   const models = new Map<string, ModelClass>();
   await Promise.all(
-    [...wanted].map(async (path) => {
-      // `path` is an entry of BUILT_IN_KINDS, never text from the manifest as such.
-      const module = (await import(`kubernetes-models/${path}`)) as Record<string, ModelClass>;
+    [...wanted].map(async ([path, from]) => {
+      // `path` is an entry of BUILT_IN_KINDS or GATEWAY_API_KINDS, never text from the manifest as such.
+      const module = (await import(`${from}/${path}`)) as Record<string, ModelClass>;
       const kind = path.slice(path.lastIndexOf('/') + 1);
       models.set(key(path.slice(0, path.lastIndexOf('/')), kind), module[kind]!);
     }),
@@ -171,7 +175,9 @@ export function checkSchema(m: Manifest, models: Models): Finding[] {
     ];
   }
   const findings: Finding[] = [];
-  const { proxy, seen } = recording(m.obj);
+  // A copy that inherits from the model: the Gateway API models find their schema through the prototype.
+  const subject = Object.assign(Object.create(model.prototype) as object, m.obj);
+  const { proxy, seen } = recording(subject);
   try {
     model.prototype.validate.call(proxy);
   } catch (error) {
@@ -187,7 +193,7 @@ export function checkSchema(m: Manifest, models: Models): Finding[] {
     }
   }
   const unknown: string[] = [];
-  unknownFields(m.obj, '', seen, unknown);
+  unknownFields(subject, '', seen, unknown);
   for (const path of unknown) {
     findings.push(at('unknown-field', path, `unknown field (not in the ${apiVersion} ${kind} schema)`));
   }

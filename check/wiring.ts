@@ -188,22 +188,71 @@ interface BackendRef {
   name?: unknown;
   namespace?: unknown;
   port?: unknown;
+  weight?: unknown;
 }
 
-/** Gateway API HTTPRoutes (no built-in schema, so every field is read with care): backendRefs to Services. */
+interface ParentRef {
+  group?: unknown;
+  kind?: unknown;
+  name?: unknown;
+  namespace?: unknown;
+  sectionName?: unknown;
+  port?: unknown;
+}
+
+interface Listener {
+  name?: unknown;
+  port?: unknown;
+}
+
+const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+
+/** Gateway API's defaults: a ref with no group and kind is a core Service (backends) or a Gateway (parents). */
+const isServiceRef = (ref: BackendRef): boolean =>
+  (ref.group ?? '') === '' && (ref.kind ?? 'Service') === 'Service';
+const isGatewayRef = (ref: ParentRef): boolean =>
+  (ref.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && (ref.kind ?? 'Gateway') === 'Gateway';
+
+/** The namespace a ref points into: its own, else the route's. */
+function refNamespace(ref: { namespace?: unknown }, route: Manifest): string | undefined {
+  return typeof ref.namespace === 'string' ? ref.namespace : obj(route).metadata?.namespace;
+}
+
+/**
+ * Gateway API HTTPRoutes (read with care: a newer apiVersion than the schema knows is not validated):
+ * parentRefs to Gateways of the set (and their listeners), backendRefs to Services and ports of the set,
+ * and weights that send a rule's requests somewhere.
+ */
 function checkHTTPRoutes(manifests: readonly Manifest[], out: Finding[]): void {
   const services = ofKind(manifests, 'Service');
+  const gateways = ofKind(manifests, 'Gateway');
   for (const m of ofKind(manifests, 'HTTPRoute')) {
     const report = reporter(m, out);
-    const rules = (m.obj['spec'] as { rules?: unknown } | undefined)?.rules;
+    const spec = m.obj['spec'] as { rules?: unknown; parentRefs?: unknown } | undefined;
+    if (Array.isArray(spec?.parentRefs)) {
+      spec.parentRefs.forEach((ref: ParentRef | null, i) => {
+        if (ref && isGatewayRef(ref)) checkParentRef(ref, `spec.parentRefs[${i}]`, m, gateways, report);
+      });
+    }
+    const rules = spec?.rules;
     if (!Array.isArray(rules)) continue;
     rules.forEach((rule: { backendRefs?: unknown } | null, r) => {
       const refs = rule?.backendRefs;
       if (!Array.isArray(refs)) return;
+      const weights = refs.map((ref: BackendRef | null) =>
+        typeof ref?.weight === 'number' ? ref.weight : 1,
+      );
+      if (refs.length > 0 && weights.every((w) => w <= 0)) {
+        report(
+          'httproute-weights',
+          `spec.rules[${r}].backendRefs`,
+          'every backendRef has weight 0: the rule answers 500 to every request it matches',
+        );
+      }
       refs.forEach((ref: BackendRef | null, i) => {
         const path = `spec.rules[${r}].backendRefs[${i}]`;
-        if (!ref || (ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service') return;
-        const namespace = typeof ref.namespace === 'string' ? ref.namespace : obj(m).metadata?.namespace;
+        if (!ref || !isServiceRef(ref)) return;
+        const namespace = refNamespace(ref, m);
         const service = services.find(
           (s) => obj(s).metadata?.name === ref.name && obj(s).metadata?.namespace === namespace,
         );
@@ -222,6 +271,39 @@ function checkHTTPRoutes(manifests: readonly Manifest[], out: Finding[]): void {
         }
       });
     });
+  }
+}
+
+function checkParentRef(
+  ref: ParentRef,
+  path: string,
+  route: Manifest,
+  gateways: readonly Manifest[],
+  report: ReturnType<typeof reporter>,
+): void {
+  const namespace = refNamespace(ref, route);
+  const gateway = gateways.find(
+    (g) => obj(g).metadata?.name === ref.name && obj(g).metadata?.namespace === namespace,
+  );
+  if (!gateway) {
+    report('httproute-parent', `${path}.name`, `Gateway "${String(ref.name)}" is not defined in these files`);
+    return;
+  }
+  const listeners = (gateway.obj['spec'] as { listeners?: unknown } | undefined)?.listeners;
+  const list: Listener[] = Array.isArray(listeners) ? (listeners as Listener[]) : [];
+  if (ref.sectionName !== undefined && !list.some((l) => l.name === ref.sectionName)) {
+    report(
+      'httproute-parent',
+      `${path}.sectionName`,
+      `Gateway "${String(ref.name)}" has no listener named ${JSON.stringify(ref.sectionName)}`,
+    );
+  }
+  if (ref.port !== undefined && !list.some((l) => l.port === ref.port)) {
+    report(
+      'httproute-parent',
+      `${path}.port`,
+      `Gateway "${String(ref.name)}" has no listener on port ${JSON.stringify(ref.port)}`,
+    );
   }
 }
 

@@ -3,10 +3,18 @@ export interface Backend {
   pod: string;
   host: string;
   port: number;
+  /** The pod's colour: the gateway's backend Service (app-<colour>) it belongs to. */
+  color?: string;
+}
+
+/** How a proxy picks a ready backend, given the current endpoints (`exclude`: the one that just failed). */
+export interface Picker {
+  set(backends: readonly Backend[]): void;
+  pick(exclude?: Backend): Backend | null;
 }
 
 /** Round-robin over the current endpoints (kube-proxy's IPVS default; iptables mode picks at random). */
-export class RoundRobin {
+export class RoundRobin implements Picker {
   private list: Backend[] = [];
   private next = 0;
 

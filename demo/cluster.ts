@@ -278,7 +278,7 @@ export class Cluster {
     for (const pod of this.pods.values()) {
       const selected = this.selector === null || this.selector.has(pod.replicaSet);
       if (selected && pod.ready && pod.phase === 'running' && pod.port !== null) {
-        backends.push({ pod: pod.name, host: pod.host, port: pod.port });
+        backends.push({ pod: pod.name, host: pod.host, port: pod.port, color: pod.color });
       }
     }
     backends.sort((a, b) => a.pod.localeCompare(b.pod));

@@ -13,7 +13,7 @@ import {
 } from 'node:http';
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
-import { RoundRobin, type Backend } from './backends.js';
+import { RoundRobin, type Backend, type Picker } from './backends.js';
 
 // Connection-level headers a proxy must not forward (RFC 9110 §7.6.1).
 const HOP_BY_HOP = new Set([
@@ -52,13 +52,15 @@ function answer(res: ServerResponse, status: number, error: string): void {
 export interface IngressProxyOptions {
   /** Upstream response timeout, like nginx's proxy_read_timeout (60 s). */
   timeoutMs?: number;
+  /** How a backend is picked per request: round-robin over every endpoint unless told (the gateway weighs). */
+  backends?: Picker;
 }
 
 /** nginx's `client_max_body_size` default. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export class IngressProxy {
-  private readonly backends = new RoundRobin();
+  private readonly backends: Picker;
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   // Shorter idle timeout than the app's keepAliveTimeout, so the proxy, not the pod, closes idle upstreams.
@@ -67,6 +69,7 @@ export class IngressProxy {
 
   constructor(options: IngressProxyOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.backends = options.backends ?? new RoundRobin();
     this.server = createServer({ keepAliveTimeout: 75_000 }, (req, res) => {
       // The body is buffered to retry on another pod; past nginx's default limit it is refused, as nginx does.
       const chunks: Buffer[] = [];

@@ -1,5 +1,5 @@
 /**
- * `bluegreen demo`: wiring only. Front door (Service or Ingress) → cluster of real app processes →
+ * `bluegreen demo`: wiring only. Front door (Service, Ingress or Gateway) → cluster of real app processes →
  * rollout driver; the real loadtester through the front door, with its dashboard; lifecycle events into
  * the same stream; a scripted or dashboard-triggered rollout; everything ended on the way out.
  */
@@ -11,23 +11,44 @@ import { UsageError } from '../common/usage-error.js';
 import { parseColor } from '../common/parsers.js';
 import type { Backend } from './backends.js';
 import { Cluster, type ClusterEvent } from './cluster.js';
+import { GatewayProxy } from './gateway-proxy.js';
 import { IngressProxy } from './ingress-proxy.js';
 import type { DemoOptions } from './options.js';
 import { DelayedView } from './propagation.js';
-import { isStrategy, RolloutDriver, STRATEGIES } from './rollout.js';
+import { isStrategy, RolloutDriver, STRATEGIES, WEIGHTED_STRATEGIES } from './rollout.js';
+import { RouteWeights, type Weights } from './route-weights.js';
 import { ServiceProxy } from './service-proxy.js';
 
 const HOST = '127.0.0.1';
 const STARTUP_TIMEOUT_MS = 60_000;
 
+const DOORS = {
+  service: 'Service (L4: a pod per connection)',
+  ingress: 'Ingress (L7: a pod per request)',
+  gateway: 'Gateway (L7: a colour per request by HTTPRoute weight, then a pod)',
+} as const;
+
 export async function runDemo(options: DemoOptions): Promise<number> {
-  const proxy = options.via === 'service' ? new ServiceProxy() : new IngressProxy();
+  const gateway = options.via === 'gateway' ? new GatewayProxy() : null;
+  const proxy = options.via === 'service' ? new ServiceProxy() : (gateway ?? new IngressProxy());
+  // The HTTPRoute, with --via gateway: all traffic to the first colour. The Gateway hears of changes late.
+  const weightsView = new DelayedView<Weights>(options.propagationDelayMs, (weights) =>
+    gateway?.setWeights(weights),
+  );
+  const route = gateway
+    ? new RouteWeights({ [options.initial.color]: 100 }, (weights) => {
+        weightsView.set(weights);
+        // Changes come from the driver and the page, both after the session opened.
+        session.settingsChanged();
+      })
+    : null;
+  if (route) gateway!.setWeights(route.get());
+  const strategies = route ? WEIGHTED_STRATEGIES : STRATEGIES;
   let session: LoadSession;
   try {
     const port = await proxy.listen(options.port, HOST);
     const url = `http://${HOST}:${port}/`;
-    const kind =
-      options.via === 'service' ? 'Service (L4: a pod per connection)' : 'Ingress (L7: a pod per request)';
+    const kind = DOORS[options.via];
     process.stdout.write(
       `front door: ${url} — ${kind}, endpoint changes reach it after ${options.propagationDelayMs} ms\n`,
     );
@@ -36,8 +57,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       {
         mode: 'demo',
         frontDoor: options.via,
+        ...(route ? { weights: () => route.get() } : {}),
         // Offered once the load runs (the session refuses rollouts before): `driver` exists by then.
-        rollout: { strategies: STRATEGIES, control: (message) => rolloutControl(driver, message) },
+        rollout: { strategies, control: (message) => demoControl(driver, route, strategies, message) },
         onRunEnd: () => {
           if (driver.inProgress)
             process.stderr.write('bluegreen demo: the run ended with a rollout still in progress\n');
@@ -45,6 +67,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       },
     );
   } catch (error) {
+    weightsView.close();
     await proxy.close();
     if ((error as { code?: unknown }).code === 'EADDRINUSE') {
       throw new UsageError(`port ${options.port} is in use: choose another with --port (0 = any free port)`);
@@ -95,6 +118,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       rolling: options.rolling,
       scaleDownDelayMs: options.scaleDownDelayMs,
       stepPauseMs: options.stepPauseMs,
+      route,
     },
     emit,
     options.initial,
@@ -135,6 +159,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     clearTimeout(scripted);
     await driver.stop();
     propagation.close();
+    weightsView.close();
     await proxy.close();
     await cluster.shutdown();
     // Last, so a second Ctrl-C while the pods drain still exits at once.
@@ -144,10 +169,20 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   return code;
 }
 
-/** The dashboard's rollout and rollback buttons. */
-function rolloutControl(driver: RolloutDriver, message: ControlMessage): void {
-  if (message.action === 'rollout') {
-    if (!isStrategy(message.strategy)) throw new Error(`unknown strategy "${message.strategy}"`);
+/** The dashboard's rollout and rollback buttons, and the gateway's weight slider. */
+function demoControl(
+  driver: RolloutDriver,
+  route: RouteWeights | null,
+  strategies: readonly string[],
+  message: ControlMessage,
+): void {
+  if (message.action === 'set-weights') {
+    if (!route) throw new Error('weights need the gateway front door (bluegreen demo --via gateway)');
+    route.update(message.weights);
+  } else if (message.action === 'rollout') {
+    if (!isStrategy(message.strategy) || !strategies.includes(message.strategy)) {
+      throw new Error(`unknown strategy "${message.strategy}": this demo offers ${strategies.join(', ')}`);
+    }
     const color = parseColor(message.color, 'color');
     void driver.rollout(message.strategy, color);
   } else if (message.action === 'rollback') {

@@ -16,9 +16,9 @@ import { SERVE_TABLE } from '../server/config.js';
 import type { AppDeployment } from './manifest.js';
 import type { ProbeConfig } from './pod.js';
 import { isIntOrPercent, resolveRollingParams, type RollingParams } from './rollout-math.js';
-import { STRATEGIES, type Strategy } from './rollout.js';
+import { STRATEGIES, WEIGHTED_STRATEGIES, type Strategy } from './rollout.js';
 
-export const VIAS = ['service', 'ingress'] as const;
+export const VIAS = ['service', 'ingress', 'gateway'] as const;
 export type Via = (typeof VIAS)[number];
 
 const FROM_DEPLOY = 'from deploy/ app Deployment';
@@ -52,13 +52,13 @@ export const DEMO_TABLE = {
     flag: '--via',
     arg: '<door>',
     default: 'service',
-    help: 'front door: service (L4, per connection) or ingress (L7, per request)',
+    help: 'front door: service (L4, per connection), ingress (L7, per request) or gateway (L7, per request by HTTPRoute weight; canary and blue-green move weights)',
     parse: oneOf(VIAS),
   }),
   strategy: optional({
     flag: '--strategy',
     arg: '<name>',
-    shownDefault: `${DEFAULT_STRATEGY}, or recreate if deploy/ says so`,
+    shownDefault: `${DEFAULT_STRATEGY}, or recreate if deploy/ says so; canary with --via gateway`,
     help: `rollout strategy: ${STRATEGIES.join(', ')}`,
     parse: oneOf(STRATEGIES),
   }),
@@ -197,9 +197,19 @@ export function resolveDemoOptions(flags: Flags, env: Env, manifest: AppDeployme
     appEnv[app.shutdownTimeoutSeconds.env!] = String(drain + 10);
   }
 
+  const strategy =
+    v.via === 'gateway'
+      ? gatewayStrategy(v.strategy)
+      : (v.strategy ?? (manifest.strategy === 'Recreate' ? 'recreate' : DEFAULT_STRATEGY));
+  if (v.via === 'gateway' && v.color === initial.color) {
+    throw new UsageError(
+      `--color ${v.color}: the pods start ${initial.color}, and the gateway moves weights between colours: choose another`,
+    );
+  }
+
   return {
     via: v.via,
-    strategy: v.strategy ?? (manifest.strategy === 'Recreate' ? 'recreate' : DEFAULT_STRATEGY),
+    strategy,
     color: v.color,
     initial,
     rolling,
@@ -224,4 +234,15 @@ export function resolveDemoOptions(flags: Flags, env: Env, manifest: AppDeployme
       ui: !v.headless,
     }),
   };
+}
+
+/** With a Gateway the rollouts move weights: canary (the default) or blue-green. */
+function gatewayStrategy(strategy: Strategy | null): Strategy {
+  if (strategy === null) return 'canary';
+  if (!(WEIGHTED_STRATEGIES as readonly Strategy[]).includes(strategy)) {
+    throw new UsageError(
+      `--strategy ${strategy}: with --via gateway a rollout moves HTTPRoute weights; use ${WEIGHTED_STRATEGIES.join(' or ')}`,
+    );
+  }
+  return strategy;
 }

@@ -7,9 +7,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RolloutProgress } from '../protocol/stream.js';
 import type { Cluster, ClusterEvent, ReplicaSet, Template } from './cluster.js';
 import { canarySteps, planRollingStep, type RollingParams } from './rollout-math.js';
+import type { RouteWeights } from './route-weights.js';
 
 export const STRATEGIES = ['rolling', 'recreate', 'blue-green', 'canary'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
+
+/** What a Gateway's weights can do: a new colour's Service beside the old one, then weights moved. */
+export const WEIGHTED_STRATEGIES = ['canary', 'blue-green'] as const satisfies readonly Strategy[];
+
+/** A weighted canary's share for the new colour at each step, in percent (100/0 → 90/10 → 50/50 → 0/100). */
+export const CANARY_WEIGHTS = [10, 50, 100] as const;
 
 export function isStrategy(value: string): value is Strategy {
   return (STRATEGIES as readonly string[]).includes(value);
@@ -21,6 +28,11 @@ export interface RolloutConfig {
   scaleDownDelayMs: number;
   /** Canary: pause after each step. */
   stepPauseMs: number;
+  /**
+   * The HTTPRoute's weights, when the front door is a Gateway: canary and blue-green then run the new colour
+   * at full size beside the old one and move weights instead of replica counts or the Service selector.
+   */
+  route?: RouteWeights | null;
 }
 
 export class RolloutDriver {
@@ -46,7 +58,8 @@ export class RolloutDriver {
   /** The most pods a strategy runs at once: replicas plus its surge. */
   podLimit(strategy: Strategy): number {
     const { replicas, maxSurge } = this.config.rolling;
-    const surge = { rolling: maxSurge, recreate: 0, 'blue-green': replicas, canary: 1 }[strategy];
+    const canarySurge = this.config.route ? replicas : 1;
+    const surge = { rolling: maxSurge, recreate: 0, 'blue-green': replicas, canary: canarySurge }[strategy];
     return replicas + surge;
   }
 
@@ -69,8 +82,12 @@ export class RolloutDriver {
     await this.cluster.waitFor(() => this.cluster.readyCount(rs) === this.config.rolling.replicas, signal);
   }
 
-  /** A new template with `color` (and the next version), rolled out with `strategy`. */
+  /** A new template with `color` (and the next version), rolled out with `strategy`; throws at once for a colour a gateway cannot split off. */
   rollout(strategy: Strategy, color: string): Promise<void> {
+    // Thrown at once, so the page's control is refused with the reason.
+    if (this.config.route && color === this.template.color) {
+      throw new Error(`the gateway moves weights between colours: roll out to a colour other than ${color}`);
+    }
     const target = { color, version: `v${++this.versions}` };
     return this.begin(strategy, target, `${strategy} rollout to ${color} (${target.version})`);
   }
@@ -182,6 +199,11 @@ export class RolloutDriver {
     const olds = [...this.cluster.replicaSets.values()]
       .filter((rs) => rs !== target)
       .sort((a, b) => a.createdAt - b.createdAt);
+    if (this.config.route) {
+      if (strategy === 'canary') return this.weightedCanary(this.config.route, target, olds, signal);
+      if (strategy === 'blue-green') return this.weightedBlueGreen(this.config.route, target, olds, signal);
+      return Promise.reject(new Error(`the gateway runs ${WEIGHTED_STRATEGIES.join(' and ')} only`));
+    }
     switch (strategy) {
       case 'rolling':
         return this.rolling(target, olds, signal);
@@ -271,5 +293,75 @@ export class RolloutDriver {
       this.step(target, `canary ${step.canary}/${replicas} pods (${share}%)`);
       if (i < steps.length - 1) await sleep(this.config.stepPauseMs, undefined, { signal });
     }
+  }
+
+  /** The new colour at full size beside the old, in the route with weight 0 (reachable by preview only). */
+  private async weightedPreview(route: RouteWeights, target: ReplicaSet, signal: AbortSignal): Promise<void> {
+    const { cluster } = this;
+    const { replicas } = this.config.rolling;
+    cluster.select(null);
+    route.replace({ ...route.get(), [target.color]: route.get()[target.color] ?? 0 });
+    cluster.scale(target, replicas);
+    this.step(target, `${replicas} ${target.color} pods alongside, weight ${route.get()[target.color]}`);
+    await cluster.waitFor(() => cluster.available(target) === replicas, signal);
+  }
+
+  /**
+   * `share` percent to the new colour, the rest to the other colours in proportion to their weights now
+   * (one old colour, usually; several after a superseded rollout).
+   */
+  private shift(route: RouteWeights, target: ReplicaSet, share: number): void {
+    const others = Object.entries(route.get()).filter(([color]) => color !== target.color);
+    const otherTotal = others.reduce((n, [, w]) => n + w, 0);
+    // In the route's order (old colours first, the new one last), as the page's slider reads it.
+    const weights: Record<string, number> = {};
+    for (const [color, w] of others) {
+      const part = otherTotal > 0 ? w / otherTotal : 1 / others.length;
+      weights[color] = Math.round((100 - share) * part);
+    }
+    weights[target.color] = share;
+    route.replace(weights);
+    const shown = Object.entries(weights)
+      .map(([color, w]) => `${color} ${w}`)
+      .join(' / ');
+    this.step(target, `weights ${shown}`);
+  }
+
+  /** After the switch: old pods stay while the Gateway catches up, then go, and so do their Services. */
+  private async retire(
+    route: RouteWeights,
+    target: ReplicaSet,
+    olds: ReplicaSet[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    await sleep(this.config.scaleDownDelayMs, undefined, { signal });
+    for (const rs of olds) this.cluster.scale(rs, 0);
+    route.replace({ [target.color]: route.get()[target.color] ?? 100 });
+    this.step(target, `old pods scaled down after ${this.config.scaleDownDelayMs / 1000}s`);
+  }
+
+  private async weightedCanary(
+    route: RouteWeights,
+    target: ReplicaSet,
+    olds: ReplicaSet[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    await this.weightedPreview(route, target, signal);
+    for (const [i, share] of CANARY_WEIGHTS.entries()) {
+      this.shift(route, target, share);
+      if (i < CANARY_WEIGHTS.length - 1) await sleep(this.config.stepPauseMs, undefined, { signal });
+    }
+    await this.retire(route, target, olds, signal);
+  }
+
+  private async weightedBlueGreen(
+    route: RouteWeights,
+    target: ReplicaSet,
+    olds: ReplicaSet[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    await this.weightedPreview(route, target, signal);
+    this.shift(route, target, 100);
+    await this.retire(route, target, olds, signal);
   }
 }

@@ -31,12 +31,14 @@ export interface SessionOptions {
   frontDoor?: RunSettings['frontDoor'];
   /**
    * The demo's rollout controls: offered on the page, and the handler for the controls the session does not
-   * handle itself (rollout, rollback). Throwing rejects the control with the error's message.
+   * handle itself (rollout, rollback, set-weights). Throwing rejects the control with the error's message.
    */
   rollout?: {
     strategies: readonly string[];
     control(message: ControlMessage): Promise<void> | void;
   };
+  /** The gateway's configured weights (the demo's --via gateway), read each time settings are sent. */
+  weights?: () => Record<string, number>;
   /** Called as each run ends, before its report is printed. */
   onRunEnd?: (report: Report) => void;
   /** Where the live lines and reports go (stdout by default) and the threshold lines (stderr). */
@@ -141,6 +143,7 @@ export class LoadSession {
       keepAlive: o.keepAlive,
       recycle: this.recycle,
       frontDoor: this.setup.frontDoor ?? null,
+      ...(this.setup.weights ? { weights: this.setup.weights() } : {}),
       startedAt: this.run?.startedAt ?? null,
       running: this.running,
       controls: {
@@ -261,6 +264,11 @@ export class LoadSession {
     for (const line of brokenThresholds(report)) this.err.write(`bluegreen: ${line}\n`);
   }
 
+  /** Something the settings show changed outside the session (the gateway's weights): tell the page. */
+  settingsChanged(): void {
+    this.publishSettings();
+  }
+
   private publishSettings(): void {
     this.ui?.hub.publish({ type: 'settings', settings: this.settings() });
   }
@@ -287,7 +295,7 @@ export class LoadSession {
     if (!this.options.allowControl)
       throw new Error('controls are disabled (start the loadtester with --allow-control)');
     this.checkToken(message.token);
-    if (message.action === 'rollout' || message.action === 'rollback') {
+    if (message.action === 'rollout' || message.action === 'rollback' || message.action === 'set-weights') {
       const rollout = this.setup.rollout;
       if (!rollout || !this.first) throw new Error(`${message.action} is not available here`);
       return rollout.control(message);

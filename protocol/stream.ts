@@ -91,9 +91,16 @@ export interface RunSettings {
   recycle: { afterRequests: number | null; afterMs: number | null } | null;
   /**
    * How the target picks a pod: `service` (L4, once per TCP connection, so kept-alive connections stay on
-   * their pods), `ingress` (L7, per request); null when the loadtester cannot know (a plain `load` run).
+   * their pods), `ingress` (L7, per request), `gateway` (L7, per request, a backend Service by weight);
+   * null when the loadtester cannot know (a plain `load` run).
    */
-  frontDoor: 'service' | 'ingress' | null;
+  frontDoor: 'service' | 'ingress' | 'gateway' | null;
+  /**
+   * With the `gateway` front door (Gateway API, L7): the HTTPRoute's configured weights by colour (one
+   * backend Service per colour). A backend gets weight / sum of the requests; the measured share is in the
+   * ticks. Absent for the other front doors and in older streams.
+   */
+  weights?: Record<string, number>;
   /** Epoch ms when the current run started; null while stopped. */
   startedAt: number | null;
   running: boolean;
@@ -246,6 +253,8 @@ export type ControlMessage = { type: 'control'; id?: string; token?: string } & 
   | { action: 'rollback' }
   /** Recycle each connection after this many requests (null: keep connections open), applied to the running run. */
   | { action: 'set-recycle'; afterRequests: number | null }
+  /** The gateway's weights by colour (demo --via gateway); colours left out keep theirs. */
+  | { action: 'set-weights'; weights: Record<string, number> }
 );
 
 export interface ThresholdResult {

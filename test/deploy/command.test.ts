@@ -43,8 +43,9 @@ const configMap = (name: string) =>
 describe('bluegreen check', () => {
   it('with no path checks the deploy/ it ships: its variants and the lab steps, no errors or warnings', async () => {
     const { code, out } = await run([]);
-    // deploy/, its two variants, and deploy/lab/ (seven steps, step 6's side-by-side, the trainer's kit).
-    expect(out).toMatch(/12 sets checked: 0 errors, 0 warnings, \d+ info/);
+    // deploy/, its three variants (blue-green, canary, gateway-api), and deploy/lab/ (seven steps, step 6's
+    // side-by-side, the trainer's kit).
+    expect(out).toMatch(/13 sets checked: 0 errors, 0 warnings, \d+ info/);
     expect(out).toMatch(/Service\/bluegreen\/app {2}deploy\/canary\/22-app-service\.yaml\n +\d+ {2}info/);
     expect(code).toBe(0);
   });

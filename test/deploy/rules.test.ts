@@ -825,12 +825,15 @@ describe('each kind of mistake is rejected, naming file, object and field', () =
   });
 
   it('covers every rule that can fire on deploy/', () => {
-    // custom-resource and httproute-backend: deploy/ has no custom resources (see the examples test).
+    // custom-resource and the httproute rules: deploy/ has no custom resources or routes (see the examples
+    // test and test/deploy/gateway-api.test.ts).
     const tested = new Set<string>([
       ...cases.map((c) => c.rule),
       'yaml',
       'custom-resource',
       'httproute-backend',
+      'httproute-weights',
+      'httproute-parent',
     ]);
     expect(RULES.filter((r) => !tested.has(r))).toEqual([]);
   });
