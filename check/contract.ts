@@ -25,6 +25,7 @@ import {
   runsLoad,
   runsServe,
   workloads,
+  templatePath,
 } from './objects.js';
 
 export interface Contract {
@@ -141,7 +142,7 @@ function checkDrainGrace(
   if (grace < sleep + config.shutdownTimeoutSeconds + GRACE_MARGIN_SECONDS) {
     report(
       'drain-grace',
-      `${workload.path}.spec.terminationGracePeriodSeconds`,
+      templatePath(workload, 'spec.terminationGracePeriodSeconds'),
       `${grace} s leaves less than ${GRACE_MARGIN_SECONDS} s after ${sleep > 0 ? `the preStop sleep (${sleep} s) + ` : ''}SHUTDOWN_TIMEOUT_SECONDS (${config.shutdownTimeoutSeconds}): the kubelet would kill the app mid-shutdown`,
     );
   }
@@ -154,7 +155,7 @@ function checkPrometheus(
   report: Report,
 ): void {
   const annotations = workload.template.metadata?.annotations ?? {};
-  const at = `${workload.path}.metadata.annotations`;
+  const at = templatePath(workload, 'metadata.annotations');
   if (annotations['prometheus.io/scrape'] !== 'true') {
     report('prometheus', `${at}.prometheus.io/scrape`, 'must be "true"');
   }
@@ -268,7 +269,7 @@ function checkVersionLabels(manifests: readonly Manifest[], contract: Contract, 
     ...workloads(manifests).map((w) => ({
       m: w.manifest,
       labels: w.template.metadata?.labels,
-      path: `${w.path}.metadata.labels`,
+      path: templatePath(w, 'metadata.labels'),
     })),
   ];
   for (const { m, labels, path } of labelled) {

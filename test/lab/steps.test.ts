@@ -139,6 +139,26 @@ describe('check fixes the lab needed', () => {
     ]);
   });
 
+  it("checks a bare Pod's containers as a workload's (step 1), and lets a Service select it", async () => {
+    const [set] = loadSets([join(labDir, '01-pods')], packageRoot);
+    const broken = structuredClone(set!);
+    const pod = broken.manifests.find((m) => m.file.endsWith('10-pod.yaml'))!;
+    const env = (pod.obj['spec'] as { containers: { env: { name: string }[] }[] }).containers[0]!.env;
+    env[0]!.name = 'COLOUR';
+    const findings = await checkManifests(broken, contract());
+    expect(findings.filter((f) => f.rule === 'env-name').map(formatFinding)).toEqual([
+      'deploy/lab/01-pods/10-pod.yaml: Pod/app: spec.containers[0].env[0].name: "COLOUR" is not read by bluegreen serve [env-name]',
+    ]);
+    const service = parseManifestText(
+      'service.yaml',
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: app\nspec:\n  selector:\n    app.kubernetes.io/component: app\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n',
+    ).manifests;
+    const withService = { ...set!, manifests: [...set!.manifests, ...service] };
+    const rules = (await checkManifests(withService, contract())).map((f) => f.rule);
+    expect(rules).not.toContain('service-selector');
+    expect(rules).not.toContain('service-port');
+  });
+
   it("takes a bare Service name as a namespace-less loadtester's target, and still not a missing one", async () => {
     const [set] = loadSets([join(labDir, '02-replicaset')], packageRoot);
     expect((await checkManifests(set!, contract())).filter((f) => f.rule === 'loadtester-target')).toEqual(
