@@ -25,6 +25,7 @@ import {
   runsLoad,
   runsServe,
   workloads,
+  templatePath,
 } from './objects.js';
 
 export interface Contract {
@@ -141,7 +142,7 @@ function checkDrainGrace(
   if (grace < sleep + config.shutdownTimeoutSeconds + GRACE_MARGIN_SECONDS) {
     report(
       'drain-grace',
-      `${workload.path}.spec.terminationGracePeriodSeconds`,
+      templatePath(workload, 'spec.terminationGracePeriodSeconds'),
       `${grace} s leaves less than ${GRACE_MARGIN_SECONDS} s after ${sleep > 0 ? `the preStop sleep (${sleep} s) + ` : ''}SHUTDOWN_TIMEOUT_SECONDS (${config.shutdownTimeoutSeconds}): the kubelet would kill the app mid-shutdown`,
     );
   }
@@ -154,7 +155,7 @@ function checkPrometheus(
   report: Report,
 ): void {
   const annotations = workload.template.metadata?.annotations ?? {};
-  const at = `${workload.path}.metadata.annotations`;
+  const at = templatePath(workload, 'metadata.annotations');
   if (annotations['prometheus.io/scrape'] !== 'true') {
     report('prometheus', `${at}.prometheus.io/scrape`, 'must be "true"');
   }
@@ -186,7 +187,7 @@ function checkServeRoutes({ container, path }: ContainerRef, contract: Contract,
 
 /** `load <url> --serve --ui …`: valid flags, a long-running UI on a declared port, a target Service defined here. */
 function checkLoad(
-  { container, path }: ContainerRef,
+  { container, path, workload }: ContainerRef,
   manifests: readonly Manifest[],
   contract: Contract,
   report: Report,
@@ -211,10 +212,15 @@ function checkLoad(
   const url = new URL(load.url);
   const [service, namespace] = url.hostname.split('.');
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  // Manifests without a namespace land in whatever namespace kubectl's context names (one per trainee on a
+  // shared cluster), so the full name cannot be written: there the Service's bare name, which the pod's DNS
+  // search path resolves in its own namespace, is the right target.
+  const namespaceless = obj(workload.manifest).metadata?.namespace === undefined;
+  const bareName = namespaceless && namespace === undefined;
   const target = ofKind(manifests, 'Service').find(
     (s) => obj(s).metadata?.name === service && obj(s).metadata?.namespace === namespace,
   );
-  if (!target || !url.hostname.endsWith('.svc.cluster.local')) {
+  if (!target || !(bareName || url.hostname.endsWith('.svc.cluster.local'))) {
     report(
       'loadtester-target',
       `${path}.args[1]`,
@@ -263,7 +269,7 @@ function checkVersionLabels(manifests: readonly Manifest[], contract: Contract, 
     ...workloads(manifests).map((w) => ({
       m: w.manifest,
       labels: w.template.metadata?.labels,
-      path: `${w.path}.metadata.labels`,
+      path: templatePath(w, 'metadata.labels'),
     })),
   ];
   for (const { m, labels, path } of labelled) {

@@ -18,6 +18,7 @@ import {
   selectorMatches,
   workloads,
   type Workload,
+  templatePath,
 } from './objects.js';
 
 export const REQUIRED_LABELS = [
@@ -51,7 +52,7 @@ function checkResources(c: IContainer, path: string, report: Report): void {
 
 function checkSecurityContext(pod: IPodSpec, ref: ContainerRef, report: Report): void {
   const { container: c, path } = ref;
-  const podPath = `${ref.workload.path}.spec.securityContext`;
+  const podPath = templatePath(ref.workload, 'spec.securityContext');
   const sc = c.securityContext ?? {};
   const podSc = pod.securityContext ?? {};
   const at = `${path}.securityContext`;
@@ -99,7 +100,7 @@ function checkSecurityContext(pod: IPodSpec, ref: ContainerRef, report: Report):
 
 function checkPod(w: Workload, report: Report): void {
   const pod = w.template.spec;
-  const path = `${w.path}.spec`;
+  const path = templatePath(w, 'spec');
   if (!pod) return;
   if (pod.automountServiceAccountToken !== false) {
     report(
@@ -159,7 +160,7 @@ function checkNetworkPolicy(m: Manifest, w: Workload, manifests: readonly Manife
       selectorMatches(obj<INetworkPolicySpec>(p).spec?.podSelector, w.template.metadata?.labels),
   );
   if (policies.length === 0) {
-    report('networkpolicy', `${w.path}.metadata.labels`, 'no NetworkPolicy selects these pods');
+    report('networkpolicy', templatePath(w, 'metadata.labels'), 'no NetworkPolicy selects these pods');
     return;
   }
   const egress = policies.some((p) => {
@@ -169,7 +170,7 @@ function checkNetworkPolicy(m: Manifest, w: Workload, manifests: readonly Manife
   if (!egress) {
     report(
       'networkpolicy-egress',
-      `${w.path}.metadata.labels`,
+      templatePath(w, 'metadata.labels'),
       'no NetworkPolicy limits what these pods may reach (policyTypes: [Egress])',
     );
   }
@@ -196,7 +197,7 @@ export function checkHardening(manifests: readonly Manifest[]): Finding[] {
   for (const m of ofKind(manifests, 'NetworkPolicy')) checkNamespaceWidePeers(m, reporter(m, out));
   for (const w of workloads(manifests)) {
     const report = reporter(w.manifest, out);
-    checkLabels(w.template.metadata?.labels, `${w.path}.metadata.labels`, report);
+    checkLabels(w.template.metadata?.labels, templatePath(w, 'metadata.labels'), report);
     checkPod(w, report);
     checkNetworkPolicy(w.manifest, w, manifests, report);
     for (const ref of containers(w)) {

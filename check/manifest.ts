@@ -36,10 +36,13 @@ export function label(m: Pick<Manifest, 'obj' | 'doc'>): string {
 
 /** The line of `path` in `m`, or of its nearest parent that the file has (a missing field's object). */
 export function lineOf(m: Manifest, path: string): number {
-  for (let p = path; ; p = p.replace(/(\.[^.[]*|\[\d+\])$/, '')) {
+  for (let p = path; ;) {
     const line = m.lines[p];
     if (line !== undefined) return line;
     if (p === '') return 1;
+    const parent = p.replace(/(\.[^.[]*|\[\d+\])$/, '');
+    // A top-level field ('apiVersion') has no separator left to strip: its parent is the object.
+    p = parent === p ? '' : parent;
   }
 }
 

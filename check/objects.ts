@@ -63,10 +63,22 @@ export function ofKind(manifests: readonly Manifest[], kind: string): Manifest[]
   return manifests.filter((m) => m.obj['kind'] === kind);
 }
 
+/** `rest` under the workload's pod template: `spec.template.<rest>`, or `<rest>` for a bare Pod. */
+export function templatePath(w: Pick<Workload, 'path'>, rest: string): string {
+  return w.path ? `${w.path}.${rest}` : rest;
+}
+
 export function workloads(manifests: readonly Manifest[]): Workload[] {
   return manifests
-    .filter((m) => WORKLOAD_KINDS.has(String(m.obj['kind'])))
+    .filter((m) => WORKLOAD_KINDS.has(String(m.obj['kind'])) || m.obj['kind'] === 'Pod')
     .flatMap((manifest) => {
+      if (manifest.obj['kind'] === 'Pod') {
+        // A bare Pod is its own template (path ''), one pod that nothing replaces.
+        const pod = manifest.obj as IPodTemplateSpec;
+        if (!pod.spec) return [];
+        const template: IPodTemplateSpec = { metadata: pod.metadata ?? {}, spec: pod.spec };
+        return [{ manifest, template, path: '', replicas: 1 }];
+      }
       const spec = obj<{ template?: IPodTemplateSpec; replicas?: number }>(manifest).spec;
       if (!spec?.template) return [];
       const kind = manifest.obj['kind'];
@@ -82,12 +94,12 @@ export function containers(w: Workload): ContainerRef[] {
     ...(spec.initContainers ?? []).map((container, i) => ({
       workload: w,
       container,
-      path: `${w.path}.spec.initContainers[${i}]`,
+      path: templatePath(w, `spec.initContainers[${i}]`),
     })),
     ...spec.containers.map((container, i) => ({
       workload: w,
       container,
-      path: `${w.path}.spec.containers[${i}]`,
+      path: templatePath(w, `spec.containers[${i}]`),
     })),
   ];
 }

@@ -23,6 +23,7 @@ import {
   serves,
   workloads,
   type Workload,
+  templatePath,
 } from './objects.js';
 
 type Report = ReturnType<typeof reporter>;
@@ -168,7 +169,7 @@ function checkGrace(w: Workload, report: Report): void {
     if (sleep > 0 && grace < sleep + GRACE_MARGIN_SECONDS) {
       report(
         'drain-grace',
-        `${w.path}.spec.terminationGracePeriodSeconds`,
+        templatePath(w, 'spec.terminationGracePeriodSeconds'),
         `${grace} s leaves less than ${GRACE_MARGIN_SECONDS} s after the preStop sleep (${sleep} s) of "${container.name}" for the shutdown`,
       );
     }

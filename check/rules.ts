@@ -264,7 +264,7 @@ const CATALOGUE = {
     severity: 'error',
     group: 'bluegreen',
     title: 'a load target that is not a Service of the set',
-    why: 'In a cluster the loadtester should target `<service>.<namespace>.svc.cluster.local` on one of that Service’s ports, or every request fails.',
+    why: 'In a cluster the loadtester should target `<service>.<namespace>.svc.cluster.local` on one of that Service’s ports, or every request fails. Manifests without a namespace (applied to whatever namespace kubectl’s context names) target the Service by its bare name instead.',
   },
   'loadtester-ui': {
     severity: 'error',

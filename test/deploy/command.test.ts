@@ -41,9 +41,11 @@ const configMap = (name: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: shop\n`;
 
 describe('bluegreen check', () => {
-  it('with no path checks the deploy/ it ships: four sets (with deploy/gateway-api/), no errors or warnings', async () => {
+  it('with no path checks the deploy/ it ships: its variants and the lab steps, no errors or warnings', async () => {
     const { code, out } = await run([]);
-    expect(out).toContain('4 sets checked: 0 errors, 0 warnings, 1 info');
+    // deploy/, its three variants (blue-green, canary, gateway-api), and deploy/lab/ (seven steps, step 6's
+    // side-by-side, the trainer's kit).
+    expect(out).toMatch(/13 sets checked: 0 errors, 0 warnings, \d+ info/);
     expect(out).toMatch(/Service\/bluegreen\/app {2}deploy\/canary\/22-app-service\.yaml\n +\d+ {2}info/);
     expect(code).toBe(0);
   });
