@@ -12,7 +12,14 @@ describe('attributionRows', () => {
     expect(rows.map((r) => r.label)).toEqual(['blue', 'green']);
     expect(rows[0]).toMatchObject({ kind: 'color', requests: 300, share: 0.75, failed: 0, errorRate: 0 });
     expect(rows[0]).toMatchObject({ p50: 4, p99: 16 });
-    expect(rows[1]).toMatchObject({ requests: 100, share: 0.25, failed: 10, errorRate: 0.1, p50: 8, p99: 32 });
+    expect(rows[1]).toMatchObject({
+      requests: 100,
+      share: 0.25,
+      failed: 10,
+      errorRate: 0.1,
+      p50: 8,
+      p99: 32,
+    });
   });
 
   it('adds the front door and unknown rows only when they have requests', () => {

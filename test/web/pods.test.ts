@@ -67,7 +67,9 @@ describe('PodBoard', () => {
       connections: connections(0),
     };
     board.tick(t);
-    expect(board.list()).toEqual([expect.objectContaining({ name: 'red-1', color: 'red', rate: 0, p99: null })]);
+    expect(board.list()).toEqual([
+      expect.objectContaining({ name: 'red-1', color: 'red', rate: 0, p99: null }),
+    ]);
   });
 
   it('traffic does not overwrite a lifecycle state', () => {

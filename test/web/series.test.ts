@@ -79,7 +79,7 @@ describe('attribution on the chart', () => {
     expect(p.byColor).toEqual({ blue: 90, green: 10 });
   });
 
-  it("gives each colour its own p99, and none to a colour that did not answer", () => {
+  it('gives each colour its own p99, and none to a colour that did not answer', () => {
     const w = new SeriesWindow();
     const t = tick({ seq: 1, byColor: { blue: 10, green: 10 } });
     t.bucket.attribution.colors.green!.latency.p99 = 250;
@@ -106,7 +106,7 @@ describe('attribution on the chart', () => {
     expect(p.notSent).toBe(10);
   });
 
-  it('merges folded colours\' error rates from their counts', () => {
+  it("merges folded colours' error rates from their counts", () => {
     const w = new SeriesWindow();
     const ok = Object.fromEntries(Array.from({ length: MAX_COLORS }, (_, i) => [`c${i}`, 1]));
     const p = w.add(tick({ seq: 1, byColor: { ...ok, x: 3, y: 1 }, failedByColor: { x: 1, y: 3 } }));

@@ -8,7 +8,13 @@ import type {
   Sample,
   TickMessage,
 } from '../../protocol/stream.js';
-import { emptyAttribution, emptyGroup, emptyLatency, emptyOutcomes, nameRecord } from '../../protocol/outcomes.js';
+import {
+  emptyAttribution,
+  emptyGroup,
+  emptyLatency,
+  emptyOutcomes,
+  nameRecord,
+} from '../../protocol/outcomes.js';
 
 export interface TickSpec {
   seq: number;
@@ -37,9 +43,7 @@ export interface TickSpec {
 }
 
 function latency(count: number, p50: number): LatencySummary {
-  return count === 0
-    ? emptyLatency()
-    : { count, p50, p90: p50 * 2, p99: p50 * 4, max: p50 * 5, mean: p50 };
+  return count === 0 ? emptyLatency() : { count, p50, p90: p50 * 2, p99: p50 * 4, max: p50 * 5, mean: p50 };
 }
 
 /** A group that got `ok` 200s and `failed` 500s. */

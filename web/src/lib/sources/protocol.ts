@@ -8,6 +8,7 @@ import { PROTOCOL_VERSION, type HelloMessage } from '../../../../protocol/stream
 export function protocolMismatch(hello: Pick<HelloMessage, 'protocol'>): string | null {
   const theirs: unknown = hello.protocol;
   if (theirs === PROTOCOL_VERSION) return null;
-  const named = typeof theirs === 'number' || typeof theirs === 'string' ? String(theirs) : 'without a version';
+  const named =
+    typeof theirs === 'number' || typeof theirs === 'string' ? String(theirs) : 'without a version';
   return `this dashboard speaks protocol ${PROTOCOL_VERSION}, the loadtester ${named}: use the same bluegreen version for both`;
 }

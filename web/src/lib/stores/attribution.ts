@@ -29,7 +29,13 @@ function due(g: GroupStats): number {
   return g.sent + g.skipped;
 }
 
-function row(key: string, kind: AttributionRow['kind'], label: string, g: GroupStats, all: number): AttributionRow {
+function row(
+  key: string,
+  kind: AttributionRow['kind'],
+  label: string,
+  g: GroupStats,
+  all: number,
+): AttributionRow {
   const answered = g.latency.count > 0;
   return {
     key,

@@ -123,7 +123,11 @@ export class SeriesWindow {
     }
     for (const [key, groups] of Object.entries(folded)) {
       const merged = groups.reduce(
-        (sum, g) => ({ sent: sum.sent + g.sent, skipped: sum.skipped + g.skipped, failed: sum.failed + g.failed }),
+        (sum, g) => ({
+          sent: sum.sent + g.sent,
+          skipped: sum.skipped + g.skipped,
+          failed: sum.failed + g.failed,
+        }),
         { sent: 0, skipped: 0, failed: 0 },
       );
       const due = merged.sent + merged.skipped;

@@ -11,13 +11,7 @@ import { DashboardModel } from './dashboard.js';
  * `incompatible`: the stream speaks another protocol version; `detail` says which (see sources/protocol.ts).
  */
 export type ConnectionStatus =
-  | 'detecting'
-  | 'connecting'
-  | 'open'
-  | 'reconnecting'
-  | 'finished'
-  | 'incompatible'
-  | 'browser';
+  'detecting' | 'connecting' | 'open' | 'reconnecting' | 'finished' | 'incompatible' | 'browser';
 
 export interface ConnectionState {
   status: ConnectionStatus;

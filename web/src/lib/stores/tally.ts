@@ -59,7 +59,8 @@ export const MAX_TALLY_COLORS = 32;
 export const MAX_TALLY_PODS = 256;
 
 /** Where a sample belongs, by the rules above: a colour (and maybe a pod), the front door, or unknown. */
-type Owner = { kind: 'color'; color: string; pod: string | null } | { kind: 'frontDoor' } | { kind: 'unknown' };
+type Owner =
+  { kind: 'color'; color: string; pod: string | null } | { kind: 'frontDoor' } | { kind: 'unknown' };
 
 function ownerOf(sample: Sample): Owner {
   if (sample.outcome !== 'response') return { kind: 'unknown' };
