@@ -155,6 +155,58 @@ describe('dashboard, attribution', () => {
   );
 
   it(
+    "browser mode: the page's own requests attributed the same way, a failed fetch to unknown",
+    { timeout: 90_000 },
+    async () => {
+      const app = await startApp('teal');
+      const browser = await launchBrowser();
+      const { page, errors } = await newPage(browser);
+      await page.goto(app.url);
+      await page.waitForSelector('[data-testid="mode"]:has-text("browser")', { timeout: 20_000 });
+      // Faults only once the page is loaded: the app's fault injection answers its page and scripts too.
+      const faults = await fetch(`${app.url}api/faults`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ errorRate: 0.3 }),
+      });
+      expect(faults.status).toBe(200);
+      await page.getByRole('button', { name: '10 ms' }).click();
+      await expect
+        .poll(async () => (await attributionRows(page)).find((r) => r.name === 'teal')?.requests ?? 0, {
+          timeout: 45_000,
+        })
+        .toBeGreaterThan(60);
+      const rows = await attributionRows(page);
+      expect(rows.map((r) => r.kind)).toEqual(['color']);
+      // 30 % of more than 60 (a shared machine may send slowly): far from 0 and from 100 %.
+      expect(rows[0]!.errorRate).toBeGreaterThan(0.05);
+      expect(rows[0]!.errorRate).toBeLessThan(0.6);
+      await expect
+        .poll(() => page.getByTestId('traffic-chart').getAttribute('data-failed-by'), { timeout: 10_000 })
+        .toBe('teal');
+      const tile = page.locator(`[data-testid="pods"] [data-pod="${app.pod}"]`);
+      expect(Number(await tile.getAttribute('data-failed'))).toBeGreaterThan(0);
+      // The browser does not say which connection a fetch used: no connection count is shown.
+      expect(await tile.getAttribute('data-open')).toBe('');
+
+      // The app stops: the page's fetches fail with no response, and land in the unknown row.
+      app.cli.kill('SIGKILL');
+      await app.cli.exited;
+      await expect
+        .poll(async () => (await attributionRows(page)).find((r) => r.kind === 'unknown')?.failed ?? 0, {
+          timeout: 20_000,
+        })
+        .toBeGreaterThan(0);
+      const teal = (await attributionRows(page)).find((r) => r.name === 'teal')!;
+      await page.waitForTimeout(1500);
+      // Nothing of the outage is put on teal.
+      expect((await attributionRows(page)).find((r) => r.name === 'teal')!.failed).toBe(teal.failed);
+      await screenshot(page, 'attribution-browser-mode');
+      expect(errors).toEqual([]);
+    },
+  );
+
+  it(
     'refuses a stream of another protocol version, says why, and takes the right one when it comes',
     { timeout: 60_000 },
     async () => {
