@@ -1,0 +1,1 @@
+process.on('exit', () => { const c = process.cpuUsage(); process.stderr.write('\ncpu ' + (c.user + c.system) + '\n'); });
