@@ -1,1 +1,0 @@
-process.on('exit', () => { const c = process.cpuUsage(); process.stderr.write('\ncpu ' + (c.user + c.system) + '\n'); });
