@@ -149,7 +149,7 @@ class PodGroup {
   readonly run = emptyCounts();
   readonly bucketLatency = new PeakLatency();
   readonly runLatency = new PeakLatency();
-  /** Connections whose socket last named this pod, open now. */
+  /** Connections that reached this pod (a response named it) and are still open. */
   open = 0;
   bucketConnections = emptyConnections();
   readonly runConnections = emptyConnections();
@@ -355,8 +355,9 @@ export class Tally {
     folded: FoldCounts;
   } {
     this.bucketHistogram.reset();
-    for (const group of this.colorGroups.values()) this.bucketHistogram.add(group.bucketLatency);
-    this.bucketHistogram.add(this.frontDoor.bucketLatency);
+    for (const group of this.colorGroups.values())
+      if (group.active) this.bucketHistogram.add(group.bucketLatency);
+    if (this.frontDoor.active) this.bucketHistogram.add(this.frontDoor.bucketLatency);
     const latency = summarise(this.bucketHistogram);
     this.runHistogram.add(this.bucketHistogram);
     addOutcomes(this.total, this.bucket);
