@@ -149,7 +149,7 @@ class PodGroup {
   readonly run = emptyCounts();
   readonly bucketLatency = new PeakLatency();
   readonly runLatency = new PeakLatency();
-  /** Connections whose socket last named this pod, open now. */
+  /** Connections that reached this pod (a response named it) and are still open. */
   open = 0;
   bucketConnections = emptyConnections();
   readonly runConnections = emptyConnections();
@@ -273,12 +273,17 @@ export class Tally {
       colorGroup = podGroup === null ? this.frontDoor : this.colorGroup(podGroup.seen.color || UNNAMED_COLOR);
     colorGroup.record(status, latencyUs);
     if (conn === null) return;
+    // A connection counts for a pod from its first response naming the pod until it closes; behind an
+    // L7 proxy one connection reaches several pods and counts for each.
     if (pod !== null && conn.pod !== pod) {
-      if (conn.pod !== null) this.connectionEnded(conn.pod);
       conn.pod = pod;
-      podGroup!.open++;
-      podGroup!.bucketConnections.opened++;
+      if (!conn.pods.has(pod)) {
+        conn.pods.add(pod);
+        podGroup!.open++;
+        podGroup!.bucketConnections.opened++;
+      }
     }
+    // Requests on a pod's connections: its own responses, and front-door answers on a connection it held.
     if (conn.pod !== null) (podGroup ?? this.podGroups.get(conn.pod)!).bucketConnections.requests++;
   }
 
@@ -304,7 +309,8 @@ export class Tally {
   /** The connection's socket closed: it no longer counts as open to its pod, and its next socket starts afresh. */
   closed(conn: ConnectionTrack): void {
     if (conn.pod === null) return;
-    this.connectionEnded(conn.pod);
+    for (const pod of conn.pods) this.connectionEnded(pod);
+    conn.pods.clear();
     conn.pod = null;
   }
 
@@ -349,8 +355,9 @@ export class Tally {
     folded: FoldCounts;
   } {
     this.bucketHistogram.reset();
-    for (const group of this.colorGroups.values()) this.bucketHistogram.add(group.bucketLatency);
-    this.bucketHistogram.add(this.frontDoor.bucketLatency);
+    for (const group of this.colorGroups.values())
+      if (group.active) this.bucketHistogram.add(group.bucketLatency);
+    if (this.frontDoor.active) this.bucketHistogram.add(this.frontDoor.bucketLatency);
     const latency = summarise(this.bucketHistogram);
     this.runHistogram.add(this.bucketHistogram);
     addOutcomes(this.total, this.bucket);
