@@ -133,6 +133,18 @@ describe('dashboard, attribution', () => {
       expect(frontDoor.failed).toBe(frontDoor.requests);
       expect(frontDoor.requests / report.sent).toBeGreaterThan(0.25);
       expect(frontDoor.requests / report.sent).toBeLessThan(0.42);
+      // The page's rows are the report's groups, to the request.
+      const groups = report.attribution!;
+      const reported = { ...groups.colors, 'front door': groups.frontDoor };
+      for (const row of rows) {
+        const group = reported[row.name as keyof typeof reported]!;
+        expect({ name: row.name, requests: row.requests, failed: row.failed }).toEqual({
+          name: row.name,
+          requests: group.sent + group.skipped,
+          failed: group.failed,
+        });
+      }
+      expect(groups.unknown.sent + groups.unknown.skipped).toBe(0);
       // The rows add up to the report: every request, every failure, every 5xx, once.
       expect(rows.reduce((n, r) => n + r.requests, 0)).toBe(report.sent + (report.rate.skipped ?? 0));
       expect(rows.reduce((n, r) => n + r.failed, 0)).toBe(report.failed);

@@ -54,12 +54,12 @@ function openSocket(url: string, timeoutMs: number): Promise<OpenStream | null> 
   });
 }
 
+/** Not a fresh literal at the call: Node's fetch types (the tests') have no `cache`, the browser's do. */
+const INFO_REQUEST = { cache: 'no-store' as const, headers: { accept: 'application/json' } };
+
 export async function looksLikeApp(pageHref: string): Promise<boolean> {
   try {
-    const response = await fetch(targetUrl('api/info', pageHref), {
-      cache: 'no-store',
-      headers: { accept: 'application/json' },
-    });
+    const response = await fetch(targetUrl('api/info', pageHref), INFO_REQUEST);
     // The app names its colour in a header on every response, a 500 from its fault injection (ERROR_RATE)
     // included: that is the app too, and must not send the page looking for a loadtester.
     if (response.headers.get(COLOR_HEADER) !== null) return true;
