@@ -4,6 +4,7 @@ import {
   BrowserTally,
   MAX_TALLY_COLORS,
   MAX_TALLY_PODS,
+  UNNAMED_COLOR,
   percentile,
   summarize,
 } from '../../web/src/lib/stores/tally.js';
@@ -85,6 +86,18 @@ describe('BrowserTally', () => {
     const p99 = next.totalAttribution.colors.green!.latency.p99;
     expect(p99).toBeGreaterThan(49);
     expect(p99).toBeLessThanOrEqual(50);
+  });
+
+  it("counts a pod named without a colour under its pod's colour, or '?', as the loadtester does", () => {
+    const tally = new BrowserTally(0);
+    tally.add(sample({ color: 'green', pod: 'g1' }));
+    tally.add(sample({ color: null, pod: 'g1', status: 500 }));
+    tally.add(sample({ color: null, pod: 'x1' }));
+    const a = tally.tick(1000, 0, null).bucket.attribution;
+    expect(a.colors.green).toMatchObject({ sent: 2, failed: 1 });
+    expect(a.colors[UNNAMED_COLOR]).toMatchObject({ sent: 1, failed: 0 });
+    expect(a.pods.g1).toMatchObject({ color: 'green', sent: 2 });
+    expect(a.frontDoor.sent).toBe(0);
   });
 
   it('folds colours and pods past its caps under "other"', () => {

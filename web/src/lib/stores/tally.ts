@@ -1,7 +1,8 @@
 /**
  * Browser mode: the page's own responses → the same tick messages the loadtester streams, attribution
  * included, so the charts, tiles and counts work unchanged. A response naming a colour belongs to that
- * colour (and its pod, when named); a response without identity belongs to the front door; a fetch that
+ * colour (and its pod, when named; a pod without a colour counts under its pod's colour); a response
+ * without identity belongs to the front door; a fetch that
  * failed belongs to unknown (the browser hides which connection it used, so nothing is inferred). Pure:
  * the caller passes the clock.
  */
@@ -58,13 +59,19 @@ const MAX_LATENCIES = 10_000;
 export const MAX_TALLY_COLORS = 32;
 export const MAX_TALLY_PODS = 256;
 
+/**
+ * A response that names a pod and no colour counts under its pod's colour as last seen, else under this
+ * name: the loadtester's rule (UNNAMED_COLOR in loadtester/tally.ts), so the groups still add up.
+ */
+export const UNNAMED_COLOR = '?';
+
 /** Where a sample belongs, by the rules above: a colour (and maybe a pod), the front door, or unknown. */
 type Owner =
-  { kind: 'color'; color: string; pod: string | null } | { kind: 'frontDoor' } | { kind: 'unknown' };
+  { kind: 'named'; color: string | null; pod: string | null } | { kind: 'frontDoor' } | { kind: 'unknown' };
 
 function ownerOf(sample: Sample): Owner {
   if (sample.outcome !== 'response') return { kind: 'unknown' };
-  if (sample.color) return { kind: 'color', color: sample.color, pod: sample.pod };
+  if (sample.color || sample.pod) return { kind: 'named', color: sample.color, pod: sample.pod };
   return { kind: 'frontDoor' };
 }
 
@@ -99,14 +106,16 @@ class AttributionCounter<L> {
     if (owner.kind === 'frontDoor') groups.push(this.frontDoor);
     else if (owner.kind === 'unknown') groups.push(this.unknown);
     else {
-      const colorKey = capKey(this.colors, owner.color, MAX_TALLY_COLORS);
-      groups.push((this.colors[colorKey] ??= this.group()));
+      let color = owner.color;
       if (owner.pod) {
         const podKey = capKey(this.pods, owner.pod, MAX_TALLY_PODS);
-        const pod = (this.pods[podKey] ??= { ...this.group(), color: owner.color });
-        pod.color = owner.color;
+        const pod = (this.pods[podKey] ??= { ...this.group(), color: '' });
+        if (color) pod.color = color;
+        color = pod.color || UNNAMED_COLOR;
         groups.push(pod);
       }
+      const colorKey = capKey(this.colors, color ?? UNNAMED_COLOR, MAX_TALLY_COLORS);
+      groups.push((this.colors[colorKey] ??= this.group()));
     }
     for (const group of groups) {
       record(group.stats, sample);
