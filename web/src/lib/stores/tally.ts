@@ -2,9 +2,8 @@
  * Browser mode: the page's own responses → the same tick messages the loadtester streams, attribution
  * included, so the charts, tiles and counts work unchanged. A response naming a colour belongs to that
  * colour (and its pod, when named; a pod without a colour counts under its pod's colour); a response
- * without identity belongs to the front door; a fetch that
- * failed belongs to unknown (the browser hides which connection it used, so nothing is inferred). Pure:
- * the caller passes the clock.
+ * without identity belongs to the front door; a fetch that failed belongs to unknown (the browser hides
+ * which connection it used, so nothing is inferred). Pure: the caller passes the clock.
  */
 import type {
   Attribution,
