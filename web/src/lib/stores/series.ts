@@ -21,7 +21,7 @@ export interface SeriesPoint {
   frontDoorFailed: number;
   /** Failed requests per second with no response and no connection history to name a pod. */
   unknownFailed: number;
-  /** Everything sent that is not a 2xx/3xx response, per second: the sum of the three above. */
+  /** Everything sent that is not a 2xx/3xx response, per second: failedByColor summed, frontDoorFailed and unknownFailed. */
   failed: number;
   /** All responses per second by colour (any status): the basis of the share. */
   byColor: Record<string, number>;
