@@ -4,14 +4,42 @@
  */
 import type { FailureKind } from '../protocol/outcomes.js';
 
+/**
+ * One per connection, created by the engine once (not per request) and handed back with each outcome: the
+ * recorder keeps in it which pods the connection's current socket named, so a request that gets no
+ * response can be attributed to the latest (see "Attribution" in docs/loadtester.md) and each pod's
+ * connections counted. The engine never reads it.
+ */
+export interface ConnectionTrack {
+  /** The pod the current socket's latest response named (as the tally keys it); null before any. */
+  pod: string | null;
+  /** Every pod the current socket's responses named: one behind an L4 Service, several behind an L7 proxy. */
+  readonly pods: Set<string>;
+}
+
+export function newConnectionTrack(): ConnectionTrack {
+  return { pod: null, pods: new Set() };
+}
+
 /** Receives exactly one outcome for every request counted as sent. */
 export interface Recorder {
   sent(): void;
   /** Takes back requests counted as sent that the engine abandoned when it was stopped (raw mode only). */
   unsent(count: number): void;
-  response(status: number, color: string | null, pod: string | null, latencyMs: number): void;
-  /** `error`, when there is one, is what the engine saw: the run describes the first of each kind. */
-  failure(kind: FailureKind, latencyMs: number, error?: unknown): void;
+  response(
+    status: number,
+    color: string | null,
+    pod: string | null,
+    latencyMs: number,
+    conn: ConnectionTrack,
+  ): void;
+  /**
+   * `error`, when there is one, is what the engine saw: the run describes the first of each kind. Called
+   * before the connection's socket is reported closed, so the failure still sees the connection's pod.
+   */
+  failure(kind: FailureKind, latencyMs: number, error: unknown, conn: ConnectionTrack): void;
+  /** The connection's socket closed (or was replaced): the next socket may reach another pod. */
+  closed(conn: ConnectionTrack): void;
 }
 
 export type Recycle = { afterRequests: number | null; afterMs: number | null } | null;

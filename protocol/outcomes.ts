@@ -2,7 +2,14 @@
  * Counting outcomes (see Outcomes in stream.ts) the same way on both ends: the loadtester's tally and
  * the page's own tally in browser mode. No I/O.
  */
-import type { ErrorKind, Outcomes, StatusClass } from './stream.js';
+import type {
+  Attribution,
+  ErrorKind,
+  GroupStats,
+  LatencySummary,
+  Outcomes,
+  StatusClass,
+} from './stream.js';
 
 /** Every way a request can end without a response. */
 export type FailureKind = ErrorKind | 'timeout' | 'dropped';
@@ -80,4 +87,22 @@ export function settled(o: Outcomes): number {
     o.timeouts +
     o.dropped
   );
+}
+
+export function emptyLatency(): LatencySummary {
+  return { count: 0, p50: 0, p90: 0, p99: 0, max: 0, mean: 0 };
+}
+
+export function emptyGroup(): GroupStats {
+  return { ...emptyOutcomes(), skipped: 0, inferred: 0, latency: emptyLatency() };
+}
+
+export function emptyAttribution(): Attribution {
+  return { colors: nameRecord(), pods: nameRecord(), frontDoor: emptyGroup(), unknown: emptyGroup() };
+}
+
+/** A group's share of failures among what was due to it: failed / (sent + skipped); 0 when nothing was due. */
+export function errorRate(g: Outcomes & { skipped: number }): number {
+  const due = g.sent + g.skipped;
+  return due === 0 ? 0 : g.failed / due;
 }

@@ -11,7 +11,11 @@
  */
 
 export const STREAM_PATH = 'api/stream';
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bumped when a message's shape changes in a way an older page would misread. 2: buckets, totals and the
+ * report carry attribution (every outcome by colour, pod, front door and unknown).
+ */
+export const PROTOCOL_VERSION = 2;
 
 export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 export type StatusClass = (typeof STATUS_CLASSES)[number];
@@ -69,11 +73,55 @@ export interface PodTally {
   count: number;
 }
 
-/** One interval's counts. Colour and pod counts are responses that carried those identities. */
+/**
+ * One group's outcomes in an interval or over the run (see "Attribution" in docs/loadtester.md): a colour, a
+ * pod, the front door (responses without identity) or unknown (no response, and no connection history).
+ * `failed` includes `skipped`; `latency` is over this group's responses only.
+ */
+export interface GroupStats extends Outcomes {
+  /** Due requests never sent (only the unknown group has any: they were never on a connection). */
+  skipped: number;
+  /** Of the no-response failures (errors, timeouts, dropped), how many were attributed from the connection's history rather than a response. */
+  inferred: number;
+  latency: LatencySummary;
+}
+
+/** A connection counts for a pod from its first response naming that pod until it closes. */
+export interface ConnectionStats {
+  /** Open at the end of the interval. */
+  open: number;
+  /** Newly attributed to this pod / closed, in the interval (or over the run). */
+  opened: number;
+  closed: number;
+  /** Requests sent on this pod's connections in the interval (or run); divided by connections used, requests per connection. */
+  requests: number;
+}
+
+export interface PodStats extends GroupStats {
+  color: string;
+  connections: ConnectionStats;
+}
+
+/**
+ * Every outcome of an interval (or the run) by who it belongs to. Colours and pods fold under OTHER_BUCKET
+ * past the run's caps. Sums over `colors` + `frontDoor` + `unknown` equal the bucket's own outcomes (plus
+ * skipped); `pods` is a finer split of the colours (a response with a colour and no pod counts in its colour only).
+ */
+export interface Attribution {
+  colors: Record<string, GroupStats>;
+  pods: Record<string, PodStats>;
+  frontDoor: GroupStats;
+  unknown: GroupStats;
+}
+
+/** One interval's counts. `byColor`/`byPod` count responses that carried those identities (kept from protocol 1). */
 export interface Bucket extends Outcomes {
   byColor: Record<string, number>;
   byPod: Record<string, PodTally>;
   latency: LatencySummary;
+  /** Due requests never sent in this interval, by why (see SkipCounts in loadtester/engine.ts). */
+  skipped: { backoff: number; busy: number };
+  attribution: Attribution;
 }
 
 export interface RunSettings {
@@ -136,6 +184,8 @@ export interface TickMessage {
   bucket: Bucket;
   /** Running totals since the run started. */
   total: Outcomes;
+  /** Running attribution since the run started (latency summaries over the whole run so far). */
+  totalAttribution: Attribution;
   inFlight: number;
   askedRate: number | null;
   /** Absent from streams of older versions. */
@@ -258,10 +308,36 @@ export type ControlMessage = { type: 'control'; id?: string; token?: string } & 
 );
 
 export interface ThresholdResult {
-  name: 'max-errors' | 'max-error-rate' | 'max-p99';
+  name: 'max-errors' | 'max-error-rate' | 'max-p99' | 'max-regression';
+  /**
+   * Absent: the whole run. A colour: that colour's requests only (`--max-error-rate green:0.5%`). For
+   * `max-regression`: "blue,green:error-rate" or "blue,green:p99" (`--compare blue,green`).
+   */
+  scope?: string;
   limit: number;
   value: number;
   pass: boolean;
+  /** Why a scoped threshold could not be judged and failed (e.g. "green had no traffic"); absent otherwise. */
+  note?: string;
+}
+
+/** A group in the report: its counts plus what the table prints. `errorRate` = failed / (sent + skipped), 0 when none. */
+export interface GroupReport extends GroupStats {
+  /** Of all due requests in the run. */
+  share: number;
+  errorRate: number;
+}
+
+export interface PodReport extends GroupReport {
+  color: string;
+  connections: ConnectionStats & { requestsPerConnection: number };
+}
+
+export interface ReportAttribution {
+  colors: Record<string, GroupReport>;
+  pods: Record<string, PodReport>;
+  frontDoor: GroupReport;
+  unknown: GroupReport;
 }
 
 export interface ColorReport {
@@ -303,4 +379,6 @@ export interface Report extends Outcomes {
    * (DEPTH_ZERO_SELF_SIGNED_CERT)" }`; counts stay in errors/timeouts/dropped. Absent in older reports.
    */
   firstErrors?: Partial<Record<Exclude<SampleOutcome, 'response'>, string>>;
+  /** Every outcome by colour, pod, front door and unknown, with latency per group. Absent in older reports. */
+  attribution?: ReportAttribution;
 }

@@ -9,7 +9,7 @@ describe('DashboardModel', () => {
     m.apply(tick({ seq: 99, byColor: { red: 1 } }));
     m.apply({
       type: 'hello',
-      protocol: 1,
+      protocol: 2,
       settings: settings(),
       history: {
         ticks: [tick({ seq: 1, byColor: { blue: 10 } }), tick({ seq: 2, byColor: { blue: 5, green: 5 } })],

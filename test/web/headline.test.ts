@@ -64,6 +64,8 @@ describe('the headline share', () => {
     const proxy502 = at(1, 10, (x) => {
       x.bucket.responses['5xx'] = 10;
       x.bucket.sent = 10;
+      // Protocol 2 says whose they are: the front door's (no identity).
+      x.bucket.attribution.frontDoor.responses['5xx'] = 10;
     });
     expect(unanswered(proxy502)).toBe(10);
     const plainTarget = at(2, 10, (x) => {

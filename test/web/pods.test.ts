@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PodBoard } from '../../web/src/lib/stores/pods.js';
-import { event, tick } from './ticks.js';
+import { emptyAttribution } from '../../protocol/outcomes.js';
+import { event, group, tick } from './ticks.js';
+
+function connections(open: number) {
+  return { open, opened: open, closed: 0, requests: 0 };
+}
 
 describe('PodBoard', () => {
   it('follows a pod through its lifecycle events', () => {
@@ -23,6 +28,48 @@ describe('PodBoard', () => {
     ]);
     board.tick(tick({ seq: 2, byPod: {} }));
     expect(board.list()[0]!.rate).toBe(0);
+  });
+
+  it("shows each pod's run failures, its p99 and open connections from the stream's attribution", () => {
+    const board = new PodBoard();
+    const total = emptyAttribution();
+    total.pods['green-1'] = { ...group(90, 10), color: 'green', connections: connections(2) };
+    total.pods['blue-1'] = { ...group(100), color: 'blue', connections: connections(1) };
+    const t = tick({
+      seq: 1,
+      byPod: { 'blue-1': { color: 'blue', count: 10 }, 'green-1': { color: 'green', count: 9 } },
+      openByPod: { 'blue-1': 1, 'green-1': 2 },
+      p50: 3,
+      totalAttribution: total,
+    });
+    // green-1 also had a reset, inferred from its connection, in this interval.
+    t.bucket.attribution.pods['green-1']!.errors.reset = 1;
+    t.bucket.attribution.pods['green-1']!.inferred = 1;
+    total.pods['green-1'].inferred = 1;
+    board.tick(t);
+    const byName = Object.fromEntries(board.list().map((p) => [p.name, p]));
+    expect(byName['green-1']).toMatchObject({ failed: 10, inferred: 1, p99: 12, open: 2 });
+    expect(byName['blue-1']).toMatchObject({ failed: 0, inferred: 0, p99: 12, open: 1 });
+    // An interval without responses has no p99; the run's failures stay.
+    board.tick(tick({ seq: 2, totalAttribution: total }));
+    expect(board.list().find((p) => p.name === 'green-1')).toMatchObject({ failed: 10, p99: null, open: 0 });
+  });
+
+  it('gives a tile to a pod whose requests all failed without a response', () => {
+    const board = new PodBoard();
+    const t = tick({ seq: 1 });
+    t.bucket.attribution.pods['red-1'] = {
+      ...group(0),
+      sent: 3,
+      failed: 3,
+      inferred: 3,
+      color: 'red',
+      connections: connections(0),
+    };
+    board.tick(t);
+    expect(board.list()).toEqual([
+      expect.objectContaining({ name: 'red-1', color: 'red', rate: 0, p99: null }),
+    ]);
   });
 
   it('traffic does not overwrite a lifecycle state', () => {

@@ -137,7 +137,7 @@ describe('RolloutTracker', () => {
       second(7, refusing(3)),
     ];
     const r = new RolloutTracker();
-    r.apply({ type: 'hello', protocol: 1, settings: settings(), history: { events, ticks } });
+    r.apply({ type: 'hello', protocol: 2, settings: settings(), history: { events, ticks } });
     const done = r.view().rollouts[0]!;
     expect(done.byKind.refused).toBe(45);
     expect(done.noEndpointsMs).toBe(2500);

@@ -4,12 +4,11 @@ import {
   OTHER_COLOR,
   SeriesWindow,
   notSentPerSecond,
-  okByColor,
   recentByColor,
   shares,
   timeRange,
 } from '../../web/src/lib/stores/series.js';
-import { tick } from './ticks.js';
+import { group, tick } from './ticks.js';
 
 describe('SeriesWindow', () => {
   it('turns ticks into per-second rates by colour, failures and latency', () => {
@@ -64,24 +63,56 @@ describe('SeriesWindow', () => {
   });
 });
 
-describe('okByColor', () => {
-  it('is exact without failed responses and counts uncoloured successes apart', () => {
-    expect(okByColor(tick({ seq: 1, byColor: { blue: 8 }, ok: 10 }))).toEqual({
-      ok: { blue: 8 },
-      unlabelled: 2,
-    });
+describe('attribution on the chart', () => {
+  it("stacks each colour's failures in its own column, and the front door's and unknown's apart", () => {
+    const w = new SeriesWindow();
+    const p = w.add(
+      tick({ seq: 1, byColor: { blue: 90, green: 9 }, failedByColor: { green: 1 }, s5xx: 2, timeouts: 3 }),
+    );
+    // Blue answered every request: none of green's, the proxy's or the lost requests land on it.
+    expect(p.ok).toEqual({ blue: 90, green: 9 });
+    expect(p.failedByColor).toEqual({ blue: 0, green: 1 });
+    expect(p.frontDoorFailed).toBe(2);
+    expect(p.unknownFailed).toBe(3);
+    expect(p.failed).toBe(6);
+    expect(p.errorRateByColor).toEqual({ blue: 0, green: 0.1 });
+    expect(p.byColor).toEqual({ blue: 90, green: 10 });
   });
 
-  it('takes failed responses from colours in proportion', () => {
-    const { ok } = okByColor(tick({ seq: 1, byColor: { blue: 60, green: 40 }, ok: 90, s5xx: 10 }));
-    expect(ok.blue).toBeCloseTo(54);
-    expect(ok.green).toBeCloseTo(36);
+  it('gives each colour its own p99, and none to a colour that did not answer', () => {
+    const w = new SeriesWindow();
+    const t = tick({ seq: 1, byColor: { blue: 10, green: 10 } });
+    t.bucket.attribution.colors.green!.latency.p99 = 250;
+    t.bucket.attribution.colors.red = group(0);
+    t.bucket.attribution.colors.red.sent = 4;
+    t.bucket.attribution.colors.red.errors.reset = 4;
+    t.bucket.attribution.colors.red.failed = 4;
+    t.bucket.attribution.colors.red.inferred = 4;
+    const p = w.add(t);
+    expect(p.p99ByColor).toEqual({ blue: 20, green: 250 });
+    // Red's resets were inferred from its connections: they are red's failures, at 100 %.
+    expect(p.failedByColor.red).toBe(4);
+    expect(p.errorRateByColor.red).toBe(1);
   });
 
-  it('leaves nothing unlabelled through rounding alone', () => {
-    for (let ok = 1; ok < 100; ok++) {
-      expect(okByColor(tick({ seq: 1, byColor: { a: 37, b: 63 }, ok, s5xx: 100 - ok })).unlabelled).toBe(0);
-    }
+  it('counts skipped requests in the error rate but leaves them to the "not sent" layer', () => {
+    const w = new SeriesWindow();
+    const t = tick({ seq: 1, ok: 0, sent: 0, askedRate: 10 });
+    t.bucket.attribution.unknown.skipped = 10;
+    t.bucket.attribution.unknown.failed = 10;
+    const p = w.add(t);
+    expect(p.unknownFailed).toBe(0);
+    expect(p.failed).toBe(0);
+    expect(p.notSent).toBe(10);
+  });
+
+  it("merges folded colours' error rates from their counts", () => {
+    const w = new SeriesWindow();
+    const ok = Object.fromEntries(Array.from({ length: MAX_COLORS }, (_, i) => [`c${i}`, 1]));
+    const p = w.add(tick({ seq: 1, byColor: { ...ok, x: 3, y: 1 }, failedByColor: { x: 1, y: 3 } }));
+    expect(p.failedByColor[OTHER_COLOR]).toBe(4);
+    expect(p.errorRateByColor[OTHER_COLOR]).toBe(0.5);
+    expect(p.ok[OTHER_COLOR]).toBe(4);
   });
 });
 

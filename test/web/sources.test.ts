@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../web/src/lib/sources/backoff.js';
+import { looksLikeApp } from '../../web/src/lib/sources/detect.js';
 import { streamUrl, targetUrl } from '../../web/src/lib/sources/urls.js';
 
 describe('backoffDelay', () => {
@@ -26,5 +29,31 @@ describe('urls relative to the page', () => {
     expect(targetUrl('', 'http://h/app/')).toBe('http://h/app/api/info');
     expect(targetUrl('/delay/100', 'http://h/app/')).toBe('http://h/delay/100');
     expect(targetUrl('http://other:1/x', 'http://h/')).toBe('http://other:1/x');
+  });
+});
+
+describe('looksLikeApp', () => {
+  it("knows the app by its colour header or its JSON, even on an injected fault's 500", async () => {
+    const server = createServer((req, res) => {
+      if (req.url === '/fault/api/info') {
+        res.writeHead(500, { color: 'teal', 'content-type': 'application/json' });
+        res.end('{"error":"injected fault (ERROR_RATE)"}');
+      } else if (req.url === '/body/api/info') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"color":"blue"}');
+      } else {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end('{"error":"not found"}');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect(await looksLikeApp(`${base}/fault/`)).toBe(true);
+      expect(await looksLikeApp(`${base}/body/`)).toBe(true);
+      expect(await looksLikeApp(`${base}/other/`)).toBe(false);
+    } finally {
+      server.close();
+    }
   });
 });

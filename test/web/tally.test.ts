@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { statusClass } from '../../protocol/outcomes.js';
-import { BrowserTally, percentile, summarize } from '../../web/src/lib/stores/tally.js';
+import {
+  BrowserTally,
+  MAX_TALLY_COLORS,
+  MAX_TALLY_PODS,
+  UNNAMED_COLOR,
+  percentile,
+  summarize,
+} from '../../web/src/lib/stores/tally.js';
+import { LatencyHistogram } from '../../web/src/lib/stores/histogram.js';
 import { sample } from './ticks.js';
 
 describe('BrowserTally', () => {
@@ -40,6 +48,67 @@ describe('BrowserTally', () => {
     expect(next.total.failed).toBe(3);
   });
 
+  it('attributes every outcome: colours and pods from identity, the front door, and unknown', () => {
+    const tally = new BrowserTally(0);
+    tally.add(sample({ color: 'blue', pod: 'b1', latencyMs: 10 }));
+    tally.add(sample({ color: 'green', pod: 'g1', latencyMs: 20 }));
+    tally.add(sample({ color: 'green', pod: 'g1', status: 500, latencyMs: 30 }));
+    tally.add(sample({ color: 'green', pod: null, status: 200, latencyMs: 40 }));
+    tally.add(sample({ color: null, pod: null, status: 502, latencyMs: 1 }));
+    tally.add(sample({ outcome: 'other', status: null, color: null, pod: null }));
+    tally.add(sample({ outcome: 'timeout', status: null, color: null, pod: null }));
+    const t = tally.tick(1000, 0, 10);
+    const a = t.bucket.attribution;
+    expect(Object.keys(a.colors).sort()).toEqual(['blue', 'green']);
+    expect(a.colors.blue).toMatchObject({ sent: 1, failed: 0, latency: { count: 1, p99: 10 } });
+    expect(a.colors.green).toMatchObject({ sent: 3, failed: 1, latency: { count: 3, p50: 30, max: 40 } });
+    expect(a.colors.green!.responses['5xx']).toBe(1);
+    // A response with a colour and no pod counts in its colour only.
+    expect(a.pods.g1).toMatchObject({ color: 'green', sent: 2, failed: 1, latency: { count: 2, p99: 30 } });
+    expect(a.pods.b1).toMatchObject({ color: 'blue', sent: 1, failed: 0 });
+    expect(a.frontDoor).toMatchObject({ sent: 1, failed: 1, latency: { count: 1 } });
+    expect(a.frontDoor.responses['5xx']).toBe(1);
+    expect(a.unknown).toMatchObject({ sent: 2, failed: 2, timeouts: 1, inferred: 0, latency: { count: 0 } });
+    expect(a.unknown.errors.other).toBe(1);
+    // The groups add up to the bucket, as the loadtester's do.
+    const groups = [...Object.values(a.colors), a.frontDoor, a.unknown];
+    expect(groups.reduce((n, g) => n + g.sent, 0)).toBe(t.bucket.sent);
+    expect(groups.reduce((n, g) => n + g.failed, 0)).toBe(t.bucket.failed);
+
+    // The run's totals carry on across intervals; the interval starts empty.
+    tally.add(sample({ color: 'green', pod: 'g1', status: 500, latencyMs: 50 }));
+    const next = tally.tick(2000, 0, 10);
+    expect(next.bucket.attribution.colors.blue).toBeUndefined();
+    expect(next.bucket.attribution.colors.green).toMatchObject({ sent: 1, failed: 1 });
+    expect(next.totalAttribution.colors.green).toMatchObject({ sent: 4, failed: 2 });
+    expect(next.totalAttribution.pods.g1).toMatchObject({ sent: 3, failed: 2 });
+    expect(next.totalAttribution.unknown).toMatchObject({ sent: 2, failed: 2 });
+    const p99 = next.totalAttribution.colors.green!.latency.p99;
+    expect(p99).toBeGreaterThan(49);
+    expect(p99).toBeLessThanOrEqual(50);
+  });
+
+  it("counts a pod named without a colour under its pod's colour, or '?', as the loadtester does", () => {
+    const tally = new BrowserTally(0);
+    tally.add(sample({ color: 'green', pod: 'g1' }));
+    tally.add(sample({ color: null, pod: 'g1', status: 500 }));
+    tally.add(sample({ color: null, pod: 'x1' }));
+    const a = tally.tick(1000, 0, null).bucket.attribution;
+    expect(a.colors.green).toMatchObject({ sent: 2, failed: 1 });
+    expect(a.colors[UNNAMED_COLOR]).toMatchObject({ sent: 1, failed: 0 });
+    expect(a.pods.g1).toMatchObject({ color: 'green', sent: 2 });
+    expect(a.frontDoor.sent).toBe(0);
+  });
+
+  it('folds colours and pods past its caps under "other"', () => {
+    const tally = new BrowserTally(0);
+    for (let i = 0; i < MAX_TALLY_PODS * 2; i++) tally.add(sample({ color: `c${i}`, pod: `p${i}` }));
+    const t = tally.tick(1000, 0, null);
+    expect(Object.keys(t.totalAttribution.colors)).toHaveLength(MAX_TALLY_COLORS);
+    expect(Object.keys(t.totalAttribution.pods)).toHaveLength(MAX_TALLY_PODS);
+    expect(t.totalAttribution.pods.other!.sent).toBe(MAX_TALLY_PODS + 1);
+  });
+
   it('reset() starts a new run', () => {
     const tally = new BrowserTally(0);
     tally.add(sample());
@@ -47,6 +116,7 @@ describe('BrowserTally', () => {
     const t = tally.tick(6000, 0, null);
     expect(t).toMatchObject({ seq: 1, elapsedMs: 1000 });
     expect(t.total.sent).toBe(0);
+    expect(t.totalAttribution.colors).toEqual({});
   });
 });
 
@@ -61,5 +131,20 @@ describe('helpers', () => {
     expect(percentile(values, 99)).toBe(99);
     expect(percentile([], 50)).toBe(0);
     expect(summarize([3, 1, 2])).toEqual({ count: 3, p50: 2, p90: 3, p99: 3, max: 3, mean: 2 });
+  });
+});
+
+describe('LatencyHistogram', () => {
+  it('keeps percentiles within 2 % and count, mean and max exact', () => {
+    const h = new LatencyHistogram();
+    expect(h.summary()).toEqual({ count: 0, p50: 0, p90: 0, p99: 0, max: 0, mean: 0 });
+    for (let i = 1; i <= 100_000; i++) h.add(i / 100);
+    const s = h.summary();
+    expect(s.count).toBe(100_000);
+    expect(s.max).toBe(1000);
+    expect(s.mean).toBeCloseTo(500.005, 3);
+    expect(Math.abs(s.p50 - 500) / 500).toBeLessThan(0.02);
+    expect(Math.abs(s.p99 - 990) / 990).toBeLessThan(0.02);
+    expect(h.percentile(0.0001)).toBeLessThan(0.0103);
   });
 });

@@ -55,3 +55,15 @@ export function hatch(color: string, background = 'rgba(214, 39, 40, 0.35)'): Ca
   ctx.stroke();
   return ctx.createPattern(tile, 'repeat') ?? background;
 }
+
+const failureHatches = new Map<string, CanvasPattern | string>();
+
+/** Red hatching over a tint of `over` (a colour's band, or grey): a failure that still reads as whose it is. */
+export function failureHatch(over: string): CanvasPattern | string {
+  let pattern = failureHatches.get(over);
+  if (pattern === undefined) {
+    pattern = hatch(FAILURE_COLOR, rgba(over, 0.3));
+    if (failureHatches.size < 64) failureHatches.set(over, pattern);
+  }
+  return pattern;
+}

@@ -66,3 +66,17 @@ export const NOT_SENT: FailureKind = {
   meaning:
     'Due at the asked rate but not sent: every connection was busy waiting on a slow or dead pod (sent late, or skipped after the timeout).',
 };
+
+/** Who a failure belongs to when no pod can be named (see "Attribution" in docs/loadtester.md). */
+export const FRONT_DOOR: FailureKind = {
+  key: 'front-door',
+  label: 'front door',
+  meaning: 'Responses that named no pod: a proxy, ingress or gateway answered itself (502, 503, 504, a 429).',
+};
+
+export const UNKNOWN: FailureKind = {
+  key: 'unknown',
+  label: 'unknown',
+  meaning:
+    'No response, on a connection that never reached a pod (refused, or a fresh connection reset), and due requests never sent.',
+};

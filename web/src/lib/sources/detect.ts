@@ -3,11 +3,12 @@
  *  1. `?mode=live` or `?mode=browser` in the page's URL wins (for debugging and for links).
  *  2. Open the stream (`api/stream` relative to the page). If it opens, this is the loadtester (or demo):
  *     live mode, and the open socket is handed to the live source.
- *  3. If it does not open, fetch `api/info` relative to the page. JSON with a `color` means the app itself
- *     served the page: browser mode.
+ *  3. If it does not open, fetch `api/info` relative to the page. A `color` header, or JSON with a `color`,
+ *     means the app itself served the page: browser mode.
  *  4. Neither: assume live mode (a loadtester that is restarting) and let the live source retry with backoff.
  * The order matters: a loadtester may proxy or mimic other paths, but only it answers the stream.
  */
+import { COLOR_HEADER } from '../../../../protocol/identity.js';
 import { streamUrl, targetUrl } from './urls.js';
 
 /** An open stream plus the frames that arrived before the live source took it over. */
@@ -53,12 +54,15 @@ function openSocket(url: string, timeoutMs: number): Promise<OpenStream | null> 
   });
 }
 
+/** Not a fresh literal at the call: Node's fetch types (the tests') have no `cache`, the browser's do. */
+const INFO_REQUEST = { cache: 'no-store' as const, headers: { accept: 'application/json' } };
+
 export async function looksLikeApp(pageHref: string): Promise<boolean> {
   try {
-    const response = await fetch(targetUrl('api/info', pageHref), {
-      cache: 'no-store',
-      headers: { accept: 'application/json' },
-    });
+    const response = await fetch(targetUrl('api/info', pageHref), INFO_REQUEST);
+    // The app names its colour in a header on every response, a 500 from its fault injection (ERROR_RATE)
+    // included: that is the app too, and must not send the page looking for a loadtester.
+    if (response.headers.get(COLOR_HEADER) !== null) return true;
     if (!response.ok) return false;
     const body = (await response.json()) as unknown;
     return (

@@ -5,6 +5,7 @@
  */
 import type { ControlMessage, ServerMessage } from '../../../../protocol/stream.js';
 import { backoffDelay } from './backoff.js';
+import { protocolMismatch } from './protocol.js';
 import type { OpenStream } from './detect.js';
 import type { DataSource, SourceSink } from './source.js';
 
@@ -20,6 +21,11 @@ export class LiveSource implements DataSource {
    * report stays; the page still looks, quietly, for a loadtester started again on the same port.
    */
   private finished = false;
+  /**
+   * The stream spoke another protocol (see protocol.ts): its messages are dropped and the page says why,
+   * while it still looks, quietly, for a loadtester of the same version on the same port.
+   */
+  private refused: string | null = null;
 
   /** `adopt`: an already open connection (from mode detection) to take over instead of opening a new one. */
   constructor(
@@ -42,7 +48,7 @@ export class LiveSource implements DataSource {
   }
 
   private connect(): void {
-    if (!this.finished) {
+    if (!this.finished && this.refused === null) {
       this.sink?.connection({
         status: this.attempts === 0 ? 'connecting' : 'reconnecting',
         attempts: this.attempts,
@@ -79,6 +85,16 @@ export class LiveSource implements DataSource {
       return;
     }
     if (!message || typeof message !== 'object' || typeof message.type !== 'string') return;
+    if (message.type === 'hello') {
+      this.refused = protocolMismatch(message);
+      if (this.refused !== null) {
+        this.sink?.connection({ status: 'incompatible', detail: this.refused });
+        this.socket?.close(1000, 'protocol mismatch');
+        return;
+      }
+      this.sink?.connection({ status: 'open' });
+    }
+    if (this.refused !== null) return;
     if (message.type === 'summary' && message.final === true) this.finished = true;
     this.sink?.message(message);
   }
@@ -86,13 +102,14 @@ export class LiveSource implements DataSource {
   private opened(): void {
     this.attempts = 0;
     this.finished = false;
-    this.sink?.connection({ status: 'open' });
+    if (this.refused === null) this.sink?.connection({ status: 'open' });
   }
 
   private retry(detail: string): void {
     this.attempts++;
     const delay = backoffDelay(this.attempts);
-    if (this.finished) this.sink?.connection({ status: 'finished' });
+    if (this.refused !== null) this.sink?.connection({ status: 'incompatible', detail: this.refused });
+    else if (this.finished) this.sink?.connection({ status: 'finished' });
     else this.sink?.connection({ status: 'reconnecting', retryInMs: delay, attempts: this.attempts, detail });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;

@@ -4,6 +4,7 @@
  * board, a fixed ring of boxes, and per-colour run totals (bounded by the colours seen).
  */
 import type {
+  Attribution,
   ControlResultMessage,
   EventMessage,
   Outcomes,
@@ -15,7 +16,7 @@ import type {
 import { BoxRing } from './boxes.js';
 import { PodBoard } from './pods.js';
 import { MAX_COLORS, OTHER_COLOR, SeriesWindow } from './series.js';
-import { emptyOutcomes, nameRecord } from '../../../../protocol/outcomes.js';
+import { emptyAttribution, emptyOutcomes, nameRecord } from '../../../../protocol/outcomes.js';
 
 export const MAX_EVENTS = 200;
 
@@ -36,6 +37,8 @@ export class DashboardModel {
   runByColor: Record<string, number> = nameRecord();
   /** Running totals as of the latest tick. */
   total: Outcomes = emptyOutcomes();
+  /** The run's outcomes by colour, pod, front door and unknown, as of the latest tick. */
+  totalAttribution: Attribution = emptyAttribution();
   lastTick: TickMessage | null = null;
   summary: Report | null = null;
   control: ControlFeedback | null = null;
@@ -78,6 +81,7 @@ export class DashboardModel {
     if (last && tick.seq <= last.seq) this.newRun();
     this.lastTick = tick;
     this.total = tick.total;
+    this.totalAttribution = tick.totalAttribution;
     this.series.add(tick);
     this.pods.tick(tick);
     for (const [color, count] of Object.entries(tick.bucket.byColor)) {
@@ -100,6 +104,7 @@ export class DashboardModel {
   private newRun(): void {
     this.runByColor = nameRecord();
     this.total = emptyOutcomes();
+    this.totalAttribution = emptyAttribution();
     this.summary = null;
   }
 
@@ -112,6 +117,7 @@ export class DashboardModel {
     this.events.length = 0;
     this.runByColor = nameRecord();
     this.total = emptyOutcomes();
+    this.totalAttribution = emptyAttribution();
     this.lastTick = null;
     this.summary = null;
     this.control = null;

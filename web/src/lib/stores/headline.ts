@@ -33,15 +33,21 @@ function ok(tick: TickMessage): number {
 
 /**
  * Requests of one tick that got no answer from a pod: network errors, timeouts, dropped, and failed
- * responses without a colour (a proxy's own 502 when it has no pod to send to).
+ * responses without identity (the front door's own, as a proxy's 502 when it has no pod to send to).
  */
 export function unanswered(tick: TickMessage): number {
   const b = tick.bucket;
-  const r = b.responses;
-  const responses = r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'];
-  const labelled = Object.values(b.byColor).reduce((a, c) => a + c, 0);
-  const unlabelledFailed = Math.min(Math.max(0, responses - labelled), r['1xx'] + r['4xx'] + r['5xx']);
-  return b.errors.refused + b.errors.reset + b.errors.other + b.timeouts + b.dropped + unlabelledFailed;
+  const door = b.attribution.frontDoor.responses;
+  return (
+    b.errors.refused +
+    b.errors.reset +
+    b.errors.other +
+    b.timeouts +
+    b.dropped +
+    door['1xx'] +
+    door['4xx'] +
+    door['5xx']
+  );
 }
 
 export interface Segment {

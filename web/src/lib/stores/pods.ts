@@ -18,6 +18,14 @@ export interface PodTile {
   rate: number;
   /** Responses since the dashboard started watching this pod. */
   count: number;
+  /** Failed requests that belong to this pod over the run (from the stream's attribution). */
+  failed: number;
+  /** Of those, failures with no response attributed from the connection's history. */
+  inferred: number;
+  /** The pod's p99 in the latest interval (ms); null when it answered nothing in it. */
+  p99: number | null;
+  /** Connections open to the pod at the latest tick. */
+  open: number;
   /** Epoch ms of the last event or response. */
   lastActivity: number;
   /** Order of first appearance, for a stable layout. */
@@ -60,6 +68,10 @@ export class PodBoard {
         state,
         rate: 0,
         count: 0,
+        failed: 0,
+        inferred: 0,
+        p99: null,
+        open: 0,
         lastActivity: t,
         order: this.nextOrder++,
       };
@@ -83,7 +95,11 @@ export class PodBoard {
 
   tick(tick: TickMessage): void {
     const perSecond = 1000 / Math.max(1, tick.intervalMs);
-    for (const pod of this.pods.values()) pod.rate = 0;
+    for (const pod of this.pods.values()) {
+      pod.rate = 0;
+      pod.p99 = null;
+      pod.open = 0;
+    }
     for (const [name, tally] of Object.entries(tick.bucket.byPod)) {
       if (tally.count <= 0) continue;
       const pod = this.ensure(name, tick.t, 'seen');
@@ -91,6 +107,21 @@ export class PodBoard {
       pod.rate = tally.count * perSecond;
       pod.count += tally.count;
       pod.lastActivity = tick.t;
+    }
+    // A pod that only failed in the interval (its resets inferred from the connection) still gets a tile.
+    for (const [name, stats] of Object.entries(tick.bucket.attribution.pods)) {
+      const active = stats.sent > 0 || stats.connections.open > 0;
+      const pod = active ? this.ensure(name, tick.t, 'seen') : this.pods.get(name);
+      if (!pod) continue;
+      if (active) pod.lastActivity = tick.t;
+      pod.color = stats.color || pod.color;
+      pod.p99 = stats.latency.count > 0 ? stats.latency.p99 : null;
+      pod.open = stats.connections.open;
+    }
+    for (const pod of this.pods.values()) {
+      const run = tick.totalAttribution.pods[pod.name];
+      pod.failed = run?.failed ?? 0;
+      pod.inferred = run?.inferred ?? 0;
     }
     this.prune(tick.t);
   }

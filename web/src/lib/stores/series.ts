@@ -1,25 +1,37 @@
 /**
- * Ticks → a bounded window of chart points: requests per second by colour (successes), failures,
- * latency percentiles. Pure: no DOM, no timers; the window never holds more than `maxPoints`.
+ * Ticks → a bounded window of chart points: requests per second by colour, each colour's own failures,
+ * the front door's and unknown's failures, latency percentiles, and each colour's p99 and error rate.
+ * Nothing is apportioned: every count comes from the tick's attribution (who it belongs to). Pure: no DOM,
+ * no timers; the window never holds more than `maxPoints`.
  */
-import { OTHER_BUCKET, STATUS_CLASSES, type TickMessage } from '../../../../protocol/stream.js';
-import { isOkClass, nameRecord } from '../../../../protocol/outcomes.js';
+import { OTHER_BUCKET, type GroupStats, type TickMessage } from '../../../../protocol/stream.js';
+import { nameRecord } from '../../../../protocol/outcomes.js';
 import { notSent } from './headline.js';
 
 export interface SeriesPoint {
   /** Epoch ms at the end of the interval. */
   t: number;
-  /** Successful (2xx/3xx) responses per second by colour; see okByColor for the estimate. */
+  /** Successful (2xx/3xx) responses per second by colour. */
   ok: Record<string, number>;
-  /** 2xx/3xx responses per second that carried no colour header. */
+  /** Failed requests per second that belong to each colour (its failed responses, and no-response failures inferred from its connections). */
+  failedByColor: Record<string, number>;
+  /** 2xx/3xx responses per second that carried no identity (the front door's successes). */
   unlabelled: number;
-  /** Everything that is not a 2xx/3xx response, per second. */
+  /** Failed responses per second without identity: a proxy's own 502/503/504, a 429 from a gateway. */
+  frontDoorFailed: number;
+  /** Failed requests per second with no response and no connection history to name a pod. */
+  unknownFailed: number;
+  /** Everything sent that is not a 2xx/3xx response, per second: failedByColor summed, frontDoorFailed and unknownFailed. */
   failed: number;
   /** All responses per second by colour (any status): the basis of the share. */
   byColor: Record<string, number>;
   p50: number | null;
   p90: number | null;
   p99: number | null;
+  /** Each colour's p99 in the interval; absent for a colour without responses in it. */
+  p99ByColor: Record<string, number>;
+  /** Each colour's failed / due in the interval (0..1); absent for a colour with nothing due in it. */
+  errorRateByColor: Record<string, number>;
   /** The rate asked for during the interval; null when the run sends as fast as it can. */
   asked: number | null;
   /** Requests due in the interval but not sent in it (backed off, queued, skipped), per second. */
@@ -33,30 +45,17 @@ export const MAX_COLORS = 12;
 /** The loadtester folds a run's colours past its own limit into the same bucket. */
 export const OTHER_COLOR = OTHER_BUCKET;
 
+/** 2xx and 3xx responses of a group. */
+export function okResponses(g: GroupStats): number {
+  return g.responses['2xx'] + g.responses['3xx'];
+}
+
 /**
- * Successful responses per colour. A bucket counts responses by colour and by status class, but not both
- * at once; so non-2xx responses are taken from the colours in proportion to their counts.
- * Exact whenever a bucket has no failed responses (the usual case), an estimate otherwise.
+ * A group's failures that were sent: skipped requests (never sent) are left out, because the chart shows
+ * them apart as "not sent", reckoned from the asked rate.
  */
-export function okByColor(tick: TickMessage): { ok: Record<string, number>; unlabelled: number } {
-  const b = tick.bucket;
-  let okCount = 0;
-  let responses = 0;
-  for (const cls of STATUS_CLASSES) {
-    responses += b.responses[cls];
-    if (isOkClass(cls)) okCount += b.responses[cls];
-  }
-  const fraction = responses === 0 ? 0 : okCount / responses;
-  // Records keyed by colour have no prototype: `constructor` or `__proto__` is an ordinary name.
-  const ok = nameRecord<number>();
-  let labelled = 0;
-  for (const [color, count] of Object.entries(b.byColor)) {
-    ok[color] = count * fraction;
-    labelled += count * fraction;
-  }
-  const rest = okCount - labelled;
-  // The proportional split is floating point: ignore what is only rounding.
-  return { ok, unlabelled: rest > 1e-6 ? rest : 0 };
+export function sentFailures(g: GroupStats): number {
+  return Math.max(0, g.failed - g.skipped);
 }
 
 /**
@@ -89,23 +88,53 @@ export class SeriesWindow {
 
   add(tick: TickMessage): SeriesPoint {
     const perSecond = 1000 / Math.max(1, tick.intervalMs);
-    const { ok, unlabelled } = okByColor(tick);
+    const { attribution, latency } = tick.bucket;
+    const frontDoorFailed = sentFailures(attribution.frontDoor) * perSecond;
+    const unknownFailed = sentFailures(attribution.unknown) * perSecond;
     const point: SeriesPoint = {
       t: tick.t,
       ok: nameRecord(),
-      unlabelled: unlabelled * perSecond,
-      failed: tick.bucket.failed * perSecond,
+      failedByColor: nameRecord(),
+      unlabelled: okResponses(attribution.frontDoor) * perSecond,
+      frontDoorFailed,
+      unknownFailed,
+      failed: frontDoorFailed + unknownFailed,
       byColor: nameRecord(),
-      p50: tick.bucket.latency.count > 0 ? tick.bucket.latency.p50 : null,
-      p90: tick.bucket.latency.count > 0 ? tick.bucket.latency.p90 : null,
-      p99: tick.bucket.latency.count > 0 ? tick.bucket.latency.p99 : null,
+      p50: latency.count > 0 ? latency.p50 : null,
+      p90: latency.count > 0 ? latency.p90 : null,
+      p99: latency.count > 0 ? latency.p99 : null,
+      p99ByColor: nameRecord(),
+      errorRateByColor: nameRecord(),
       asked: tick.askedRate,
       notSent: notSentPerSecond(tick),
     };
     for (const [color, count] of Object.entries(tick.bucket.byColor)) {
       const key = this.colorKey(color);
       point.byColor[key] = (point.byColor[key] ?? 0) + count * perSecond;
-      point.ok[key] = (point.ok[key] ?? 0) + (ok[color] ?? 0) * perSecond;
+    }
+    const folded = nameRecord<GroupStats[]>();
+    for (const [color, group] of Object.entries(attribution.colors)) {
+      const key = this.colorKey(color);
+      (folded[key] ??= []).push(group);
+      const failed = sentFailures(group) * perSecond;
+      point.ok[key] = (point.ok[key] ?? 0) + okResponses(group) * perSecond;
+      point.failedByColor[key] = (point.failedByColor[key] ?? 0) + failed;
+      point.failed += failed;
+    }
+    for (const [key, groups] of Object.entries(folded)) {
+      const merged = groups.reduce(
+        (sum, g) => ({
+          sent: sum.sent + g.sent,
+          skipped: sum.skipped + g.skipped,
+          failed: sum.failed + g.failed,
+        }),
+        { sent: 0, skipped: 0, failed: 0 },
+      );
+      const due = merged.sent + merged.skipped;
+      if (due > 0) point.errorRateByColor[key] = merged.failed / due;
+      // Folded colours ("other") show the worst p99 among them: a percentile cannot be merged from summaries.
+      const p99s = groups.filter((g) => g.latency.count > 0).map((g) => g.latency.p99);
+      if (p99s.length > 0) point.p99ByColor[key] = Math.max(...p99s);
     }
     // Ticks normally arrive in order; one from the past (a replayed history overlap) is ignored.
     const last = this.points[this.points.length - 1];
@@ -120,7 +149,7 @@ export class SeriesWindow {
   private pruneColors(): void {
     for (let i = this.colors.length - 1; i >= 0; i--) {
       const color = this.colors[i]!;
-      if (!this.points.some((p) => color in p.byColor)) this.colors.splice(i, 1);
+      if (!this.points.some((p) => color in p.byColor || color in p.ok)) this.colors.splice(i, 1);
     }
   }
 

@@ -6,8 +6,12 @@
 import type { ServerMessage } from '../../../../protocol/stream.js';
 import { DashboardModel } from './dashboard.js';
 
-/** `finished`: the loadtester said goodbye (a final summary) and closed the stream; nothing to reconnect to. */
-export type ConnectionStatus = 'detecting' | 'connecting' | 'open' | 'reconnecting' | 'finished' | 'browser';
+/**
+ * `finished`: the loadtester said goodbye (a final summary) and closed the stream; nothing to reconnect to.
+ * `incompatible`: the stream speaks another protocol version; `detail` says which (see sources/protocol.ts).
+ */
+export type ConnectionStatus =
+  'detecting' | 'connecting' | 'open' | 'reconnecting' | 'finished' | 'incompatible' | 'browser';
 
 export interface ConnectionState {
   status: ConnectionStatus;
