@@ -6,8 +6,11 @@
 import type { ServerMessage } from '../../../../protocol/stream.js';
 import { DashboardModel } from './dashboard.js';
 
-/** `finished`: the loadtester said goodbye (a final summary) and closed the stream; nothing to reconnect to. */
-export type ConnectionStatus = 'detecting' | 'connecting' | 'open' | 'reconnecting' | 'finished' | 'browser';
+/**
+ * `finished`: the loadtester said goodbye (a final summary) and closed the stream; nothing to reconnect to.
+ * `replay`: a saved run (detail: when it started).
+ */
+export type ConnectionStatus = 'detecting' | 'connecting' | 'open' | 'reconnecting' | 'finished' | 'browser' | 'replay';
 
 export interface ConnectionState {
   status: ConnectionStatus;
