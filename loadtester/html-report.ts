@@ -44,12 +44,15 @@ export async function renderHtmlReport(report: Report, webDir = webDistDir): Pro
   try {
     index = await readFile(join(webDir, 'index.html'), 'utf8');
   } catch {
-    throw new DashboardNotBuilt(`the dashboard is not built (no ${join(webDir, 'index.html')}; run npm run build)`);
+    throw new DashboardNotBuilt(
+      `the dashboard is not built (no ${join(webDir, 'index.html')}; run npm run build)`,
+    );
   }
   const scripts: string[] = [];
   const styles: string[] = [];
   for (const [, href] of index.matchAll(SCRIPT_TAG)) scripts.push(inlineSafe(await readAsset(webDir, href!)));
-  for (const [, href] of index.matchAll(STYLE_TAG)) styles.push((await readAsset(webDir, href!)).replace(/<\/style/gi, '<\\/style'));
+  for (const [, href] of index.matchAll(STYLE_TAG))
+    styles.push((await readAsset(webDir, href!)).replace(/<\/style/gi, '<\\/style'));
   if (scripts.length === 0) throw new DashboardNotBuilt(`no script in ${join(webDir, 'index.html')}`);
 
   const data = gzipSync(JSON.stringify(report), { level: 9 }).toString('base64');

@@ -63,7 +63,9 @@ const path: Parse<string> = (raw) => raw;
 /** `--timeline`: the file's extension says the format. */
 const timelinePath: Parse<string> = (raw, source) => {
   if (!/\.(csv|ndjson)$/i.test(raw)) {
-    throw new UsageError(`${source}: "${raw}" must end in .csv or .ndjson (the format follows the extension)`);
+    throw new UsageError(
+      `${source}: "${raw}" must end in .csv or .ndjson (the format follows the extension)`,
+    );
   }
   return raw;
 };

@@ -35,7 +35,7 @@ export class LoadMetrics {
   });
   private readonly podRequests = new Counter({
     name: 'bluegreen_load_pod_requests_total',
-    help: "Requests by the pod that answered (or whose connection they were on) and how they ended",
+    help: 'Requests by the pod that answered (or whose connection they were on) and how they ended',
     labelNames: ['color', 'pod', 'outcome'] as const,
     registers: [this.registry],
   });

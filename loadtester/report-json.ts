@@ -5,7 +5,9 @@
 import type { Report } from '../protocol/stream.js';
 
 const lines = (items: readonly unknown[], indent: string): string =>
-  items.length === 0 ? '[]' : `[\n${items.map((i) => indent + '  ' + JSON.stringify(i)).join(',\n')}\n${indent}]`;
+  items.length === 0
+    ? '[]'
+    : `[\n${items.map((i) => indent + '  ' + JSON.stringify(i)).join(',\n')}\n${indent}]`;
 
 export function reportJson(report: Report): string {
   const { timeline, events, ...rest } = report;

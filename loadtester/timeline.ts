@@ -43,7 +43,8 @@ export class TimelineRecorder {
     while (this.bytes > this.budgetBytes && this.ticks.length > 1) this.coarsen();
     if (samples.length > 0) {
       this.samples.push(...samples);
-      if (this.samples.length > TIMELINE_SAMPLES) this.samples.splice(0, this.samples.length - TIMELINE_SAMPLES);
+      if (this.samples.length > TIMELINE_SAMPLES)
+        this.samples.splice(0, this.samples.length - TIMELINE_SAMPLES);
     }
   }
 
@@ -82,9 +83,7 @@ export class TimelineRecorder {
           : {
               budgetBytes: this.budgetBytes,
               mergedTicks,
-              widestMs: Math.max(
-                ...this.ticks.filter((_, i) => this.spans[i]! > 1).map((t) => t.intervalMs),
-              ),
+              widestMs: Math.max(...this.ticks.filter((_, i) => this.spans[i]! > 1).map((t) => t.intervalMs)),
               note: `the run's first ${mergedTicks} ticks were merged into ${merged.length} to keep the timeline within ${Math.round(this.budgetBytes / 1024)} KiB; ${LATENCY_MERGE_NOTE}`,
             },
       droppedEvents,

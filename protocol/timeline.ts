@@ -17,13 +17,20 @@ import type {
   Sample,
   TickMessage,
 } from './stream.js';
-import { addOutcomes, emptyAttribution, emptyGroup, emptyLatency, emptyOutcomes, nameRecord } from './outcomes.js';
+import {
+  addOutcomes,
+  emptyAttribution,
+  emptyGroup,
+  emptyLatency,
+  emptyOutcomes,
+  nameRecord,
+} from './outcomes.js';
 
 /** One interval as the stream's tick carried it, without the running totals (summed again on replay). */
 export type TimelineTick = Omit<TickMessage, 'type' | 'total' | 'totalAttribution'>;
 
 export const LATENCY_MERGE_NOTE =
-  'merged intervals: counts, mean and max are exact; p50/p90/p99 are estimated from the merged intervals\' own percentiles and lie between the smallest and largest of them';
+  "merged intervals: counts, mean and max are exact; p50/p90/p99 are estimated from the merged intervals' own percentiles and lie between the smallest and largest of them";
 
 export interface RunTimeline {
   /** The run's settings as the stream's hello and settings messages carried them at the end. */
@@ -61,7 +68,12 @@ function mixedPercentile(parts: readonly LatencySummary[], q: number, total: num
   const knots: [number, number][] = [];
   for (const p of parts) {
     if (p.count === 0) continue;
-    knots.push([p.p50, 0.5 * p.count], [p.p90, 0.4 * p.count], [p.p99, 0.09 * p.count], [p.max, 0.01 * p.count]);
+    knots.push(
+      [p.p50, 0.5 * p.count],
+      [p.p90, 0.4 * p.count],
+      [p.p99, 0.09 * p.count],
+      [p.max, 0.01 * p.count],
+    );
   }
   knots.sort((a, b) => a[0] - b[0]);
   let mass = 0;
@@ -123,7 +135,11 @@ export function addAttribution(older: Attribution, newer: Attribution): Attribut
   for (const [name, p] of Object.entries(newer.pods)) {
     const before = pods[name];
     pods[name] = before
-      ? { ...addGroup(before, p), color: p.color || before.color, connections: addConnections(before.connections, p.connections) }
+      ? {
+          ...addGroup(before, p),
+          color: p.color || before.color,
+          connections: addConnections(before.connections, p.connections),
+        }
       : p;
   }
   return {
@@ -156,8 +172,14 @@ function addBuckets(older: Bucket, newer: Bucket): Bucket {
     byColor: addCounts(older.byColor, newer.byColor),
     byPod,
     latency: mergeLatency([older.latency, newer.latency]),
-    skipped: { backoff: older.skipped.backoff + newer.skipped.backoff, busy: older.skipped.busy + newer.skipped.busy },
-    attribution: addAttribution(older.attribution ?? emptyAttribution(), newer.attribution ?? emptyAttribution()),
+    skipped: {
+      backoff: older.skipped.backoff + newer.skipped.backoff,
+      busy: older.skipped.busy + newer.skipped.busy,
+    },
+    attribution: addAttribution(
+      older.attribution ?? emptyAttribution(),
+      newer.attribution ?? emptyAttribution(),
+    ),
   };
 }
 
