@@ -167,6 +167,7 @@ const UNITS: Record<ThresholdResult['name'], [string, string]> = {
   'max-errors': ['', ' failed'],
   'max-error-rate': ['', '%'],
   'max-p99': ['', ' ms'],
+  'max-regression': ['', '%'],
 };
 
 /** `✓ max-p99 12.5 ms ≤ 250 ms` or `✗ max-errors 30 failed > 0 failed`. */

@@ -94,16 +94,17 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
   const recorder: Recorder = {
     sent: () => tally.sent(),
     unsent: (count) => tally.unsent(count),
-    response(status, color, pod, latencyMs) {
-      tally.response(status, color, pod, latencyMs, performance.now() - t0);
+    response(status, color, pod, latencyMs, conn) {
+      tally.response(status, color, pod, latencyMs, performance.now() - t0, conn);
       owner.onResponse?.(color, latencyMs);
       sample(status < 400 ? responseSampler : failureSampler, 'response', status, color, pod, latencyMs);
     },
-    failure(kind: FailureKind, latencyMs, error) {
-      tally.failure(kind);
+    failure(kind: FailureKind, latencyMs, error, conn) {
+      tally.failure(kind, conn);
       if (error !== undefined && firstErrors[kind] === undefined) firstErrors[kind] = describeError(error);
       sample(failureSampler, kind, null, null, null, latencyMs);
     },
+    closed: (conn) => tally.closed(conn),
   };
 
   const engineOptions: EngineOptions = {
@@ -123,9 +124,15 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
       ? new AutocannonEngine(engineOptions, recorder)
       : new UndiciEngine(engineOptions, recorder);
 
+  // The engine counts skipped requests for the run; each interval gets what was added since the last.
+  const skippedSoFar = { backoff: 0, busy: 0 };
   function flush(): TickMessage {
     const elapsedMs = performance.now() - t0;
-    const { bucket, total, folded } = tally.flush(elapsedMs);
+    const { backoff, busy } = engine.skipped;
+    tally.skipped({ backoff: backoff - skippedSoFar.backoff, busy: busy - skippedSoFar.busy });
+    skippedSoFar.backoff = backoff;
+    skippedSoFar.busy = busy;
+    const { bucket, total, totalAttribution, folded } = tally.flush(elapsedMs);
     const tick: TickMessage = {
       type: 'tick',
       seq: seq++,
@@ -134,6 +141,7 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
       intervalMs: Math.round(elapsedMs - lastFlushMs),
       bucket,
       total,
+      totalAttribution,
       inFlight: tally.inFlight,
       askedRate: owner.askedRate(),
       folded,

@@ -13,7 +13,7 @@ describe('format', () => {
     const t = new Tally();
     t.sent();
     t.response(200, 'blue', 'b', 1, 1);
-    const { bucket, total } = t.flush(1000);
+    const { bucket, total, totalAttribution } = t.flush(1000);
     const line = liveLine({
       type: 'tick',
       seq: 0,
@@ -22,6 +22,7 @@ describe('format', () => {
       intervalMs: 1000,
       bucket,
       total,
+      totalAttribution,
       inFlight: 0,
       askedRate: 1,
     });
@@ -34,7 +35,7 @@ describe('format', () => {
     const t = new Tally();
     t.sent();
     t.failure('refused');
-    const { bucket, total } = t.flush(1000);
+    const { bucket, total, totalAttribution } = t.flush(1000);
     const line = liveLine({
       type: 'tick',
       seq: 0,
@@ -43,6 +44,7 @@ describe('format', () => {
       intervalMs: 1000,
       bucket,
       total,
+      totalAttribution,
       inFlight: 0,
       askedRate: 1,
     });
@@ -147,7 +149,7 @@ describe('text a target chose, on the terminal', () => {
     const t = new Tally();
     t.sent();
     t.response(200, hostile, hostile, 1, 1);
-    const { bucket, total, folded } = t.flush(1000);
+    const { bucket, total, totalAttribution, folded } = t.flush(1000);
     const line = liveLine({
       type: 'tick',
       seq: 0,
@@ -156,6 +158,7 @@ describe('text a target chose, on the terminal', () => {
       intervalMs: 1000,
       bucket,
       total,
+      totalAttribution,
       inFlight: 0,
       askedRate: 1,
       folded,
