@@ -78,7 +78,8 @@ export async function embeddedReplay(doc: Document): Promise<Replay | null> {
   if (element.dataset.encoding !== REPORT_ENCODING)
     throw new Error('the embedded report is in an unknown encoding');
   const binary = atob((element.textContent ?? '').trim());
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
   return parseReplay(await new Response(stream).text());
 }
