@@ -14,7 +14,7 @@ import {
 } from '../protocol/timeline.js';
 
 /**
- * The ticks' budget. A 10-minute run with 8 pods at one tick per second takes about 2.5 MB (every tick
+ * The ticks' budget. A 10-minute run with 8 pods at one tick per second takes about 2.8 MB (every tick
  * carries each pod's and colour's counts and latency), so such a run is kept whole; an hour is merged.
  */
 export const TIMELINE_BUDGET_BYTES = 4 * 1024 * 1024;
