@@ -36,7 +36,8 @@ export async function runReportCommand(
       throw new UsageError(`--html: cannot write "${options.htmlFile}" (${reason})`);
     }
   }
-  // The same terminal the run printed through, so a pipe gets the same bytes.
+  // The same terminal and text the run printed (keep them one: whatever the session adds to its report's
+  // text, such as incidents, belongs here too), so a pipe gets the same bytes.
   const terminal = new Terminal(out, {
     quiet: true,
     intervalMs: 1000,

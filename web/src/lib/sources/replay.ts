@@ -149,6 +149,8 @@ export class ReplaySource implements DataSource {
     if (atEnd) {
       const samples = this.replay.report.timeline?.samples ?? [];
       if (samples.length > 0) sink.message({ type: 'sample', samples });
+      // The report carries the run's incidents too, where the loadtester finds them (`report.incidents`); a
+      // stream message for them, when the protocol has one, belongs here, after the summary.
       sink.message({ type: 'summary', report: this.replay.report, final: true });
     }
   }
