@@ -13,7 +13,6 @@ import type {
   TickMessage,
 } from '../../../../protocol/stream.js';
 import { PROTOCOL_VERSION } from '../../../../protocol/stream.js';
-import { REPORT_ELEMENT_ID, REPORT_ENCODING } from '../../../../protocol/replay-embed.js';
 import { replayTicks } from '../../../../protocol/timeline.js';
 import type { DataSource, SourceSink } from './source.js';
 
@@ -71,29 +70,10 @@ export function parseReplay(text: string): Replay {
   return toReplay(value);
 }
 
-/** The report embedded in this page, inflated (gzip, then base64); null when there is none. */
-export async function embeddedReplay(doc: Document): Promise<Replay | null> {
-  const element = doc.getElementById(REPORT_ELEMENT_ID);
-  if (!element) return null;
-  if (element.dataset.encoding !== REPORT_ENCODING)
-    throw new Error('the embedded report is in an unknown encoding');
-  const binary = atob((element.textContent ?? '').trim());
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return parseReplay(await new Response(stream).text());
-}
-
 /** `?report=URL`, relative to the page; null when the page has none. */
 export function reportUrl(pageHref: string): string | null {
   const given = new URL(pageHref).searchParams.get('report');
   return given ? new URL(given, pageHref).href : null;
-}
-
-export async function fetchReplay(url: string): Promise<Replay> {
-  const response = await fetch(url, { cache: 'no-store' });
-  if (!response.ok) throw new Error(`the report at ${url} could not be read (HTTP ${response.status})`);
-  return parseReplay(await response.text());
 }
 
 export class ReplaySource implements DataSource {
