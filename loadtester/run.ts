@@ -197,6 +197,7 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
         skipped: engine.skipped,
         thresholds: options.thresholds,
         firstErrors,
+        attribution: tally.runAttribution(),
       });
       owner.onReport(report);
       settle(report);

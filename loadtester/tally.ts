@@ -107,6 +107,10 @@ class Group {
   readonly runLatency: Histogram = createHistogram();
   /** Something was counted in the current interval. */
   active = false;
+  /** Responses in the interval that named this colour (protocol 1's byColor). */
+  named = 0;
+  /** The run's ColorSeen for this colour; null until a response names it (a pod's colour group always has one). */
+  seen: ColorSeen | null = null;
 
   record(status: number, latencyUs: number): void {
     this.bucket.sent++;
@@ -130,6 +134,7 @@ class Group {
     this.bucketLatency.reset();
     this.bucket = emptyCounts();
     this.active = false;
+    this.named = 0;
     return stats;
   }
 
@@ -144,11 +149,13 @@ class PodGroup {
   readonly run = emptyCounts();
   readonly bucketLatency = new PeakLatency();
   readonly runLatency = new PeakLatency();
-  /** Connections whose socket last named this pod, open now. */
+  /** Connections that reached this pod (a response named it) and are still open. */
   open = 0;
   bucketConnections = emptyConnections();
   readonly runConnections = emptyConnections();
   active = false;
+  /** Responses in the interval that named this pod (protocol 1's byPod). */
+  named = 0;
 
   /** `seen` is the run's PodTally for this pod, whose colour is the last one the pod named. */
   constructor(readonly seen: PodTally) {}
@@ -170,6 +177,7 @@ class PodGroup {
     this.bucket = emptyCounts();
     this.bucketConnections = emptyConnections();
     this.active = false;
+    this.named = 0;
     return stats;
   }
 
@@ -183,16 +191,8 @@ class PodGroup {
   }
 }
 
-function toRecord<T>(map: ReadonlyMap<string, T>): Record<string, T> {
-  const record = nameRecord<T>();
-  for (const [name, value] of map) record[name] = value;
-  return record;
-}
-
 export class Tally {
   private bucket: Outcomes = emptyOutcomes();
-  private bucketColors = new Map<string, number>();
-  private bucketPods = new Map<string, PodTally>();
   private bucketSkipped: SkipCounts = { backoff: 0, busy: 0 };
   /** Every response's latency is recorded once, in its colour's or the front door's histogram; this is their sum per interval. */
   private readonly bucketHistogram: Histogram = createHistogram();
@@ -248,40 +248,42 @@ export class Tally {
     countResponse(this.bucket, status);
     const latencyUs = Math.max(1, Math.round(latencyMs * 1000));
     this.runBars.record(latencyMs);
+    let colorGroup: Group | null = null;
     if (color !== null) {
-      this.bucketColors.set(color, (this.bucketColors.get(color) ?? 0) + 1);
-      const seen = this.colors.get(color);
+      colorGroup = this.colorGroup(color);
+      colorGroup.named++;
+      const seen = colorGroup.seen;
       if (seen) {
         seen.count++;
         seen.lastSeenMs = atMs;
-      } else this.colors.set(color, { count: 1, firstSeenMs: atMs, lastSeenMs: atMs });
+      } else this.colors.set(color, (colorGroup.seen = { count: 1, firstSeenMs: atMs, lastSeenMs: atMs }));
     }
     let podGroup: PodGroup | null = null;
     if (pod !== null) {
-      const key = pod;
-      const inBucket = this.bucketPods.get(key);
-      if (inBucket) inBucket.count++;
-      else this.bucketPods.set(key, { color: color ?? '', count: 1 });
-      let inRun = this.pods.get(key);
-      if (inRun) {
-        inRun.count++;
-        if (color !== null) inRun.color = color;
-      } else this.pods.set(key, (inRun = { color: color ?? '', count: 1 }));
-      podGroup = this.podGroups.get(key) ?? this.newPodGroup(key, inRun);
+      podGroup = this.podGroups.get(pod) ?? this.newPodGroup(pod);
+      podGroup.named++;
+      podGroup.seen.count++;
+      if (color !== null) podGroup.seen.color = color;
       podGroup.bucket.sent++;
       countResponse(podGroup.bucket, status);
       podGroup.bucketLatency.record(latencyMs);
       podGroup.active = true;
     }
-    if (color === null && pod === null) this.frontDoor.record(status, latencyUs);
-    else this.colorGroup(color ?? (podGroup!.seen.color || UNNAMED_COLOR)).record(status, latencyUs);
+    if (colorGroup === null)
+      colorGroup = podGroup === null ? this.frontDoor : this.colorGroup(podGroup.seen.color || UNNAMED_COLOR);
+    colorGroup.record(status, latencyUs);
     if (conn === null) return;
+    // A connection counts for a pod from its first response naming the pod until it closes; behind an
+    // L7 proxy one connection reaches several pods and counts for each.
     if (pod !== null && conn.pod !== pod) {
-      if (conn.pod !== null) this.connectionEnded(conn.pod);
       conn.pod = pod;
-      podGroup!.open++;
-      podGroup!.bucketConnections.opened++;
+      if (!conn.pods.has(pod)) {
+        conn.pods.add(pod);
+        podGroup!.open++;
+        podGroup!.bucketConnections.opened++;
+      }
     }
+    // Requests on a pod's connections: its own responses, and front-door answers on a connection it held.
     if (conn.pod !== null) (podGroup ?? this.podGroups.get(conn.pod)!).bucketConnections.requests++;
   }
 
@@ -307,7 +309,8 @@ export class Tally {
   /** The connection's socket closed: it no longer counts as open to its pod, and its next socket starts afresh. */
   closed(conn: ConnectionTrack): void {
     if (conn.pod === null) return;
-    this.connectionEnded(conn.pod);
+    for (const pod of conn.pods) this.connectionEnded(pod);
+    conn.pods.clear();
     conn.pod = null;
   }
 
@@ -336,7 +339,9 @@ export class Tally {
     return group;
   }
 
-  private newPodGroup(key: string, seen: PodTally): PodGroup {
+  private newPodGroup(key: string): PodGroup {
+    const seen: PodTally = { color: '', count: 0 };
+    this.pods.set(key, seen);
     const group = new PodGroup(seen);
     this.podGroups.set(key, group);
     return group;
@@ -350,14 +355,18 @@ export class Tally {
     folded: FoldCounts;
   } {
     this.bucketHistogram.reset();
-    for (const group of this.colorGroups.values()) this.bucketHistogram.add(group.bucketLatency);
-    this.bucketHistogram.add(this.frontDoor.bucketLatency);
+    for (const group of this.colorGroups.values())
+      if (group.active) this.bucketHistogram.add(group.bucketLatency);
+    if (this.frontDoor.active) this.bucketHistogram.add(this.frontDoor.bucketLatency);
     const latency = summarise(this.bucketHistogram);
     this.runHistogram.add(this.bucketHistogram);
     addOutcomes(this.total, this.bucket);
-    const byColor = toRecord(this.bucketColors);
-    const byPod = toRecord(this.bucketPods);
-    this.trackSolo(endMs);
+    const byColor = nameRecord<number>();
+    for (const [name, group] of this.colorGroups) if (group.named > 0) byColor[name] = group.named;
+    const byPod = nameRecord<PodTally>();
+    for (const [name, group] of this.podGroups)
+      if (group.named > 0) byPod[name] = { color: group.seen.color, count: group.named };
+    this.trackSolo(byColor, endMs);
     const attribution = this.closeAttribution();
     const bucket: Bucket = {
       ...this.bucket,
@@ -368,8 +377,6 @@ export class Tally {
       attribution,
     };
     this.bucket = emptyOutcomes();
-    this.bucketColors = new Map();
-    this.bucketPods = new Map();
     this.bucketSkipped = { backoff: 0, busy: 0 };
     this.bucketStartMs = endMs;
     return {
@@ -403,9 +410,10 @@ export class Tally {
     return { ...summarise(this.runHistogram), histogram: this.runBars.buckets() };
   }
 
-  private trackSolo(endMs: number): void {
-    if (this.bucketColors.size !== 1) return;
-    const solo = this.bucketColors.keys().next().value as string;
+  private trackSolo(byColor: Record<string, number>, endMs: number): void {
+    const named = Object.keys(byColor);
+    if (named.length !== 1) return;
+    const solo = named[0]!;
     if (this.lastSolo && this.lastSolo.color !== solo) {
       this.pendingFrom = this.lastSolo;
       this.switchOver = {
