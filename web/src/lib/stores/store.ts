@@ -10,7 +10,8 @@ import { DashboardModel } from './dashboard.js';
  * `finished`: the loadtester said goodbye (a final summary) and closed the stream; nothing to reconnect to.
  * `replay`: a saved run (detail: when it started).
  */
-export type ConnectionStatus = 'detecting' | 'connecting' | 'open' | 'reconnecting' | 'finished' | 'browser' | 'replay';
+export type ConnectionStatus =
+  'detecting' | 'connecting' | 'open' | 'reconnecting' | 'finished' | 'browser' | 'replay';
 
 export interface ConnectionState {
   status: ConnectionStatus;
