@@ -15,6 +15,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Register>> = {
   load: async () => (await import('./loadtester/command.js')).registerLoad,
   demo: async () => (await import('./demo/command.js')).registerDemo,
   check: async () => (await import('./check/command.js')).registerCheck,
+  report: async () => (await import('./loadtester/report-command.js')).registerReport,
 };
 
 survivePipeClosure(process.stdout);

@@ -109,6 +109,16 @@ const colorPair: Parse<[string, string]> = (raw, source) => {
 
 const path: Parse<string> = (raw) => raw;
 
+/** `--timeline`: the file's extension says the format. */
+const timelinePath: Parse<string> = (raw, source) => {
+  if (!/\.(csv|ndjson)$/i.test(raw)) {
+    throw new UsageError(
+      `${source}: "${raw}" must end in .csv or .ndjson (the format follows the extension)`,
+    );
+  }
+  return raw;
+};
+
 /** A PEM file of CA certificates, read now so a bad file is bad usage that names it. */
 const caFile: Parse<string> = (raw, source) => {
   let pem: string;
@@ -199,6 +209,18 @@ export const LOAD_TABLE = {
     flag: '--json',
     arg: '<file>',
     help: 'write the final report as JSON to this file',
+    parse: path,
+  }),
+  timeline: optional({
+    flag: '--timeline',
+    arg: '<file>',
+    help: 'write a row per interval and colour (requests, failures by kind, p50/p90/p99) to this .csv or .ndjson file',
+    parse: timelinePath,
+  }),
+  html: optional({
+    flag: '--html',
+    arg: '<file>',
+    help: 'write the run as one self-contained HTML page (the dashboard replaying it; opens offline)',
     parse: path,
   }),
   quiet: toggle({ flag: '--quiet', short: '-q', help: 'no live output; only the final report' }),
@@ -360,6 +382,8 @@ export function resolveLoadSettings(
     headers: Object.fromEntries(v.header),
     intervalMs: v.interval,
     jsonFile: v.json,
+    timelineFile: v.timeline,
+    htmlFile: v.html,
     quiet: v.quiet,
     color: v.color,
     thresholds: {

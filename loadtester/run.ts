@@ -41,6 +41,8 @@ export interface RunOwner {
   onTick(tick: TickMessage, samples: Sample[]): void;
   /** The final report, once, before `done` resolves. */
   onReport(report: Report): void;
+  /** Each response as it arrives (the `/metrics` latency histogram), with the colour it named. */
+  onResponse?: (color: string | null, latencyMs: number) => void;
 }
 
 export interface LoadRun {
@@ -94,6 +96,7 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
     unsent: (count) => tally.unsent(count),
     response(status, color, pod, latencyMs, conn) {
       tally.response(status, color, pod, latencyMs, performance.now() - t0, conn);
+      owner.onResponse?.(color, latencyMs);
       sample(status < 400 ? responseSampler : failureSampler, 'response', status, color, pod, latencyMs);
     },
     failure(kind: FailureKind, latencyMs, error, conn) {

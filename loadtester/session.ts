@@ -5,6 +5,7 @@
  * the dashboard server, the terminal, each run's report (printed, `--json`, thresholds) and the exit code.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type {
@@ -24,6 +25,10 @@ import { startLoad, type LoadRun } from './run.js';
 import { shownTarget } from './target.js';
 import { Terminal } from './terminal.js';
 import { startUiServer, type UiServer } from './ui-server.js';
+import { EventLog, TimelineRecorder } from './timeline.js';
+import { TimelineFile } from './timeline-rows.js';
+import { reportJson } from './report-json.js';
+import type { LoadMetrics } from './prom.js';
 
 export interface SessionOptions {
   mode: RunSettings['mode'];
@@ -68,6 +73,13 @@ export class LoadSession {
   private readonly terminal: Terminal;
   private readonly err: NodeJS.WritableStream;
   private ui: { server: UiServer; hub: Hub } | null = null;
+  /** The session's lifecycle events, for each run's report (and its replay). */
+  private readonly events = new EventLog();
+  /** The current run's ticks, for its report's timeline. */
+  private timeline = new TimelineRecorder();
+  private timelineFile: TimelineFile | null = null;
+  /** `/metrics` with --serve. */
+  private metrics: LoadMetrics | null = null;
   private readonly onSignal = (): void => {
     if (this.stopping.aborted) process.exit(130);
     this.requestStop();
@@ -87,10 +99,23 @@ export class LoadSession {
   /** Starts the dashboard server (with `ui` in the options) and takes over SIGINT and SIGTERM. */
   static async open(options: LoadOptions, session: SessionOptions): Promise<LoadSession> {
     const s = new LoadSession(options, session);
+    // A file the run could not write is bad usage now, not a lost report at the end.
+    for (const [flag, file] of [
+      ['--json', options.jsonFile],
+      ['--timeline', options.timelineFile],
+      ['--html', options.htmlFile],
+    ] as const) {
+      if (file) checkWritable(flag, file);
+    }
+    if (options.serve) {
+      const { LoadMetrics } = await import('./prom.js');
+      s.metrics = new LoadMetrics();
+    }
     if (options.ui) {
       const hub = new Hub({ settings: () => s.settings(), control: (message) => s.control(message) });
       const { port, host, origins } = options.ui;
-      const server = await startUiServer({ port, host, origins, hub }).catch((error: unknown) => {
+      const metrics = s.metrics ?? undefined;
+      const server = await startUiServer({ port, host, origins, hub, metrics }).catch((error: unknown) => {
         if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
         // Through `npm start` the flag has to pass npm first.
         const how = process.env.npm_lifecycle_event === 'start' ? ', e.g. npm start -- --ui 0' : '';
@@ -163,7 +188,9 @@ export class LoadSession {
 
   /** A lifecycle event on the stream (the demo's pods and rollouts). */
   event(event: LifecycleEvent): void {
-    this.ui?.hub.event(event);
+    const message: EventMessage = { ...event, type: 'event', t: event.t ?? Date.now() };
+    this.events.add(message);
+    this.ui?.hub.publish(message);
   }
 
   /** Starts the first run. Later runs start from the page. */
@@ -224,9 +251,13 @@ export class LoadSession {
 
   private startRun(): void {
     this.ui?.hub.resetTicks();
+    this.timeline = new TimelineRecorder();
+    this.timelineFile?.close();
+    this.timelineFile = this.options.timelineFile ? TimelineFile.open(this.options.timelineFile) : null;
     this.run = startLoad(this.options, {
       askedRate: () => this.rate,
       recycle: () => this.recycle,
+      onResponse: this.metrics ? (color, latencyMs) => this.metrics?.response(color, latencyMs) : undefined,
       onTick: (tick, samples) => this.onTick(tick, samples),
       onReport: (report) => this.onReport(report),
     });
@@ -236,6 +267,9 @@ export class LoadSession {
   }
 
   private onTick(tick: TickMessage, samples: Sample[]): void {
+    this.timeline.tick(tick, samples);
+    this.timelineFile?.write(tick);
+    this.metrics?.tick(tick);
     if (this.ui) {
       this.ui.hub.publish(tick);
       if (samples.length > 0) this.ui.hub.publish({ type: 'sample', samples });
@@ -251,8 +285,16 @@ export class LoadSession {
       message: report.pass ? 'run ended' : 'run ended: a threshold was broken',
     });
     this.report = report;
+    this.timelineFile?.close();
+    this.timelineFile = null;
+    // The stream's summary stays small; the files get the run's story too.
+    const kept: Report = {
+      ...report,
+      timeline: this.timeline.timeline(this.settings(), this.events.dropped),
+      events: [...this.events.events],
+    };
     this.setup.onRunEnd?.(report);
-    this.reporting = this.reporting.then(() => this.print(report));
+    this.reporting = this.reporting.then(() => this.print(kept));
     // A failed --json write surfaces from finish(); until then it must not count as unhandled.
     this.reporting.catch(() => undefined);
   }
@@ -260,7 +302,12 @@ export class LoadSession {
   private async print(report: Report): Promise<void> {
     this.terminal.write(formatReport(report));
     const file = this.options.jsonFile;
-    if (file) await writeFile(file, JSON.stringify(report, null, 2) + '\n');
+    if (file) await writeFile(file, reportJson(report));
+    const html = this.options.htmlFile;
+    if (html) {
+      const { renderHtmlReport } = await import('./html-report.js');
+      await writeFile(html, await renderHtmlReport(report));
+    }
     for (const line of brokenThresholds(report)) this.err.write(`bluegreen: ${line}\n`);
   }
 
@@ -327,6 +374,16 @@ export class LoadSession {
       throw new ControlRefused('this loadtester needs its control token for controls', 'token');
     }
     if (!sameSecret(given, token)) throw new ControlRefused('wrong control token', 'token');
+  }
+}
+
+/** Opens the file for writing (creating or emptying it), or says which flag's file cannot be written. */
+function checkWritable(flag: string, file: string): void {
+  try {
+    closeSync(openSync(file, 'w'));
+  } catch (error) {
+    const reason = (error as { code?: string }).code ?? (error as Error).message;
+    throw new UsageError(`${flag}: cannot write "${file}" (${reason})`);
   }
 }
 

@@ -24,6 +24,8 @@ export interface UiServerOptions {
   webDir?: string;
   /** Origins besides the dashboard's own that may open the stream (`--ui-origin`). */
   origins?: readonly string[];
+  /** Prometheus metrics at `/metrics` (under any prefix too); none when absent. */
+  metrics?: { text(): Promise<string>; contentType: string };
 }
 
 export interface UiServer {
@@ -124,7 +126,16 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   const root = resolve(options.webDir ?? webDistDir);
   const { hub } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const { metrics } = options;
   const server = createServer((req, res) => {
+    const pathname = requestPath(req.url);
+    if (metrics && pathname !== null && (pathname === '/metrics' || pathname.endsWith('/metrics'))) {
+      metrics.text().then(
+        (text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text),
+        () => res.writeHead(500).end(),
+      );
+      return;
+    }
     serveStatic(root, req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();

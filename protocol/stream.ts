@@ -10,6 +10,8 @@
  * control.ts. Outcome arithmetic is in outcomes.ts, the identity headers in identity.ts.
  */
 
+import type { RunTimeline } from './timeline.js';
+
 export const STREAM_PATH = 'api/stream';
 /**
  * Bumped when a message's shape changes in a way an older page would misread. 2: buckets, totals and the
@@ -381,4 +383,11 @@ export interface Report extends Outcomes {
   firstErrors?: Partial<Record<Exclude<SampleOutcome, 'response'>, string>>;
   /** Every outcome by colour, pod, front door and unknown, with latency per group. Absent in older reports. */
   attribution?: ReportAttribution;
+  /**
+   * The run interval by interval, for `bluegreen report` and the dashboard's replay (see protocol/timeline.ts);
+   * bounded: past a size budget older ticks are merged, and `timeline.coarsened` says so. Absent in older reports.
+   */
+  timeline?: RunTimeline;
+  /** The session's lifecycle events up to the end of the run (pods, rollouts, runs), oldest first, bounded. */
+  events?: EventMessage[];
 }

@@ -60,7 +60,13 @@ describe('the stream of bluegreen load --ui', () => {
     const summary = await early.next('summary');
     await cli.waitFor(/serving the dashboard/);
     const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
-    expect(summary).toEqual({ type: 'summary', report });
+    // The file also keeps the run's story (timeline, events); the stream's summary stays small.
+    const { timeline, events, ...summed } = report;
+    expect(summary).toEqual({ type: 'summary', report: summed });
+    expect(timeline!.ticks.map((t) => t.seq)).toEqual(
+      early.messages.filter((m): m is TickMessage => m.type === 'tick').map((t) => t.seq),
+    );
+    expect(events!.map((e) => e.kind)).toEqual(['run-started', 'run-stopped']);
     const ticks = early.messages.filter((m): m is TickMessage => m.type === 'tick');
     expect(ticks.length).toBeGreaterThanOrEqual(3);
     expect(ticks.at(-1)!.total.sent).toBe(report.sent);

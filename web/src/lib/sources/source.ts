@@ -1,4 +1,4 @@
-/** What feeds the dashboard store: the loadtester's stream (live mode) or the page's own requests. */
+/** What feeds the dashboard store: the loadtester's stream (live mode), the page's own requests, or a saved run (replay). */
 import type { ControlMessage, ServerMessage } from '../../../../protocol/stream.js';
 import type { ConnectionState } from '../stores/store.js';
 
@@ -8,7 +8,7 @@ export interface SourceSink {
 }
 
 export interface DataSource {
-  readonly kind: 'live' | 'browser';
+  readonly kind: 'live' | 'browser' | 'replay';
   start(sink: SourceSink): void;
   stop(): void;
   /** Sends a control to the loadtester; false when there is no open stream to send it on. */

@@ -9,9 +9,17 @@ import { DashboardModel } from './dashboard.js';
 /**
  * `finished`: the loadtester said goodbye (a final summary) and closed the stream; nothing to reconnect to.
  * `incompatible`: the stream speaks another protocol version; `detail` says which (see sources/protocol.ts).
+ * `replay`: a saved run (detail: when it started).
  */
 export type ConnectionStatus =
-  'detecting' | 'connecting' | 'open' | 'reconnecting' | 'finished' | 'incompatible' | 'browser';
+  | 'detecting'
+  | 'connecting'
+  | 'open'
+  | 'reconnecting'
+  | 'finished'
+  | 'incompatible'
+  | 'browser'
+  | 'replay';
 
 export interface ConnectionState {
   status: ConnectionStatus;

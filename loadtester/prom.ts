@@ -1,0 +1,80 @@
+/**
+ * `/metrics` on the dashboard server with `--serve`, in Prometheus' text format, so a cluster's Prometheus and
+ * Grafana chart the run beside the app's own metrics. Counters add up every tick of every run since the
+ * loadtester started (Prometheus counters only reset when the process does):
+ *   bluegreen_load_requests_total{group,color,outcome}   every due request once: its colour's, or the
+ *       front door's (responses without identity), or unknown's (no response, no connection to blame)
+ *   bluegreen_load_pod_requests_total{color,pod,outcome} the finer split of the colours by pod
+ *   bluegreen_load_latency_seconds{color}                responses, from each request's due time
+ * Colour and pod labels are bounded as the tally bounds them (past its limits they read "other").
+ */
+import { Counter, Histogram, Registry } from 'prom-client';
+import { ERROR_KINDS, STATUS_CLASSES, type GroupStats, type TickMessage } from '../protocol/stream.js';
+import { LATENCY_EDGES_MS } from './histogram.js';
+import { MAX_RUN_COLORS } from './tally.js';
+import { OTHER_BUCKET } from '../protocol/stream.js';
+
+/** Each way a due request ends, as the `outcome` label. */
+function outcomes(g: GroupStats): [string, number][] {
+  return [
+    ...STATUS_CLASSES.map((c): [string, number] => [c, g.responses[c]]),
+    ...ERROR_KINDS.map((k): [string, number] => [k, g.errors[k]]),
+    ['timeout', g.timeouts],
+    ['dropped', g.dropped],
+    ['skipped', g.skipped],
+  ];
+}
+
+export class LoadMetrics {
+  readonly registry = new Registry();
+  private readonly requests = new Counter({
+    name: 'bluegreen_load_requests_total',
+    help: 'Requests due by who they belong to (a colour, the front door, or unknown) and how they ended',
+    labelNames: ['group', 'color', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly podRequests = new Counter({
+    name: 'bluegreen_load_pod_requests_total',
+    help: 'Requests by the pod that answered (or whose connection they were on) and how they ended',
+    labelNames: ['color', 'pod', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly latency = new Histogram({
+    name: 'bluegreen_load_latency_seconds',
+    help: 'Response latency by colour, measured from when each request was due (no coordinated omission)',
+    labelNames: ['color'] as const,
+    buckets: LATENCY_EDGES_MS.map((ms) => ms / 1000),
+    registers: [this.registry],
+  });
+  private readonly colors = new Set<string>();
+
+  /** Counts a closed interval's outcomes. */
+  tick(tick: TickMessage): void {
+    const a = tick.bucket.attribution;
+    const add = (counter: Counter<string>, labels: Record<string, string>, g: GroupStats): void => {
+      for (const [outcome, n] of outcomes(g)) if (n > 0) counter.inc({ ...labels, outcome }, n);
+    };
+    for (const [color, g] of Object.entries(a.colors)) add(this.requests, { group: 'color', color }, g);
+    add(this.requests, { group: 'front-door', color: '' }, a.frontDoor);
+    add(this.requests, { group: 'unknown', color: '' }, a.unknown);
+    for (const [pod, p] of Object.entries(a.pods)) add(this.podRequests, { color: p.color, pod }, p);
+  }
+
+  /** One response's latency; `color` as the response named it (folded here as the tally folds it). */
+  response(color: string | null, latencyMs: number): void {
+    let label = color ?? '';
+    if (label !== '' && !this.colors.has(label)) {
+      if (this.colors.size < MAX_RUN_COLORS) this.colors.add(label);
+      else label = OTHER_BUCKET;
+    }
+    this.latency.observe({ color: label }, latencyMs / 1000);
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

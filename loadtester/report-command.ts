@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { subcommand } from '../common/command-options.js';
+import { addSettings, examples, optional, resolveSettings, toggle, type Flags } from '../common/settings.js';
+
+export const REPORT_TABLE = {
+  html: optional({
+    flag: '--html',
+    arg: '<file>',
+    help: 'also write the run as one self-contained HTML page (the dashboard replaying it; opens offline)',
+    parse: (raw: string) => raw,
+  }),
+  color: toggle({
+    flag: '--no-color',
+    help: 'no colour on a terminal (also NO_COLOR; pipes and files never get colour)',
+  }),
+};
+
+export function registerReport(program: Command): void {
+  const report = subcommand(
+    program,
+    'report',
+    "show a saved run again: its text report, or the dashboard's replay of it",
+  )
+    .argument('<run.json>', 'a report written by `bluegreen load` or `bluegreen demo` with --json')
+    .addHelpText(
+      'after',
+      examples([
+        ['bluegreen report run.json', 'the text report again, as the run printed it'],
+        [
+          'bluegreen report run.json --html run.html',
+          'a page to open offline, mail or keep as a CI artifact',
+        ],
+      ]),
+    )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 the run passed, 1 it broke a threshold, 2 bad usage (an unreadable report).',
+    );
+  addSettings(report, REPORT_TABLE).action(async (file: string, flags: Flags) => {
+    const { values } = resolveSettings(REPORT_TABLE, flags, process.env);
+    const { runReportCommand } = await import('./report-main.js');
+    process.exitCode = await runReportCommand(file, { htmlFile: values.html, color: values.color });
+  });
+}

@@ -1,0 +1,51 @@
+/** `bluegreen report RUN.json [--html FILE]`: wiring only — read the saved report → text report (and the page). */
+import { readFile, writeFile } from 'node:fs/promises';
+import { UsageError } from '../common/usage-error.js';
+import { brokenThresholds, formatReport } from './format.js';
+import { DashboardNotBuilt, renderHtmlReport } from './html-report.js';
+import { parseSavedReport } from './saved-report.js';
+import { Terminal } from './terminal.js';
+
+export async function runReportCommand(
+  file: string,
+  options: { htmlFile: string | null; color: boolean },
+  out: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `cannot read "${file}" (${(error as { code?: string }).code ?? (error as Error).message})`,
+    );
+  }
+  const report = parseSavedReport(text, file);
+  if (options.htmlFile) {
+    let page: string;
+    try {
+      page = await renderHtmlReport(report);
+    } catch (error) {
+      if (error instanceof DashboardNotBuilt) throw new UsageError(error.message);
+      throw error;
+    }
+    try {
+      await writeFile(options.htmlFile, page);
+    } catch (error) {
+      const reason = (error as { code?: string }).code ?? (error as Error).message;
+      throw new UsageError(`--html: cannot write "${options.htmlFile}" (${reason})`);
+    }
+  }
+  // The same terminal and text the run printed (keep them one: whatever the session adds to its report's
+  // text, such as incidents, belongs here too), so a pipe gets the same bytes.
+  const terminal = new Terminal(out, {
+    quiet: true,
+    intervalMs: 1000,
+    durationMs: null,
+    requests: null,
+    color: options.color,
+  });
+  terminal.write(formatReport(report));
+  for (const line of brokenThresholds(report)) err.write(`bluegreen: ${line}\n`);
+  return report.pass ? 0 : 1;
+}

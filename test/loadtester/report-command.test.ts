@@ -1,0 +1,112 @@
+/**
+ * Keeping a run: a real `bluegreen load` against a real, flaky and slow app (5xx and timeouts), with --json and
+ * --timeline; then `bluegreen report` prints the same text report, byte for byte, with the same exit code and
+ * threshold lines, and the timeline's sums equal the report's totals.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../protocol/stream.js';
+import { TIMELINE_COLUMNS } from '../../loadtester/timeline-rows.js';
+import { killAllCli, spawnCli } from '../helpers/cli.js';
+import { startApp } from '../web/apps.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bluegreen-report-command-'));
+afterAll(async () => {
+  await killAllCli();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Our own CSV has no quoted fields (colours here are plain words). */
+function readCsv(text: string): Record<string, string>[] {
+  const [header, ...lines] = text.trimEnd().split('\r\n');
+  const names = header!.split(',');
+  return lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [names[i], v])));
+}
+
+describe('bluegreen report', () => {
+  it(
+    'prints the run’s text report again, byte for byte; the timeline adds up to the report',
+    { timeout: 120_000 },
+    async () => {
+      const app = await startApp('blue', { ERROR_RATE: '0.2', LATENCY_MS: '0-150' });
+      const jsonFile = join(dir, 'run.json');
+      const csvFile = join(dir, 'run.csv');
+      const load = spawnCli([
+        'load',
+        `${app.url}api/info`,
+        '--rate',
+        '80',
+        '--duration',
+        '3s',
+        '--timeout',
+        '100ms',
+        '--max-errors',
+        '0',
+        '--quiet',
+        '--json',
+        jsonFile,
+        '--timeline',
+        csvFile,
+      ]);
+      expect(await load.exited).toBe(1);
+      const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as Report;
+      expect(report.responses['5xx']).toBeGreaterThan(0);
+      expect(report.timeouts).toBeGreaterThan(0);
+
+      const again = spawnCli(['report', jsonFile]);
+      expect(await again.exited).toBe(1);
+      expect(again.stdout()).toBe(load.stdout());
+      expect(again.stderr()).toBe(load.stderr());
+      expect(again.stdout()).toContain('Result     FAIL');
+
+      const rows = readCsv(readFileSync(csvFile, 'utf8'));
+      expect(Object.keys(rows[0]!)).toEqual(TIMELINE_COLUMNS);
+      const sum = (column: string, only?: (r: Record<string, string>) => boolean): number =>
+        rows.filter(only ?? (() => true)).reduce((n, r) => n + Number(r[column]), 0);
+      expect(sum('requests')).toBe(report.sent);
+      expect(sum('failed')).toBe(report.failed);
+      expect(sum('timeouts')).toBe(report.timeouts);
+      expect(sum('status_5xx')).toBe(report.responses['5xx']);
+      expect(sum('refused') + sum('reset') + sum('other')).toBe(
+        report.errors.refused + report.errors.reset + report.errors.other,
+      );
+      expect(sum('dropped')).toBe(report.dropped);
+      expect(sum('skipped')).toBe(report.rate.skipped);
+      const blue = (r: Record<string, string>): boolean => r.group === 'color' && r.color === 'blue';
+      const noResponse = ['refused', 'reset', 'other', 'timeouts', 'dropped'].reduce(
+        (n, c) => n + sum(c, blue),
+        0,
+      );
+      expect(sum('requests', blue) - noResponse).toBe(report.byColor.blue);
+    },
+  );
+
+  it('says what is wrong with a file that is not a report (exit 2)', { timeout: 30_000 }, async () => {
+    const notJson = join(dir, 'notes.txt');
+    writeFileSync(notJson, 'hello');
+    const wrong = join(dir, 'wrong.json');
+    writeFileSync(wrong, JSON.stringify({ target: 'x', sent: 'many' }));
+    for (const [file, message] of [
+      [notJson, /is not JSON/],
+      [wrong, /is not a bluegreen report .*missing or wrong startedAt.*sent/],
+      [join(dir, 'missing.json'), /cannot read .*ENOENT/],
+    ] as const) {
+      const cli = spawnCli(['report', file]);
+      expect(await cli.exited).toBe(2);
+      expect(cli.stderr()).toMatch(message);
+    }
+    const badTimeline = spawnCli(['load', 'http://127.0.0.1:1/', '--timeline', join(dir, 'x.txt')]);
+    expect(await badTimeline.exited).toBe(2);
+    expect(badTimeline.stderr()).toMatch(/--timeline: ".*x.txt" must end in .csv or .ndjson/);
+    const unwritable = spawnCli([
+      'load',
+      'http://127.0.0.1:1/',
+      '--html',
+      join(dir, 'no', 'such', 'dir.html'),
+    ]);
+    expect(await unwritable.exited).toBe(2);
+    expect(unwritable.stderr()).toMatch(/--html: cannot write ".*dir.html" \(ENOENT\)/);
+  });
+});

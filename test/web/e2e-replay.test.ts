@@ -1,0 +1,189 @@
+/**
+ * Keep the run, end to end: a real `bluegreen load --html --json` run through the demo's Service proxy while
+ * its backend switches from blue to green, then real headless Chromium opens the HTML file from file:// with
+ * every network request aborted (and counted: the test fails on any). The page replays the run: its numbers
+ * equal the JSON report's, and the slider moves the share shown (early on, blue only).
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report, RunSettings } from '../../protocol/stream.js';
+import { webDistDir } from '../../common/package-info.js';
+import { Hub } from '../../loadtester/hub.js';
+import { startUiServer, type UiServer } from '../../loadtester/ui-server.js';
+import {
+  closeAllBrowsers,
+  launchBrowser,
+  newPage,
+  screenshot,
+  waitForExpression,
+} from '../helpers/browser.js';
+import { killAllCli, spawnCli } from '../helpers/cli.js';
+import { ServiceProxy } from '../../demo/service-proxy.js';
+import { startApp } from './apps.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bluegreen-e2e-replay-'));
+const jsonFile = join(dir, 'run.json');
+const htmlFile = join(dir, 'run.html');
+let proxy: ServiceProxy | null = null;
+let ui: UiServer | null = null;
+let report: Report;
+
+afterAll(async () => {
+  await closeAllBrowsers();
+  await proxy?.close();
+  await ui?.close();
+  await killAllCli();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function runShares(page: import('playwright-core').Page): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const row of await page.locator('[data-testid="share-run"] .share').all()) {
+    counts[(await row.getAttribute('data-color')) ?? ''] = Number(await row.getAttribute('data-count'));
+  }
+  return counts;
+}
+
+/** A run whose backend switches from blue to green halfway, kept as JSON and as an HTML page. */
+beforeAll(async () => {
+  const [blue, green] = await Promise.all([startApp('blue'), startApp('green')]);
+  proxy = new ServiceProxy();
+  const port = await proxy.listen(0, '127.0.0.1');
+  const backend = (app: typeof blue) => ({ pod: app.pod, host: '127.0.0.1', port: app.port });
+  proxy.setBackends([backend(blue)]);
+  // A fresh connection per request, so the switch of backends shows at once.
+  const load = spawnCli([
+    'load',
+    `http://127.0.0.1:${port}/api/info`,
+    '--rate',
+    '60',
+    '--duration',
+    '6s',
+    '--no-keepalive',
+    '--quiet',
+    '--json',
+    jsonFile,
+    '--html',
+    htmlFile,
+  ]);
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  proxy.setBackends([backend(green)]);
+  expect(await load.exited).toBe(0);
+  report = JSON.parse(readFileSync(jsonFile, 'utf8')) as Report;
+  expect(report.byColor.blue).toBeGreaterThan(0);
+  expect(report.byColor.green).toBeGreaterThan(0);
+}, 60_000);
+
+describe('the HTML report', () => {
+  it(
+    'replays the run from file:// with no network, and its slider scrubs it',
+    { timeout: 120_000 },
+    async () => {
+      const html = readFileSync(htmlFile, 'utf8');
+      expect(html).not.toMatch(/<script[^>]*\ssrc=|<link[^>]*stylesheet/);
+
+      const browser = await launchBrowser();
+      const { page, errors } = await newPage(browser);
+      const pageUrl = pathToFileURL(htmlFile).href;
+      const requests: string[] = [];
+      await page.context().route('**/*', async (route) => {
+        const url = route.request().url();
+        if (url === pageUrl) return route.continue();
+        requests.push(url);
+        await route.abort();
+      });
+      page.on('request', (request) => {
+        if (request.url() !== pageUrl && !requests.includes(request.url())) requests.push(request.url());
+      });
+      await page.goto(pageUrl);
+      await page.waitForSelector('[data-testid="mode"]:has-text("replay")', { timeout: 20_000 });
+      await page.waitForSelector('[data-testid="summary"]', { timeout: 20_000 });
+      await screenshot(page, 'replay-end');
+
+      // At the end: the run's numbers, as the report has them.
+      expect(await runShares(page)).toEqual({ blue: report.byColor.blue, green: report.byColor.green });
+      const errorCounts = page.locator('[data-testid="errors"] caption');
+      expect(await errorCounts.textContent()).toContain(`sent ${report.sent.toLocaleString('en')}`);
+      for (const [kind, count] of [
+        ['timeouts', report.timeouts],
+        ['refused', report.errors.refused],
+        ['dropped', report.dropped],
+        ['5xx', report.responses['5xx']],
+      ] as const) {
+        expect(await page.getAttribute(`[data-testid="errors"] tr[data-kind="${kind}"]`, 'data-count')).toBe(
+          String(count),
+        );
+      }
+      const ticks = report.timeline!.ticks.length;
+      expect(await page.getAttribute('[data-testid="replay-time"]', 'data-position')).toBe(String(ticks));
+      // The pods the run met, and the run's events.
+      await page.waitForSelector('[data-testid="pods"] [data-pod="green-pod"]');
+      await page.waitForSelector('[data-testid="pods"] [data-pod="blue-pod"]');
+      expect(await page.locator('[data-testid="events"] li').count()).toBe(report.events!.length);
+
+      // Early in the run only blue answered: the slider shows the run as it stood then.
+      const slider = page.locator('[data-testid="replay-slider"]');
+      await slider.fill('1');
+      await waitForExpression(page, `document.querySelector('[data-testid="summary"]') === null`, 5000);
+      const early = await runShares(page);
+      expect(Object.keys(early)).toEqual(['blue']);
+      expect(early.blue).toBe(report.timeline!.ticks[0]!.bucket.byColor.blue);
+      await screenshot(page, 'replay-early');
+      // And back to the end.
+      await slider.fill(String(ticks));
+      await page.waitForSelector('[data-testid="summary"]', { timeout: 5000 });
+      expect(await runShares(page)).toEqual({ blue: report.byColor.blue, green: report.byColor.green });
+
+      expect(requests).toEqual([]);
+      expect(errors).toEqual([]);
+    },
+  );
+
+  it(
+    'replays a report beside the page (?report=URL), and one dropped on the page',
+    { timeout: 120_000 },
+    async () => {
+      // The built dashboard served as the loadtester serves it, with the report beside it.
+      const web = join(dir, 'web');
+      cpSync(webDistDir, web, { recursive: true });
+      cpSync(jsonFile, join(web, 'run.json'));
+      const hub = new Hub({
+        settings: () => ({}) as RunSettings,
+        control: () => {
+          throw new Error('no controls here');
+        },
+      });
+      ui = await startUiServer({ port: 0, hub, webDir: web });
+      const browser = await launchBrowser();
+      const { page, errors } = await newPage(browser);
+      await page.goto(`${ui.url}?report=run.json`);
+      await page.waitForSelector('[data-testid="mode"]:has-text("replay")', { timeout: 20_000 });
+      await page.waitForSelector('[data-testid="summary"]', { timeout: 20_000 });
+      expect(await runShares(page)).toEqual({ blue: report.byColor.blue, green: report.byColor.green });
+
+      // Another report dropped on the page replaces it: here the run's first two ticks only.
+      const short = structuredClone(report);
+      short.timeline!.ticks = short.timeline!.ticks.slice(0, 2);
+      const drop = async (text: string): Promise<void> => {
+        // A string, evaluated in the page: the test's own types have no DOM.
+        const dataTransfer = await page.evaluateHandle(
+          `(() => { const t = new DataTransfer(); t.items.add(new File([${JSON.stringify(text)}], 'run.json')); return t; })()`,
+        );
+        await page.dispatchEvent('main', 'drop', { dataTransfer });
+      };
+      await drop(JSON.stringify(short));
+      await page.waitForSelector('[data-testid="replay-time"][data-position="2"]', { timeout: 5000 });
+      const blueInTwo = short.timeline!.ticks.reduce((n, t) => n + (t.bucket.byColor.blue ?? 0), 0);
+      expect((await runShares(page)).blue).toBe(blueInTwo);
+
+      // A file that is not a report: the page says so and keeps what it showed.
+      await drop('hello');
+      await page.waitForSelector('[data-testid="replay-error"]:has-text("not JSON")', { timeout: 5000 });
+      expect(await page.getAttribute('[data-testid="replay-time"]', 'data-position')).toBe('2');
+      expect(errors).toEqual([]);
+    },
+  );
+});

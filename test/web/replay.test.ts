@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { Report, RunSettings, ServerMessage } from '../../protocol/stream.js';
+import { DashboardModel } from '../../web/src/lib/stores/dashboard.js';
+import type { ConnectionState } from '../../web/src/lib/stores/store.js';
+import { parseReplay, reportUrl, ReplaySource, toReplay } from '../../web/src/lib/sources/replay.js';
+import { TimelineRecorder } from '../../loadtester/timeline.js';
+import { syntheticRun } from '../loadtester/run-ticks.js';
+
+const settings = {
+  mode: 'demo',
+  target: 'http://127.0.0.1:1/',
+  intervalMs: 1000,
+  running: false,
+  controls: { allowed: true, tokenRequired: true, maxRate: 100, rollout: true, strategies: ['rolling'] },
+} as RunSettings;
+
+function savedRun(): { report: Report; tally: ReturnType<typeof syntheticRun>['tally'] } {
+  const { ticks, tally } = syntheticRun({ seconds: 12, rate: 50, pods: 4 });
+  const recorder = new TimelineRecorder();
+  for (const tick of ticks) recorder.tick(tick);
+  const start = ticks[0]!.t - 1000;
+  const report = {
+    target: settings.target,
+    startedAt: new Date(start).toISOString(),
+    sent: tally.total.sent,
+    timeline: recorder.timeline(settings),
+    events: [
+      { type: 'event', t: start - 500, kind: 'pod-added', pod: 'blue-7d9f8c-0', color: 'blue' },
+      { type: 'event', t: start, kind: 'run-started' },
+      { type: 'event', t: start + 6500, kind: 'pod-added', pod: 'green-7d9f8c-0', color: 'green' },
+    ],
+  } as unknown as Report;
+  return { report, tally };
+}
+
+function play(report: Report): { source: ReplaySource; model: DashboardModel; states: ConnectionState[] } {
+  const model = new DashboardModel();
+  const states: ConnectionState[] = [];
+  const source = new ReplaySource(toReplay(report));
+  source.start({ message: (m: ServerMessage) => model.apply(m), connection: (s) => states.push(s) });
+  return { source, model, states };
+}
+
+describe('the replay source', () => {
+  it('shows the whole run at first, and controls nothing', () => {
+    const { report, tally } = savedRun();
+    const { source, model, states } = play(report);
+    expect(states).toEqual([{ status: 'replay', detail: report.startedAt }]);
+    expect(source.position).toBe(12);
+    expect(model.total).toEqual(tally.total);
+    expect(model.summary).toBe(report);
+    expect(model.settings?.controls.allowed).toBe(false);
+    expect(model.settings?.controls.rollout).toBe(false);
+    expect(model.events.map((e) => e.kind)).toEqual(['pod-added', 'run-started', 'pod-added']);
+    expect(source.send({ type: 'control', action: 'stop' })).toBe(false);
+  });
+
+  it('seeks: the run as it stood after n ticks, its events up to then, no report before the end', () => {
+    const { report } = savedRun();
+    const { source, model } = play(report);
+    source.seek(5);
+    const ticks = report.timeline!.ticks.slice(0, 5);
+    expect(model.total.sent).toBe(ticks.reduce((n, t) => n + t.bucket.sent, 0));
+    expect(model.runByColor.blue).toBe(ticks.reduce((n, t) => n + (t.bucket.byColor.blue ?? 0), 0));
+    expect(model.summary).toBeNull();
+    expect(model.events.map((e) => e.kind)).toEqual(['pod-added', 'run-started']);
+    source.seek(0);
+    expect(model.total.sent).toBe(0);
+    expect(model.events.map((e) => e.kind)).toEqual(['pod-added', 'run-started']);
+    source.seek(99);
+    expect(source.position).toBe(12);
+    expect(model.summary).toBe(report);
+  });
+
+  it('refuses what it cannot replay, saying why', () => {
+    expect(() => parseReplay('hello')).toThrow(/not JSON/);
+    expect(() => toReplay({ hello: 1 })).toThrow(/not a bluegreen report/);
+    expect(() => toReplay({ target: 'x', sent: 1 })).toThrow(/no timeline/);
+  });
+
+  it('finds ?report= relative to the page', () => {
+    expect(reportUrl('http://h/dashboard/?report=run.json')).toBe('http://h/dashboard/run.json');
+    expect(reportUrl('http://h/dashboard/')).toBeNull();
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * The page's third source: a saved run (a report with its timeline, protocol/timeline.ts) played into the same
+ * stores as the live stream, so every view shows it as it showed the run. Where the report comes from: embedded
+ * in a self-contained HTML report (loadtester/html-report.ts), `?report=URL` (a file served beside the page),
+ * or a file dropped on the page. `seek(n)` shows the run as it stood after its first n ticks.
+ */
+import type {
+  ControlMessage,
+  EventMessage,
+  Report,
+  RunSettings,
+  ServerMessage,
+  TickMessage,
+} from '../../../../protocol/stream.js';
+import { PROTOCOL_VERSION } from '../../../../protocol/stream.js';
+import { replayTicks } from '../../../../protocol/timeline.js';
+import type { DataSource, SourceSink } from './source.js';
+
+/** A run ready to replay: the stream's ticks again (running totals summed), its events and its report. */
+export interface Replay {
+  report: Report;
+  settings: RunSettings;
+  ticks: TickMessage[];
+  events: EventMessage[];
+  /** Said on the page when older ticks were merged (the report's timeline.coarsened.note). */
+  coarsened: string | null;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** A report as JSON text (or parsed) → a Replay; throws an Error saying what is wrong with it. */
+export function toReplay(value: unknown): Replay {
+  if (!isObject(value) || typeof value.target !== 'string' || typeof value.sent !== 'number') {
+    throw new Error('this is not a bluegreen report (written by load or demo with --json)');
+  }
+  const timeline = value.timeline;
+  if (!isObject(timeline) || !Array.isArray(timeline.ticks) || !isObject(timeline.settings)) {
+    throw new Error('this report has no timeline to replay (it was written by an older bluegreen)');
+  }
+  const report = value as unknown as Report;
+  const t = report.timeline!;
+  // A replay controls nothing: the page must offer no start, stop or rollout.
+  const settings: RunSettings = {
+    ...t.settings,
+    running: false,
+    controls: {
+      ...t.settings.controls,
+      allowed: false,
+      tokenRequired: false,
+      rollout: false,
+      strategies: [],
+    },
+  };
+  return {
+    report,
+    settings,
+    ticks: replayTicks(t.ticks),
+    events: Array.isArray(report.events) ? report.events : [],
+    coarsened: t.coarsened?.note ?? null,
+  };
+}
+
+export function parseReplay(text: string): Replay {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error('this file is not JSON: drop a report written with --json');
+  }
+  return toReplay(value);
+}
+
+/** `?report=URL`, relative to the page; null when the page has none. */
+export function reportUrl(pageHref: string): string | null {
+  const given = new URL(pageHref).searchParams.get('report');
+  return given ? new URL(given, pageHref).href : null;
+}
+
+export class ReplaySource implements DataSource {
+  readonly kind = 'replay';
+  private sink: SourceSink | null = null;
+  private shown = 0;
+
+  constructor(readonly replay: Replay) {}
+
+  get length(): number {
+    return this.replay.ticks.length;
+  }
+
+  /** How many ticks are shown. */
+  get position(): number {
+    return this.shown;
+  }
+
+  start(sink: SourceSink): void {
+    this.sink = sink;
+    sink.connection({ status: 'replay', detail: this.replay.report.startedAt });
+    this.seek(this.length);
+  }
+
+  stop(): void {
+    this.sink = null;
+  }
+
+  send(_control: ControlMessage): boolean {
+    return false;
+  }
+
+  /**
+   * The run as it stood after its first `position` ticks: a hello with those ticks and the events up to the
+   * last of them as its history (which resets every store), then at the end the last responses and the report.
+   */
+  seek(position: number): void {
+    const sink = this.sink;
+    if (!sink) return;
+    const n = Math.max(0, Math.min(this.length, Math.round(position)));
+    this.shown = n;
+    const ticks = this.replay.ticks.slice(0, n);
+    const atEnd = n === this.length;
+    const until = atEnd ? Infinity : (ticks[ticks.length - 1]?.t ?? this.firstTickStart());
+    const events = this.replay.events.filter((e) => e.t <= until);
+    const hello: ServerMessage = {
+      type: 'hello',
+      protocol: PROTOCOL_VERSION,
+      settings: { ...this.replay.settings, running: !atEnd },
+      history: { ticks, events },
+    };
+    sink.message(hello);
+    if (atEnd) {
+      const samples = this.replay.report.timeline?.samples ?? [];
+      if (samples.length > 0) sink.message({ type: 'sample', samples });
+      // The report carries the run's incidents too, where the loadtester finds them (`report.incidents`); a
+      // stream message for them, when the protocol has one, belongs here, after the summary.
+      sink.message({ type: 'summary', report: this.replay.report, final: true });
+    }
+  }
+
+  /** Before the first tick: the events up to the start of its interval (the pods that were there). */
+  private firstTickStart(): number {
+    const first = this.replay.ticks[0];
+    return first ? first.t - first.intervalMs : Infinity;
+  }
+}
