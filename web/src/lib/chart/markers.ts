@@ -27,6 +27,7 @@ export interface MarkerOptions {
 /** The symbol drawn at the top of each line, per event kind (the key beside the traffic chart shows them). */
 export const MARKER_SYMBOLS: Record<EventKind, string> = {
   'pod-added': '+',
+  'pod-scheduled': '→',
   'pod-ready': '✓',
   'pod-not-ready': '!',
   'pod-terminating': '↓',
@@ -38,6 +39,11 @@ export const MARKER_SYMBOLS: Record<EventKind, string> = {
   'rollout-finished': '■',
   'run-started': '▷',
   'run-stopped': '□',
+  'endpoint-added': '⊕',
+  'endpoint-serving': '◐',
+  'endpoint-terminating': '◌',
+  'endpoint-removed': '⊖',
+  warning: '⚠',
 };
 
 const BAND_FILL = 'rgba(60, 70, 90, 0.09)';
