@@ -59,7 +59,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   };
   // A crashed app's message carries its own output: escaped like everything a target says.
   const emit = (event: ClusterEvent): void => {
-    session.event(event);
+    session.event({ source: 'demo', ...event });
     const pod = printable(event.pod ?? '');
     const message = printable(event.message ?? '');
     if (!options.load.quiet) {

@@ -148,8 +148,13 @@ export class RolloutDriver {
       startedAt: Date.now(),
       desired: this.config.rolling.replicas,
     };
+    const all = (): ReplicaSet[] => [...cluster.replicaSets.values()];
     const now = (): RolloutProgress => ({
       ...fixed,
+      // As the Deployment's status counts them: pods of the new template, ready and available pods of any.
+      updated: cluster.activePods(rs).length,
+      ready: all().reduce((n, r) => n + cluster.readyCount(r), 0),
+      available: all().reduce((n, r) => n + cluster.available(r), 0),
       newReady: cluster.readyCount(rs),
       oldRemaining: [...cluster.replicaSets.values()]
         .filter((old) => old !== rs)
