@@ -25,7 +25,7 @@ export interface LoadOptions {
   quiet: boolean;
   /** false with `--no-color`; colour is used only on a TTY without NO_COLOR (loadtester/style.ts). */
   color: boolean;
-  thresholds: { maxErrors: number | null; maxErrorRate: number | null; maxP99Ms: number | null };
+  thresholds: Thresholds;
   /**
    * `--ui [PORT]`: serve the dashboard and /api/stream; null = no UI. `origins`: pages on these origins
    * may open the stream besides the dashboard's own (`--ui-origin`).
@@ -48,6 +48,20 @@ export interface LoadOptions {
   kube?: KubeOptions | null;
   /** `--ca FILE`: the PEM text of the CA certificates trusted for the target (instead of the system's). */
   ca: string | null;
+}
+
+/** Limits that fail a run (exit 1). Percentages are in percent (0.5 = 0.5 %). */
+export interface Thresholds {
+  maxErrors: number | null;
+  /** The whole run's error rate, skipped requests included. */
+  maxErrorRate: number | null;
+  maxP99Ms: number | null;
+  /** `--max-error-rate green:0.5%`: colour → limit, over that colour's requests only. Absent: none. */
+  colorMaxErrorRate?: Record<string, number>;
+  /** `--max-p99 green:250`: colour → limit in ms, over that colour's responses only. */
+  colorMaxP99Ms?: Record<string, number>;
+  /** `--compare blue,green --max-regression 20%`: the candidate's error rate and p99 against the baseline's. */
+  compare?: { baseline: string; candidate: string; maxRegression: number } | null;
 }
 
 /** Adds the loadtester's flags to a command, so `load` and `demo` take them with the same names and meaning. */

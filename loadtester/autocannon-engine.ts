@@ -8,13 +8,20 @@
  */
 import autocannon, { type AutocannonClient, type Instance } from 'autocannon';
 import { readIdentity } from '../protocol/identity.js';
-import type { EngineOptions, LoadEngine, Recorder } from './engine.js';
+import {
+  newConnectionTrack,
+  type ConnectionTrack,
+  type EngineOptions,
+  type LoadEngine,
+  type Recorder,
+} from './engine.js';
 import { classifyError } from './classify.js';
 
 interface ClientState {
   pending: number;
   color: string | null;
   pod: string | null;
+  track: ConnectionTrack;
 }
 
 // autocannon needs a duration; the run stops it. setTimeout caps at 2^31 ms.
@@ -50,7 +57,7 @@ export class AutocannonEngine implements LoadEngine {
       headers: this.options.headers,
       ...(this.options.requests !== null ? { amount: this.options.requests } : { duration: FOREVER_S }),
       setupClient: (client: AutocannonClient) => {
-        const state: ClientState = { pending: 0, color: null, pod: null };
+        const state: ClientState = { pending: 0, color: null, pod: null, track: newConnectionTrack() };
         this.clients.push(state);
         client.on('request', () => {
           state.pending++;
@@ -63,15 +70,18 @@ export class AutocannonEngine implements LoadEngine {
         });
         client.on('response', (status, _bytes, responseTime) => {
           if (state.pending > 0) state.pending--;
-          recorder.response(status, state.color, state.pod, responseTime);
+          recorder.response(status, state.color, state.pod, responseTime, state.track);
         });
         const fail = (error: unknown): void => {
           // A redial with no new request behind it is not another outcome.
           if (state.pending === 0) return;
           state.pending--;
-          recorder.failure(classifyError(error), 0);
+          recorder.failure(classifyError(error), 0, error, state.track);
         };
-        client.on('connError', fail);
+        client.on('connError', (error: unknown) => {
+          fail(error);
+          recorder.closed(state.track);
+        });
         client.on('timeout', () => fail(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
       },
     });
@@ -114,7 +124,7 @@ export class AutocannonEngine implements LoadEngine {
         state.pending--;
         this.recorder.unsent(1);
       }
-      for (; state.pending > 0; state.pending--) this.recorder.failure('dropped', 0);
+      for (; state.pending > 0; state.pending--) this.recorder.failure('dropped', 0, undefined, state.track);
     }
   }
 }

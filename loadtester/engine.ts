@@ -4,14 +4,38 @@
  */
 import type { FailureKind } from '../protocol/outcomes.js';
 
+/**
+ * One per connection, created by the engine once (not per request) and handed back with each outcome: the
+ * recorder keeps in it which pod the connection's current socket last named, so a request that gets no
+ * response can be attributed to that pod (see "Attribution" in docs/loadtester.md). The engine never reads it.
+ */
+export interface ConnectionTrack {
+  pod: string | null;
+}
+
+export function newConnectionTrack(): ConnectionTrack {
+  return { pod: null };
+}
+
 /** Receives exactly one outcome for every request counted as sent. */
 export interface Recorder {
   sent(): void;
   /** Takes back requests counted as sent that the engine abandoned when it was stopped (raw mode only). */
   unsent(count: number): void;
-  response(status: number, color: string | null, pod: string | null, latencyMs: number): void;
-  /** `error`, when there is one, is what the engine saw: the run describes the first of each kind. */
-  failure(kind: FailureKind, latencyMs: number, error?: unknown): void;
+  response(
+    status: number,
+    color: string | null,
+    pod: string | null,
+    latencyMs: number,
+    conn: ConnectionTrack,
+  ): void;
+  /**
+   * `error`, when there is one, is what the engine saw: the run describes the first of each kind. Called
+   * before the connection's socket is reported closed, so the failure still sees the connection's pod.
+   */
+  failure(kind: FailureKind, latencyMs: number, error: unknown, conn: ConnectionTrack): void;
+  /** The connection's socket closed (or was replaced): the next socket may reach another pod. */
+  closed(conn: ConnectionTrack): void;
 }
 
 export type Recycle = { afterRequests: number | null; afterMs: number | null } | null;

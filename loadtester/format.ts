@@ -1,5 +1,12 @@
 /** Terminal text: the live line per bucket, the progress bar, the final report. Pure string building. */
-import type { LatencyBucket, Report, ThresholdResult, TickMessage } from '../protocol/stream.js';
+import type {
+  GroupReport,
+  LatencyBucket,
+  Report,
+  ReportAttribution,
+  ThresholdResult,
+  TickMessage,
+} from '../protocol/stream.js';
 
 /**
  * Control characters (C0, DEL, C1 such as CSI), line and paragraph separators and bidi overrides: a target
@@ -123,15 +130,16 @@ export function formatReport(report: Report): string {
   }
   if (tagged < responses)
     lines.push(`  ${'(untagged)'.padEnd(12)} ${String(responses - tagged).padStart(8)}`);
+  if (report.attribution) lines.push(...outcomeTable(report.attribution));
   const pods = Object.entries(report.byPod);
   // Said once instead of an empty heading: a target that names no pod (headers or body) is not an error.
   if (pods.length === 0)
     lines.push(`Pods       ${responses > 0 ? 'responses carry no pod identity' : 'none (no responses)'}`);
   else lines.push('Pods');
   for (const [pod, p] of pods.sort((a, b) => b[1].count - a[1].count)) {
-    lines.push(
-      `  ${printable(pod).padEnd(28)} ${printable(p.color || '?').padEnd(8)} ${String(p.count).padStart(8)}`,
-    );
+    const row = `  ${printable(pod).padEnd(28)} ${printable(p.color || '?').padEnd(8)} ${String(p.count).padStart(8)}`;
+    const stats = report.attribution?.pods[pod];
+    lines.push(stats ? `${row}  ${podColumns(stats)}` : row);
   }
   const folded = report.folded;
   if (folded && (folded.colors > 0 || folded.pods > 0)) {
@@ -160,6 +168,56 @@ export function formatReport(report: Report): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * Every outcome by who it belongs to (see "Attribution" in docs/loadtester.md): each colour, then the front
+ * door and unknown when they hold anything. Requests are due ones (sent + skipped); latency is over responses.
+ */
+function outcomeTable(a: ReportAttribution): string[] {
+  const rows: [string, GroupReport][] = Object.entries(a.colors).sort((x, y) => y[1].sent - x[1].sent);
+  if (a.frontDoor.sent + a.frontDoor.skipped > 0) rows.push(['(front door)', a.frontDoor]);
+  if (a.unknown.sent + a.unknown.skipped > 0) rows.push(['(unknown)', a.unknown]);
+  if (rows.length === 0) return [];
+  const head = `${'requests'.padStart(8)} ${'share'.padStart(5)} ${'errors'.padStart(7)} ${'p50'.padStart(8)} ${'p90'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)}  failed`;
+  const lines = [`Outcomes   ${''.padEnd(12)} ${head}`];
+  for (const [name, g] of rows) {
+    const l = g.latency;
+    const lat = (ms: number): string => (l.count === 0 ? '–' : fmtMs(ms)).padStart(8);
+    const rate = `${round1(g.errorRate * 100)}%`;
+    const line = `  ${printable(name).padEnd(21)} ${String(g.sent + g.skipped).padStart(8)} ${`${Math.round(g.share * 100)}%`.padStart(5)} ${rate.padStart(7)} ${lat(l.p50)} ${lat(l.p90)} ${lat(l.p99)} ${lat(l.max)}  ${failedKinds(g)}`;
+    lines.push(g.failed > 0 ? bad(line) : line);
+  }
+  return lines;
+}
+
+const round1 = (n: number): string => (Math.round(n * 10) / 10).toString();
+
+/** e.g. `12 (5xx 10, reset 2; 2 inferred)`, or `0`. */
+function failedKinds(g: GroupReport): string {
+  if (g.failed === 0) return '0';
+  const kinds: [string, number][] = [
+    ['1xx', g.responses['1xx']],
+    ['4xx', g.responses['4xx']],
+    ['5xx', g.responses['5xx']],
+    ['refused', g.errors.refused],
+    ['reset', g.errors.reset],
+    ['other', g.errors.other],
+    ['timeout', g.timeouts],
+    ['dropped', g.dropped],
+    ['skipped', g.skipped],
+  ];
+  const parts = kinds.filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
+  return `${g.failed} (${parts.join(', ')}${g.inferred > 0 ? `; ${g.inferred} inferred` : ''})`;
+}
+
+/** A pod's row after its count: failed, p99, connections and requests per connection. */
+function podColumns(p: NonNullable<ReportAttribution['pods'][string]>): string {
+  const c = p.connections;
+  const p99 = p.latency.count === 0 ? '–' : fmtMs(p.latency.p99);
+  const conns = `${c.opened} conn${c.opened === 1 ? '' : 's'}${c.open > 0 ? ` (${c.open} open)` : ''}`;
+  const failed = p.failed > 0 ? bad(`failed ${failedKinds(p)}`) : 'failed 0';
+  return `${failed}  p99 ${p99}  ${conns}  ${c.requestsPerConnection} req/conn`;
+}
+
 const NO_RESPONSES =
   'WARNING    no responses at all: every request failed or was never sent. Is the target up?';
 
@@ -167,12 +225,21 @@ const UNITS: Record<ThresholdResult['name'], [string, string]> = {
   'max-errors': ['', ' failed'],
   'max-error-rate': ['', '%'],
   'max-p99': ['', ' ms'],
+  'max-regression': ['', '%'],
 };
 
-/** `✓ max-p99 12.5 ms ≤ 250 ms` or `✗ max-errors 30 failed > 0 failed`. */
+/**
+ * `✓ max-p99 12.5 ms ≤ 250 ms`, `✗ max-error-rate green 9.8% > 1%`, `✓ max-regression blue,green:p99
+ * +4.2% ≤ 20%`, or for a colour that could not be judged `✗ max-p99 green: green had no traffic (limit 250 ms)`.
+ */
 function thresholdLine(t: ThresholdResult): string {
   const [, unit] = UNITS[t.name];
-  const text = `${t.name} ${t.value}${unit} ${t.pass ? '≤' : '>'} ${t.limit}${unit}`;
+  const who = t.scope === undefined ? t.name : `${t.name} ${printable(t.scope)}`;
+  const value = t.name === 'max-regression' && t.value > 0 ? `+${t.value}` : `${t.value}`;
+  const text =
+    t.note !== undefined
+      ? `${who}: ${printable(t.note)} (limit ${t.limit}${unit})`
+      : `${who} ${value}${unit} ${t.pass ? '≤' : '>'} ${t.limit}${unit}`;
   return t.pass ? `${good('✓')} ${text}` : `${bad('✗')} ${bad(text)}`;
 }
 
@@ -210,5 +277,10 @@ function skipReasons(report: Report): string {
 export function brokenThresholds(report: Report): string[] {
   return report.thresholds
     .filter((t) => !t.pass)
-    .map((t) => `threshold broken: ${t.name} is ${t.value}, limit ${t.limit}`);
+    .map((t) => {
+      const who = t.scope === undefined ? t.name : `${t.name} ${printable(t.scope)}`;
+      return t.note !== undefined
+        ? `threshold broken: ${who}: ${printable(t.note)}`
+        : `threshold broken: ${who} is ${t.value}, limit ${t.limit}`;
+    });
 }

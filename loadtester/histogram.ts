@@ -47,3 +47,69 @@ export class LatencyBars {
     return [...this.counts].map((count, i) => ({ leMs: LATENCY_EDGES_MS[i] ?? null, count }));
   }
 }
+
+/** Bins per doubling in PeakLatency: each bin spans 2^(1/16) ≈ 4.4 %, so a percentile is within about 2.2 %. */
+const BINS_PER_DOUBLING = 16;
+/** From 1 µs up to 2^32 µs (about 72 minutes); longer latencies land in the last bin. */
+const PEAK_BINS = 32 * BINS_PER_DOUBLING + 1;
+
+/**
+ * A cheap latency summary for each pod (up to 256 of them): p99 and max from log-spaced bins, one small
+ * array per pod and interval, incremented per response without allocating. Mergeable, like Histogram.
+ */
+export class PeakLatency {
+  private readonly bins = new Float64Array(PEAK_BINS);
+  count = 0;
+  maxMs = 0;
+  private sumMs = 0;
+
+  record(latencyMs: number): void {
+    const us = latencyMs * 1000;
+    const bin = us <= 1 ? 0 : Math.min(PEAK_BINS - 1, Math.ceil(Math.log2(us) * BINS_PER_DOUBLING));
+    this.bins[bin]!++;
+    this.count++;
+    this.sumMs += latencyMs;
+    if (latencyMs > this.maxMs) this.maxMs = latencyMs;
+  }
+
+  add(other: PeakLatency): void {
+    if (other.count === 0) return;
+    for (let i = 0; i < PEAK_BINS; i++) this.bins[i]! += other.bins[i]!;
+    this.count += other.count;
+    this.sumMs += other.sumMs;
+    if (other.maxMs > this.maxMs) this.maxMs = other.maxMs;
+  }
+
+  reset(): void {
+    if (this.count === 0) return;
+    this.bins.fill(0);
+    this.count = 0;
+    this.maxMs = 0;
+    this.sumMs = 0;
+  }
+
+  /** The upper edge of the bin holding the percentile, in ms (never above max); 0 without responses. */
+  percentile(p: number): number {
+    if (this.count === 0) return 0;
+    const rank = Math.max(1, Math.ceil((p / 100) * this.count));
+    let seen = 0;
+    for (let i = 0; i < PEAK_BINS; i++) {
+      seen += this.bins[i]!;
+      if (seen >= rank) return Math.min(this.maxMs, 2 ** (i / BINS_PER_DOUBLING) / 1000);
+    }
+    return this.maxMs;
+  }
+
+  /** Percentiles to within a bin (about 2.2 %); max and mean exact. */
+  summary(): LatencySummary {
+    if (this.count === 0) return { count: 0, p50: 0, p90: 0, p99: 0, max: 0, mean: 0 };
+    return {
+      count: this.count,
+      p50: ms(this.percentile(50) * 1000),
+      p90: ms(this.percentile(90) * 1000),
+      p99: ms(this.percentile(99) * 1000),
+      max: ms(this.maxMs * 1000),
+      mean: ms((this.sumMs / this.count) * 1000),
+    };
+  }
+}

@@ -1,7 +1,19 @@
 /** Builds the final Report and evaluates thresholds. Pure: everything it needs is passed in. */
-import type { FoldCounts, LatencySummary, Outcomes, Report, ThresholdResult } from '../protocol/stream.js';
-import { nameRecord } from '../protocol/outcomes.js';
-import type { LoadOptions } from './api.js';
+import type {
+  Attribution,
+  FoldCounts,
+  GroupReport,
+  GroupStats,
+  LatencySummary,
+  Outcomes,
+  PodReport,
+  PodStats,
+  Report,
+  ReportAttribution,
+  ThresholdResult,
+} from '../protocol/stream.js';
+import { emptyAttribution, errorRate, nameRecord } from '../protocol/outcomes.js';
+import type { LoadOptions, Thresholds } from './api.js';
 import type { SkipCounts } from './engine.js';
 import type { ColorSeen, SoloSwitch } from './tally.js';
 import type { PodTally } from '../protocol/stream.js';
@@ -9,11 +21,16 @@ import type { PodTally } from '../protocol/stream.js';
 export const LATENCY_NOTE =
   'ms, responses only, measured from when each request was due to be sent (includes any wait for a free connection: no coordinated omission)';
 
-/** `failed` and `due` count skipped requests: a request that was due and never sent is not a success. */
+/**
+ * `failed` and `due` count skipped requests: a request that was due and never sent is not a success. The
+ * per-colour limits and `--compare` read the run's attribution: a colour's own requests only (skipped
+ * requests belong to no colour), and a colour that was gated but never seen fails, with a note saying so.
+ */
 export function evaluateThresholds(
   limits: LoadOptions['thresholds'],
   counts: { failed: number; due: number },
   latency: LatencySummary,
+  attribution: Attribution = emptyAttribution(),
 ): ThresholdResult[] {
   const results: ThresholdResult[] = [];
   if (limits.maxErrors !== null) {
@@ -33,6 +50,14 @@ export function evaluateThresholds(
       pass: value <= limits.maxErrorRate,
     });
   }
+  for (const [color, limit] of Object.entries(limits.colorMaxErrorRate ?? {})) {
+    const group = attribution.colors[color];
+    results.push(
+      !group || group.sent + group.skipped === 0
+        ? unjudged('max-error-rate', color, limit, `${color} had no traffic`)
+        : scoped('max-error-rate', color, limit, percentOf(group)),
+    );
+  }
   if (limits.maxP99Ms !== null) {
     results.push({
       name: 'max-p99',
@@ -40,6 +65,72 @@ export function evaluateThresholds(
       value: latency.p99,
       pass: latency.p99 <= limits.maxP99Ms,
     });
+  }
+  for (const [color, limit] of Object.entries(limits.colorMaxP99Ms ?? {})) {
+    const group = attribution.colors[color];
+    results.push(
+      !group || group.latency.count === 0
+        ? unjudged('max-p99', color, limit, `${color} had ${group ? 'no responses' : 'no traffic'}`)
+        : scoped('max-p99', color, limit, group.latency.p99),
+    );
+  }
+  if (limits.compare) results.push(...regressions(limits.compare, attribution));
+  return results;
+}
+
+function scoped(name: ThresholdResult['name'], scope: string, limit: number, value: number): ThresholdResult {
+  return { name, scope, limit, value, pass: value <= limit };
+}
+
+function unjudged(
+  name: ThresholdResult['name'],
+  scope: string,
+  limit: number,
+  note: string,
+): ThresholdResult {
+  return { name, scope, limit, value: 0, pass: false, note };
+}
+
+/** A group's error rate in percent, as the thresholds state it. */
+function percentOf(g: GroupStats): number {
+  return round(errorRate(g) * 100, 3);
+}
+
+/**
+ * `--compare blue,green --max-regression 20%`: how much worse the candidate is than the baseline, in
+ * percent of the baseline, for its error rate and its p99. A baseline without failures is taken as one
+ * failure among its due requests (the smallest rate it could have shown), so a candidate is not failed for
+ * a single error against a clean baseline of a few requests, yet is against one of thousands.
+ */
+function regressions(
+  compare: NonNullable<Thresholds['compare']>,
+  attribution: Attribution,
+): ThresholdResult[] {
+  const { baseline, candidate, maxRegression: limit } = compare;
+  const pair = `${baseline},${candidate}`;
+  const base = attribution.colors[baseline];
+  const cand = attribution.colors[candidate];
+  const quiet = [baseline, candidate].filter((c) => (attribution.colors[c]?.sent ?? 0) === 0);
+  if (!base || !cand || quiet.length > 0) {
+    const note = `${quiet.join(' and ')} had no traffic: nothing to compare`;
+    return [
+      unjudged('max-regression', `${pair}:error-rate`, limit, note),
+      unjudged('max-regression', `${pair}:p99`, limit, note),
+    ];
+  }
+  const results: ThresholdResult[] = [];
+  const baseDue = base.sent + base.skipped;
+  const baseRate = Math.max(errorRate(base), 1 / baseDue);
+  const candRate = errorRate(cand);
+  results.push(
+    scoped('max-regression', `${pair}:error-rate`, limit, round((candRate / baseRate - 1) * 100, 1)),
+  );
+  if (base.latency.count === 0 || cand.latency.count === 0) {
+    const silent = base.latency.count === 0 ? baseline : candidate;
+    results.push(unjudged('max-regression', `${pair}:p99`, limit, `${silent} had no responses`));
+  } else {
+    const value = round((cand.latency.p99 / Math.max(base.latency.p99, 0.001) - 1) * 100, 1);
+    results.push(scoped('max-regression', `${pair}:p99`, limit, value));
   }
   return results;
 }
@@ -65,6 +156,33 @@ export interface ReportInput {
   skipped: Readonly<SkipCounts>;
   thresholds: LoadOptions['thresholds'];
   firstErrors: NonNullable<Report['firstErrors']>;
+  /** The run's attribution (Tally.runAttribution()). */
+  attribution: Attribution;
+}
+
+/** Shares of every due request in the run, error rates, requests per connection: the report's attribution. */
+export function reportAttribution(a: Attribution): ReportAttribution {
+  let due = 0;
+  for (const g of [...Object.values(a.colors), a.frontDoor, a.unknown]) due += g.sent + g.skipped;
+  const group = (g: GroupStats): GroupReport => ({
+    ...g,
+    share: due === 0 ? 0 : round((g.sent + g.skipped) / due, 4),
+    errorRate: round(errorRate(g), 5),
+  });
+  const pod = (p: PodStats): PodReport => ({
+    ...group(p),
+    color: p.color,
+    connections: {
+      ...p.connections,
+      requestsPerConnection:
+        p.connections.opened === 0 ? 0 : round(p.connections.requests / p.connections.opened, 1),
+    },
+  });
+  const colors = nameRecord<GroupReport>();
+  for (const [name, g] of Object.entries(a.colors)) colors[name] = group(g);
+  const pods = nameRecord<PodReport>();
+  for (const [name, p] of Object.entries(a.pods)) pods[name] = pod(p);
+  return { colors, pods, frontDoor: group(a.frontDoor), unknown: group(a.unknown) };
 }
 
 export function buildReport(input: ReportInput): Report {
@@ -88,7 +206,7 @@ export function buildReport(input: ReportInput): Report {
   const skipped = input.skipped.backoff + input.skipped.busy;
   const due = total.sent + skipped;
   const failed = total.failed + skipped;
-  const thresholds = evaluateThresholds(input.thresholds, { failed, due }, input.latency);
+  const thresholds = evaluateThresholds(input.thresholds, { failed, due }, input.latency, input.attribution);
   const s = input.switchOver;
   return {
     target: input.target,
@@ -124,5 +242,6 @@ export function buildReport(input: ReportInput): Report {
     thresholds,
     pass: thresholds.every((t) => t.pass),
     firstErrors: { ...input.firstErrors },
+    attribution: reportAttribution(input.attribution),
   };
 }

@@ -92,15 +92,16 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
   const recorder: Recorder = {
     sent: () => tally.sent(),
     unsent: (count) => tally.unsent(count),
-    response(status, color, pod, latencyMs) {
-      tally.response(status, color, pod, latencyMs, performance.now() - t0);
+    response(status, color, pod, latencyMs, conn) {
+      tally.response(status, color, pod, latencyMs, performance.now() - t0, conn);
       sample(status < 400 ? responseSampler : failureSampler, 'response', status, color, pod, latencyMs);
     },
-    failure(kind: FailureKind, latencyMs, error) {
-      tally.failure(kind);
+    failure(kind: FailureKind, latencyMs, error, conn) {
+      tally.failure(kind, conn);
       if (error !== undefined && firstErrors[kind] === undefined) firstErrors[kind] = describeError(error);
       sample(failureSampler, kind, null, null, null, latencyMs);
     },
+    closed: (conn) => tally.closed(conn),
   };
 
   const engineOptions: EngineOptions = {
@@ -120,9 +121,15 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
       ? new AutocannonEngine(engineOptions, recorder)
       : new UndiciEngine(engineOptions, recorder);
 
+  // The engine counts skipped requests for the run; each interval gets what was added since the last.
+  const skippedSoFar = { backoff: 0, busy: 0 };
   function flush(): TickMessage {
     const elapsedMs = performance.now() - t0;
-    const { bucket, total, folded } = tally.flush(elapsedMs);
+    const { backoff, busy } = engine.skipped;
+    tally.skipped({ backoff: backoff - skippedSoFar.backoff, busy: busy - skippedSoFar.busy });
+    skippedSoFar.backoff = backoff;
+    skippedSoFar.busy = busy;
+    const { bucket, total, totalAttribution, folded } = tally.flush(elapsedMs);
     const tick: TickMessage = {
       type: 'tick',
       seq: seq++,
@@ -131,6 +138,7 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
       intervalMs: Math.round(elapsedMs - lastFlushMs),
       bucket,
       total,
+      totalAttribution,
       inFlight: tally.inFlight,
       askedRate: owner.askedRate(),
       folded,
@@ -186,6 +194,7 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
         skipped: engine.skipped,
         thresholds: options.thresholds,
         firstErrors,
+        attribution: tally.runAttribution(),
       });
       owner.onReport(report);
       settle(report);

@@ -4,9 +4,14 @@
  */
 import {
   OTHER_BUCKET,
+  type Attribution,
   type Bucket,
+  type ConnectionStats,
   type FoldCounts,
+  type GroupStats,
+  type LatencySummary,
   type Outcomes,
+  type PodStats,
   type PodTally,
 } from '../protocol/stream.js';
 import {
@@ -18,7 +23,8 @@ import {
   settled,
   type FailureKind,
 } from '../protocol/outcomes.js';
-import { createHistogram, LatencyBars, summarise, type Histogram } from './histogram.js';
+import { createHistogram, LatencyBars, PeakLatency, summarise, type Histogram } from './histogram.js';
+import type { ConnectionTrack, SkipCounts } from './engine.js';
 
 export interface ColorSeen {
   count: number;
@@ -66,16 +72,129 @@ function fnv1a(text: string): number {
   return h >>> 0;
 }
 
-function toRecord<T>(map: ReadonlyMap<string, T>): Record<string, T> {
-  const record = nameRecord<T>();
-  for (const [name, value] of map) record[name] = value;
-  return record;
+/**
+ * The colour a response counts under when it names a pod but no colour, and its pod has never been seen
+ * with one (so that colours + front door + unknown still add up to every outcome).
+ */
+export const UNNAMED_COLOR = '?';
+
+/** A group's counts: outcomes plus skipped and inferred (GroupStats without its latency). */
+type Counts = Omit<GroupStats, 'latency'>;
+
+function emptyCounts(): Counts {
+  return { ...emptyOutcomes(), skipped: 0, inferred: 0 };
+}
+
+function copyCounts(c: Counts): Counts {
+  return { ...c, responses: { ...c.responses }, errors: { ...c.errors } };
+}
+
+function addCounts(into: Counts, from: Counts): void {
+  addOutcomes(into, from);
+  into.skipped += from.skipped;
+  into.inferred += from.inferred;
+}
+
+function emptyConnections(): ConnectionStats {
+  return { open: 0, opened: 0, closed: 0, requests: 0 };
+}
+
+/** A colour, the front door or unknown: counts and an HDR histogram per interval, merged into the run's. */
+class Group {
+  bucket = emptyCounts();
+  readonly run = emptyCounts();
+  readonly bucketLatency: Histogram = createHistogram();
+  readonly runLatency: Histogram = createHistogram();
+  /** Something was counted in the current interval. */
+  active = false;
+  /** Responses in the interval that named this colour (protocol 1's byColor). */
+  named = 0;
+  /** The run's ColorSeen for this colour; null until a response names it (a pod's colour group always has one). */
+  seen: ColorSeen | null = null;
+
+  record(status: number, latencyUs: number): void {
+    this.bucket.sent++;
+    countResponse(this.bucket, status);
+    this.bucketLatency.recordValue(latencyUs);
+    this.active = true;
+  }
+
+  fail(kind: FailureKind, inferred: boolean): void {
+    this.bucket.sent++;
+    countFailure(this.bucket, kind);
+    if (inferred) this.bucket.inferred++;
+    this.active = true;
+  }
+
+  /** The interval's stats; then the interval is added to the run's and cleared. */
+  close(): GroupStats {
+    const stats: GroupStats = { ...this.bucket, latency: summarise(this.bucketLatency) };
+    addCounts(this.run, this.bucket);
+    this.runLatency.add(this.bucketLatency);
+    this.bucketLatency.reset();
+    this.bucket = emptyCounts();
+    this.active = false;
+    this.named = 0;
+    return stats;
+  }
+
+  total(): GroupStats {
+    return { ...copyCounts(this.run), latency: summarise(this.runLatency) };
+  }
+}
+
+/** A pod: counts, a cheap p99/max (PeakLatency) and its connections. */
+class PodGroup {
+  bucket = emptyCounts();
+  readonly run = emptyCounts();
+  readonly bucketLatency = new PeakLatency();
+  readonly runLatency = new PeakLatency();
+  /** Connections whose socket last named this pod, open now. */
+  open = 0;
+  bucketConnections = emptyConnections();
+  readonly runConnections = emptyConnections();
+  active = false;
+  /** Responses in the interval that named this pod (protocol 1's byPod). */
+  named = 0;
+
+  /** `seen` is the run's PodTally for this pod, whose colour is the last one the pod named. */
+  constructor(readonly seen: PodTally) {}
+
+  close(): PodStats {
+    const stats: PodStats = {
+      ...this.bucket,
+      latency: this.bucketLatency.summary(),
+      color: this.seen.color,
+      connections: { ...this.bucketConnections, open: this.open },
+    };
+    addCounts(this.run, this.bucket);
+    this.runLatency.add(this.bucketLatency);
+    this.bucketLatency.reset();
+    const c = this.bucketConnections;
+    this.runConnections.opened += c.opened;
+    this.runConnections.closed += c.closed;
+    this.runConnections.requests += c.requests;
+    this.bucket = emptyCounts();
+    this.bucketConnections = emptyConnections();
+    this.active = false;
+    this.named = 0;
+    return stats;
+  }
+
+  total(): PodStats {
+    return {
+      ...copyCounts(this.run),
+      latency: this.runLatency.summary(),
+      color: this.seen.color,
+      connections: { ...this.runConnections, open: this.open },
+    };
+  }
 }
 
 export class Tally {
   private bucket: Outcomes = emptyOutcomes();
-  private bucketColors = new Map<string, number>();
-  private bucketPods = new Map<string, PodTally>();
+  private bucketSkipped: SkipCounts = { backoff: 0, busy: 0 };
+  /** Every response's latency is recorded once, in its colour's or the front door's histogram; this is their sum per interval. */
   private readonly bucketHistogram: Histogram = createHistogram();
   private readonly runHistogram: Histogram = createHistogram();
   private readonly runBars = new LatencyBars();
@@ -84,6 +203,11 @@ export class Tally {
   readonly pods = new Map<string, PodTally>();
   private readonly colorFolder = new Folder(MAX_RUN_COLORS, this.colors);
   private readonly podFolder = new Folder(MAX_RUN_PODS, this.pods);
+  /** Attribution (see docs/loadtester.md): keyed like `colors` and `pods` (folded past the caps). */
+  private readonly colorGroups = new Map<string, Group>();
+  private readonly podGroups = new Map<string, PodGroup>();
+  private readonly frontDoor = new Group();
+  private readonly unknown = new Group();
   private bucketStartMs = 0;
   private lastSolo: { color: string; endMs: number } | null = null;
   private pendingFrom: { color: string; endMs: number } | null = null;
@@ -107,67 +231,182 @@ export class Tally {
     return { colors: this.colorFolder.count, pods: this.podFolder.count };
   }
 
+  /**
+   * A response. `conn` (absent in direct tests) is the connection it came on: a response naming a pod
+   * makes that the connection's pod, for its later failures and its connection counts.
+   */
   response(
     status: number,
     name: string | null,
     podName: string | null,
     latencyMs: number,
     atMs: number,
+    conn: ConnectionTrack | null = null,
   ): void {
     const color = name === null ? null : this.colorFolder.key(name);
     const pod = podName === null ? null : this.podFolder.key(podName);
     countResponse(this.bucket, status);
-    this.bucketHistogram.recordValue(Math.max(1, Math.round(latencyMs * 1000)));
+    const latencyUs = Math.max(1, Math.round(latencyMs * 1000));
     this.runBars.record(latencyMs);
+    let colorGroup: Group | null = null;
     if (color !== null) {
-      this.bucketColors.set(color, (this.bucketColors.get(color) ?? 0) + 1);
-      const seen = this.colors.get(color);
+      colorGroup = this.colorGroup(color);
+      colorGroup.named++;
+      const seen = colorGroup.seen;
       if (seen) {
         seen.count++;
         seen.lastSeenMs = atMs;
-      } else this.colors.set(color, { count: 1, firstSeenMs: atMs, lastSeenMs: atMs });
+      } else this.colors.set(color, (colorGroup.seen = { count: 1, firstSeenMs: atMs, lastSeenMs: atMs }));
     }
+    let podGroup: PodGroup | null = null;
     if (pod !== null) {
-      const key = pod;
-      const inBucket = this.bucketPods.get(key);
-      if (inBucket) inBucket.count++;
-      else this.bucketPods.set(key, { color: color ?? '', count: 1 });
-      const inRun = this.pods.get(key);
-      if (inRun) {
-        inRun.count++;
-        if (color !== null) inRun.color = color;
-      } else this.pods.set(key, { color: color ?? '', count: 1 });
+      podGroup = this.podGroups.get(pod) ?? this.newPodGroup(pod);
+      podGroup.named++;
+      podGroup.seen.count++;
+      if (color !== null) podGroup.seen.color = color;
+      podGroup.bucket.sent++;
+      countResponse(podGroup.bucket, status);
+      podGroup.bucketLatency.record(latencyMs);
+      podGroup.active = true;
     }
+    if (colorGroup === null)
+      colorGroup = podGroup === null ? this.frontDoor : this.colorGroup(podGroup.seen.color || UNNAMED_COLOR);
+    colorGroup.record(status, latencyUs);
+    if (conn === null) return;
+    if (pod !== null && conn.pod !== pod) {
+      if (conn.pod !== null) this.connectionEnded(conn.pod);
+      conn.pod = pod;
+      podGroup!.open++;
+      podGroup!.bucketConnections.opened++;
+    }
+    if (conn.pod !== null) (podGroup ?? this.podGroups.get(conn.pod)!).bucketConnections.requests++;
   }
 
-  failure(kind: FailureKind): void {
+  /**
+   * A request that got no response: to the pod its connection last named (inferred), else to unknown.
+   * The engine reports it before the connection's close (Recorder.failure), so a reset still finds its pod.
+   */
+  failure(kind: FailureKind, conn: ConnectionTrack | null = null): void {
     countFailure(this.bucket, kind);
+    const pod = conn === null || conn.pod === null ? undefined : this.podGroups.get(conn.pod);
+    if (pod === undefined) {
+      this.unknown.fail(kind, false);
+      return;
+    }
+    pod.bucket.sent++;
+    countFailure(pod.bucket, kind);
+    pod.bucket.inferred++;
+    pod.bucketConnections.requests++;
+    pod.active = true;
+    this.colorGroup(pod.seen.color || UNNAMED_COLOR).fail(kind, true);
+  }
+
+  /** The connection's socket closed: it no longer counts as open to its pod, and its next socket starts afresh. */
+  closed(conn: ConnectionTrack): void {
+    if (conn.pod === null) return;
+    this.connectionEnded(conn.pod);
+    conn.pod = null;
+  }
+
+  /** Due requests never sent (counted by the engine): failed, and attributed to unknown (never on a connection). */
+  skipped(counts: SkipCounts): void {
+    const n = counts.backoff + counts.busy;
+    if (n === 0) return;
+    this.bucketSkipped.backoff += counts.backoff;
+    this.bucketSkipped.busy += counts.busy;
+    this.unknown.bucket.skipped += n;
+    this.unknown.bucket.failed += n;
+    this.unknown.active = true;
+  }
+
+  private connectionEnded(pod: string): void {
+    const group = this.podGroups.get(pod);
+    if (!group) return;
+    group.open--;
+    group.bucketConnections.closed++;
+    group.active = true;
+  }
+
+  private colorGroup(key: string): Group {
+    let group = this.colorGroups.get(key);
+    if (!group) this.colorGroups.set(key, (group = new Group()));
+    return group;
+  }
+
+  private newPodGroup(key: string): PodGroup {
+    const seen: PodTally = { color: '', count: 0 };
+    this.pods.set(key, seen);
+    const group = new PodGroup(seen);
+    this.podGroups.set(key, group);
+    return group;
   }
 
   /** Closes the current bucket at `endMs` (since the run started) and opens the next. */
-  flush(endMs: number): { bucket: Bucket; total: Outcomes; folded: FoldCounts } {
+  flush(endMs: number): {
+    bucket: Bucket;
+    total: Outcomes;
+    totalAttribution: Attribution;
+    folded: FoldCounts;
+  } {
+    this.bucketHistogram.reset();
+    for (const group of this.colorGroups.values()) this.bucketHistogram.add(group.bucketLatency);
+    this.bucketHistogram.add(this.frontDoor.bucketLatency);
     const latency = summarise(this.bucketHistogram);
     this.runHistogram.add(this.bucketHistogram);
-    this.bucketHistogram.reset();
     addOutcomes(this.total, this.bucket);
-    const byColor = toRecord(this.bucketColors);
-    const byPod = toRecord(this.bucketPods);
-    this.trackSolo(endMs);
-    const bucket: Bucket = { ...this.bucket, byColor, byPod, latency };
+    const byColor = nameRecord<number>();
+    for (const [name, group] of this.colorGroups) if (group.named > 0) byColor[name] = group.named;
+    const byPod = nameRecord<PodTally>();
+    for (const [name, group] of this.podGroups)
+      if (group.named > 0) byPod[name] = { color: group.seen.color, count: group.named };
+    this.trackSolo(byColor, endMs);
+    const attribution = this.closeAttribution();
+    const bucket: Bucket = {
+      ...this.bucket,
+      byColor,
+      byPod,
+      latency,
+      skipped: this.bucketSkipped,
+      attribution,
+    };
     this.bucket = emptyOutcomes();
-    this.bucketColors = new Map();
-    this.bucketPods = new Map();
+    this.bucketSkipped = { backoff: 0, busy: 0 };
     this.bucketStartMs = endMs;
-    return { bucket, total: structuredClone(this.total), folded: this.folded };
+    return {
+      bucket,
+      total: structuredClone(this.total),
+      totalAttribution: this.runAttribution(),
+      folded: this.folded,
+    };
   }
 
-  runLatency(): ReturnType<typeof summarise> & { histogram: ReturnType<LatencyBars['buckets']> } {
+  /** The interval's attribution: colours and pods with anything counted in it (pods also while connections are open). */
+  private closeAttribution(): Attribution {
+    const colors = nameRecord<GroupStats>();
+    for (const [name, group] of this.colorGroups) if (group.active) colors[name] = group.close();
+    const pods = nameRecord<PodStats>();
+    for (const [name, group] of this.podGroups)
+      if (group.active || group.open > 0) pods[name] = group.close();
+    return { colors, pods, frontDoor: this.frontDoor.close(), unknown: this.unknown.close() };
+  }
+
+  /** The run's attribution so far (closed intervals only), latency summarised over the run. */
+  runAttribution(): Attribution {
+    const colors = nameRecord<GroupStats>();
+    for (const [name, group] of this.colorGroups) colors[name] = group.total();
+    const pods = nameRecord<PodStats>();
+    for (const [name, group] of this.podGroups) pods[name] = group.total();
+    return { colors, pods, frontDoor: this.frontDoor.total(), unknown: this.unknown.total() };
+  }
+
+  runLatency(): LatencySummary & { histogram: ReturnType<LatencyBars['buckets']> } {
     return { ...summarise(this.runHistogram), histogram: this.runBars.buckets() };
   }
 
-  private trackSolo(endMs: number): void {
-    if (this.bucketColors.size !== 1) return;
-    const solo = this.bucketColors.keys().next().value as string;
+  private trackSolo(byColor: Record<string, number>, endMs: number): void {
+    const named = Object.keys(byColor);
+    if (named.length !== 1) return;
+    const solo = named[0]!;
     if (this.lastSolo && this.lastSolo.color !== solo) {
       this.pendingFrom = this.lastSolo;
       this.switchOver = {

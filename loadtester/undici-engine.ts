@@ -9,7 +9,15 @@ import {
   readIdentity,
   type ResponseIdentity,
 } from '../protocol/identity.js';
-import type { EngineOptions, LoadEngine, Recorder, Recycle, SkipCounts } from './engine.js';
+import {
+  newConnectionTrack,
+  type ConnectionTrack,
+  type EngineOptions,
+  type LoadEngine,
+  type Recorder,
+  type Recycle,
+  type SkipCounts,
+} from './engine.js';
 import { Pacer } from './pacing.js';
 import { classifyError } from './classify.js';
 
@@ -30,6 +38,8 @@ interface Conn {
   /** The request in flight (at most one: pipelining 1) and when it must have ended. */
   handler: ResponseHandler | null;
   deadline: number;
+  /** The recorder's per-connection state (which pod the socket last named). */
+  track: ConnectionTrack;
 }
 
 class ResponseHandler implements Dispatcher.DispatchHandler {
@@ -213,14 +223,14 @@ export class UndiciEngine implements LoadEngine {
     const now = clock();
     conn.served++;
     conn.backoffMs = 0;
-    this.recorder.response(status, color, pod, now - dueMs);
+    this.recorder.response(status, color, pod, now - dueMs, conn.track);
     this.release(conn, now);
   }
 
   settleError(conn: Conn, dueMs: number, error: Error): void {
     const now = clock();
     const kind = classifyError(error);
-    this.recorder.failure(kind, now - dueMs, error);
+    this.recorder.failure(kind, now - dueMs, error, conn.track);
     // Any failure but a timeout (which took its time already) backs the connection off, so a target
     // that refuses or resets at once cannot turn the closed loop into a hot loop.
     if (kind !== 'timeout') {
@@ -248,6 +258,7 @@ export class UndiciEngine implements LoadEngine {
       readyAt: 0,
       handler: null,
       deadline: 0,
+      track: newConnectionTrack(),
     };
     this.watch(conn);
     return conn;
@@ -260,6 +271,8 @@ export class UndiciEngine implements LoadEngine {
     this.watch(conn);
     conn.connectedAt = 0;
     conn.served = 0;
+    // The old client's request (if any) is failed asynchronously, after this: it counts as unknown.
+    this.recorder.closed(conn.track);
     old.destroy(error ?? null).catch(() => undefined);
   }
 
@@ -285,10 +298,13 @@ export class UndiciEngine implements LoadEngine {
       conn.served = 0;
     });
     // The next request is decided before its socket connects: reset the count when the old socket goes.
+    // undici fails the socket's request in flight before it emits 'disconnect' (client-h1's
+    // onHttpSocketClose), so that failure is still attributed to the pod the socket last named.
     client.on('disconnect', () => {
       if (conn.client !== client) return;
       conn.connectedAt = 0;
       conn.served = 0;
+      this.recorder.closed(conn.track);
     });
   }
 

@@ -339,6 +339,8 @@ export interface ThresholdResult {
   limit: number;
   value: number;
   pass: boolean;
+  /** Why a scoped threshold could not be judged and failed (e.g. "green had no traffic"); absent otherwise. */
+  note?: string;
 }
 
 /** A group in the report: its counts plus what the table prints. `errorRate` = failed / (sent + skipped), 0 when none. */

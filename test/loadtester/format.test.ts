@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Tally } from '../../loadtester/tally.js';
 import { formatReport, liveLine, printable, progressBar } from '../../loadtester/format.js';
 import { buildReport } from '../../loadtester/report.js';
+import type { Thresholds } from '../../loadtester/api.js';
 import { Terminal } from '../../loadtester/terminal.js';
 import { styled } from '../../loadtester/style.js';
 
@@ -13,7 +14,7 @@ describe('format', () => {
     const t = new Tally();
     t.sent();
     t.response(200, 'blue', 'b', 1, 1);
-    const { bucket, total } = t.flush(1000);
+    const { bucket, total, totalAttribution } = t.flush(1000);
     const line = liveLine({
       type: 'tick',
       seq: 0,
@@ -22,6 +23,7 @@ describe('format', () => {
       intervalMs: 1000,
       bucket,
       total,
+      totalAttribution,
       inFlight: 0,
       askedRate: 1,
     });
@@ -34,7 +36,7 @@ describe('format', () => {
     const t = new Tally();
     t.sent();
     t.failure('refused');
-    const { bucket, total } = t.flush(1000);
+    const { bucket, total, totalAttribution } = t.flush(1000);
     const line = liveLine({
       type: 'tick',
       seq: 0,
@@ -43,6 +45,7 @@ describe('format', () => {
       intervalMs: 1000,
       bucket,
       total,
+      totalAttribution,
       inFlight: 0,
       askedRate: 1,
     });
@@ -55,7 +58,7 @@ describe('format', () => {
 
 function reportOf(
   t: Tally,
-  thresholds: { maxErrors: number | null; maxErrorRate: number | null; maxP99Ms: number | null } = {
+  thresholds: Thresholds = {
     maxErrors: null,
     maxErrorRate: null,
     maxP99Ms: null,
@@ -79,6 +82,7 @@ function reportOf(
         askedRate: 1,
         skipped: { backoff: 0, busy: 0 },
         thresholds,
+        attribution: t.runAttribution(),
       }),
     ),
     false,
@@ -133,7 +137,7 @@ describe('the Pods section', () => {
     t.sent();
     t.response(200, 'blue', 'lab-1', 1, 1);
     const text = reportOf(t);
-    expect(text).toMatch(/^Pods\n {2}lab-1 +blue +1$/m);
+    expect(text).toMatch(/^Pods\n {2}lab-1 +blue +1 {2}failed 0 {2}p99 1\.00ms {2}0 conns {2}0 req\/conn$/m);
     expect(text).not.toContain('no pod identity');
   });
 });
@@ -147,7 +151,7 @@ describe('text a target chose, on the terminal', () => {
     const t = new Tally();
     t.sent();
     t.response(200, hostile, hostile, 1, 1);
-    const { bucket, total, folded } = t.flush(1000);
+    const { bucket, total, totalAttribution, folded } = t.flush(1000);
     const line = liveLine({
       type: 'tick',
       seq: 0,
@@ -156,6 +160,7 @@ describe('text a target chose, on the terminal', () => {
       intervalMs: 1000,
       bucket,
       total,
+      totalAttribution,
       inFlight: 0,
       askedRate: 1,
       folded,
@@ -176,6 +181,7 @@ describe('text a target chose, on the terminal', () => {
         askedRate: 1,
         skipped: { backoff: 0, busy: 0 },
         thresholds: { maxErrors: null, maxErrorRate: null, maxP99Ms: null },
+        attribution: t.runAttribution(),
       }),
     );
     for (const text of [line, report]) {
@@ -183,7 +189,8 @@ describe('text a target chose, on the terminal', () => {
       expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
       expect(text).toContain('\\x1b]0;pwned\\x07');
     }
-    expect(report.split('\n').filter((l) => l.includes('fake line'))).toHaveLength(3);
+    // Colours, Outcomes, Pods and Switch: one line each, however many line breaks the name holds.
+    expect(report.split('\n').filter((l) => l.includes('fake line'))).toHaveLength(4);
   });
 
   it('is escaped by the terminal whatever prints it, newlines apart', () => {

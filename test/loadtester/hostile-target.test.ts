@@ -85,6 +85,7 @@ describe('a target that names a new pod in every response', () => {
       intervalMs: 1000,
       bucket: { ...JSON.parse('{}'), note: 'x'.repeat(40 * 1024) } as never,
       total: {} as never,
+      totalAttribution: {} as never,
       inFlight: 0,
       askedRate: null,
     };

@@ -26,6 +26,7 @@ function reportOf(t: Tally): Report {
     askedRate: null,
     skipped: { backoff: 0, busy: 0 },
     thresholds: { maxErrors: null, maxErrorRate: null, maxP99Ms: null },
+    attribution: t.runAttribution(),
   });
 }
 

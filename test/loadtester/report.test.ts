@@ -1,6 +1,7 @@
 /** The final report: shares, achieved rate, and thresholds that say which one broke. */
 import { describe, expect, it } from 'vitest';
 import { buildReport, evaluateThresholds } from '../../loadtester/report.js';
+import { emptyAttribution } from '../../protocol/outcomes.js';
 
 describe('report and thresholds', () => {
   const total = {
@@ -42,6 +43,7 @@ describe('report and thresholds', () => {
       skipped: { backoff: 80, busy: 20 },
       thresholds: { maxErrors: 100, maxErrorRate: 50, maxP99Ms: null },
       firstErrors: {},
+      attribution: emptyAttribution(),
     });
     expect(report).toMatchObject({ due: 200, sent: 100, failed: 105, skipped: { backoff: 80, busy: 20 } });
     expect(report.rate.skipped).toBe(100);
@@ -71,6 +73,7 @@ describe('report and thresholds', () => {
       skipped: { backoff: 0, busy: 0 },
       thresholds: { maxErrors: 0, maxErrorRate: null, maxP99Ms: null },
       firstErrors: { refused: 'connect ECONNREFUSED 127.0.0.1:1' },
+      attribution: emptyAttribution(),
     });
     expect(report.colors.blue!.share).toBe(0.75);
     expect(report.firstErrors).toEqual({ refused: 'connect ECONNREFUSED 127.0.0.1:1' });

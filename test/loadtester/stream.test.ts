@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
-import type { Report, TickMessage } from '../../protocol/stream.js';
+import { PROTOCOL_VERSION, type Report, type TickMessage } from '../../protocol/stream.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
 import { SKIP_BYTES } from '../../loadtester/hub.js';
 import { resolveLoadOptions } from '../../loadtester/options.js';
@@ -47,7 +47,7 @@ describe('the stream of bluegreen load --ui', () => {
     const hello = await early.next('hello');
     expect(hello).toMatchObject({
       type: 'hello',
-      protocol: 1,
+      protocol: PROTOCOL_VERSION,
       settings: { target: target.url, rate: 50, mode: 'load' },
     });
     const tick = (await early.next('tick')) as TickMessage;
