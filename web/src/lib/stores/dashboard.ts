@@ -13,6 +13,7 @@ import type {
   TickMessage,
 } from '../../../../protocol/stream.js';
 import { BoxRing } from './boxes.js';
+import { ClusterBoard } from './cluster.js';
 import { PodBoard } from './pods.js';
 import { MAX_COLORS, OTHER_COLOR, SeriesWindow } from './series.js';
 import { emptyOutcomes, nameRecord } from '../../../../protocol/outcomes.js';
@@ -30,6 +31,7 @@ export class DashboardModel {
   settings: RunSettings | null = null;
   readonly series: SeriesWindow;
   readonly pods = new PodBoard();
+  readonly cluster = new ClusterBoard();
   readonly boxes = new BoxRing();
   readonly events: EventMessage[] = [];
   /** Responses by colour summed over every tick of the current run (the run's share). */
@@ -93,6 +95,7 @@ export class DashboardModel {
     this.events.push(event);
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
     this.pods.event(event);
+    this.cluster.event(event);
     if (event.kind === 'run-started') this.newRun();
   }
 
@@ -108,6 +111,7 @@ export class DashboardModel {
     this.settings = null;
     this.series.clear();
     this.pods.clear();
+    this.cluster.clear();
     this.boxes.clear();
     this.events.length = 0;
     this.runByColor = nameRecord();
