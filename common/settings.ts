@@ -34,11 +34,14 @@ export interface ToggleSetting extends Described {
   readonly env: null;
 }
 
-/** A repeatable flag (`-H a:1 -H b:2`); each occurrence is parsed on its own. */
+/**
+ * A repeatable flag (`-H a:1 -H b:2`); each occurrence is parsed on its own. With an env variable, its
+ * value counts as one occurrence when the flag is not given.
+ */
 export interface ListSetting<T> extends Described {
   readonly kind: 'list';
   readonly arg: string;
-  readonly env: null;
+  readonly env: string | null;
   readonly parse: Parse<T>;
 }
 
@@ -101,6 +104,7 @@ export function list<T>(spec: {
   flag: string;
   short?: string;
   arg: string;
+  env?: string;
   help: string;
   parse: Parse<T>;
 }): ListSetting<T> {
@@ -109,7 +113,7 @@ export function list<T>(spec: {
     flag: spec.flag,
     short: spec.short ?? null,
     arg: spec.arg,
-    env: null,
+    env: spec.env ?? null,
     help: spec.help,
     parse: spec.parse,
   };
@@ -122,6 +126,7 @@ function optionFlags(s: AnySetting): string {
 
 /** The help line: the setting's text, then its env variable and default (`shown` overrides the default's text). */
 export function helpText(s: AnySetting, shown?: string): string {
+  if (s.kind === 'list') return s.env ? `${s.help} (env: ${s.env})` : s.help;
   if (s.kind !== 'value') return s.help;
   const defaultText = shown ?? s.shownDefault ?? s.default ?? 'none';
   return `${s.help} (${s.env ? `env: ${s.env}, ` : ''}default: ${defaultText})`;
@@ -188,8 +193,10 @@ export function resolveSettings<T extends SettingsTable>(table: T, flags: Flags,
     }
     if (s.kind === 'list') {
       const items = Array.isArray(fromFlag) ? (fromFlag as unknown[]).map(String) : [];
-      values[key] = items.map((item) => s.parse(item, s.flag));
-      if (items.length > 0) given.add(key);
+      const fromEnv = s.env ? env[s.env] : undefined;
+      if (items.length === 0 && fromEnv) values[key] = [s.parse(fromEnv, s.env!)];
+      else values[key] = items.map((item) => s.parse(item, s.flag));
+      if (items.length > 0 || fromEnv) given.add(key);
       continue;
     }
     const fromEnv = s.env ? env[s.env] : undefined;

@@ -15,6 +15,7 @@ import {
   type Flags,
 } from '../common/settings.js';
 import { UsageError } from '../common/usage-error.js';
+import { nameRecord } from '../protocol/outcomes.js';
 import type { AddLoadFlags, LoadOptions, ResolveLoadOptions } from './api.js';
 import { parseOrigins } from './origin.js';
 
@@ -57,6 +58,54 @@ const header: Parse<[string, string]> = (raw, source) => {
 };
 
 const percent: Parse<number> = (raw, source) => decimal(0)(raw.replace(/%\s*$/, ''), source);
+
+/** A limit for the whole run (no colour) or for one colour's requests. */
+type ScopedLimit = [color: string | null, limit: number];
+
+/** `0.5%`, `green:0.5%`, or a comma list of them (`blue:1%,green:0.5%`): colour before the last colon. */
+function scopedLimits(parseLimit: Parse<number>): Parse<ScopedLimit[]> {
+  return (raw, source) =>
+    raw.split(',').map((item): ScopedLimit => {
+      const part = item.trim();
+      if (part === '') throw new UsageError(`${source}: "${raw}" has an empty item`);
+      const colon = part.lastIndexOf(':');
+      if (colon < 0) return [null, parseLimit(part, source)];
+      const color = part.slice(0, colon).trim();
+      if (color === '')
+        throw new UsageError(
+          `${source}: "${part}" names no colour before the colon (e.g. green:${part.slice(colon + 1)})`,
+        );
+      return [color, parseLimit(part.slice(colon + 1).trim(), `${source} ${color}`)];
+    });
+}
+
+/** The whole run's limit and each colour's, from every occurrence of the flag; each may be given once. */
+function splitLimits(
+  flag: string,
+  occurrences: ScopedLimit[][],
+): { run: number | null; colors: Record<string, number> | undefined } {
+  let run: number | null = null;
+  const colors = nameRecord<number>();
+  for (const [color, limit] of occurrences.flat()) {
+    if (color === null) {
+      if (run !== null) throw new UsageError(`${flag}: the whole run's limit is given twice`);
+      run = limit;
+    } else {
+      if (color in colors) throw new UsageError(`${flag}: ${color}'s limit is given twice`);
+      colors[color] = limit;
+    }
+  }
+  return { run, colors: Object.keys(colors).length > 0 ? colors : undefined };
+}
+
+/** `--compare blue,green`: the baseline colour, then the candidate. */
+const colorPair: Parse<[string, string]> = (raw, source) => {
+  const names = raw.split(',').map((n) => n.trim());
+  if (names.length !== 2 || names.some((n) => n === ''))
+    throw new UsageError(`${source}: "${raw}" must be two colours, baseline first (e.g. blue,green)`);
+  if (names[0] === names[1]) throw new UsageError(`${source}: "${raw}" compares a colour with itself`);
+  return [names[0]!, names[1]!];
+};
 
 const path: Parse<string> = (raw) => raw;
 
@@ -190,19 +239,33 @@ export const LOAD_TABLE = {
     help: 'fail (exit 1) when more requests than this fail',
     parse: wholeNumber(0),
   }),
-  maxErrorRate: optional({
+  maxErrorRate: list({
     flag: '--max-error-rate',
-    arg: '<percent>',
+    arg: '<[colour:]percent>',
     env: 'LOAD_MAX_ERROR_RATE',
-    help: 'fail (exit 1) when more than this percentage fails, e.g. 0.5 or 0.5%',
-    parse: percent,
+    help: "fail (exit 1) when more than this percentage fails, e.g. 0.5 or 0.5%; green:0.5% for green's requests only (repeatable or comma-separated)",
+    parse: scopedLimits(percent),
   }),
-  maxP99: optional({
+  maxP99: list({
     flag: '--max-p99',
-    arg: '<ms>',
+    arg: '<[colour:]ms>',
     env: 'LOAD_MAX_P99',
-    help: 'fail (exit 1) when p99 latency exceeds this many ms',
-    parse: decimal(0),
+    help: "fail (exit 1) when p99 latency exceeds this many ms; green:250 for green's responses only (repeatable or comma-separated)",
+    parse: scopedLimits(decimal(0)),
+  }),
+  compare: optional({
+    flag: '--compare',
+    arg: '<baseline,candidate>',
+    env: 'LOAD_COMPARE',
+    help: "fail (exit 1) when the candidate colour's error rate or p99 is worse than the baseline's by more than --max-regression, e.g. blue,green",
+    parse: colorPair,
+  }),
+  maxRegression: optional({
+    flag: '--max-regression',
+    arg: '<percent>',
+    env: 'LOAD_MAX_REGRESSION',
+    help: 'how much worse than the baseline the candidate may be (with --compare), e.g. 20%',
+    parse: percent,
   }),
   ui: value({
     flag: '--ui',
@@ -335,6 +398,15 @@ export function resolveLoadSettings(
   }
   if (v.insecure && v.ca !== null) throw new UsageError('--insecure and --ca exclude each other');
   const kube = resolveKube(v, given);
+  if ((v.compare === null) !== (v.maxRegression === null)) {
+    throw new UsageError(
+      v.compare === null
+        ? '--max-regression needs --compare <baseline,candidate> (e.g. --compare blue,green)'
+        : '--compare needs --max-regression <percent>: how much worse the candidate may be (e.g. 20%)',
+    );
+  }
+  const errorRates = splitLimits('--max-error-rate', v.maxErrorRate);
+  const p99s = splitLimits('--max-p99', v.maxP99);
   // A request count ends the run by itself; --serve runs until stopped.
   const untimed = v.requests !== null || v.serve;
   const showUi = given.has('ui') || v.serve || defaults.ui;
@@ -351,7 +423,16 @@ export function resolveLoadSettings(
     jsonFile: v.json,
     quiet: v.quiet,
     color: v.color,
-    thresholds: { maxErrors: v.maxErrors, maxErrorRate: v.maxErrorRate, maxP99Ms: v.maxP99 },
+    thresholds: {
+      maxErrors: v.maxErrors,
+      maxErrorRate: errorRates.run,
+      maxP99Ms: p99s.run,
+      ...(errorRates.colors ? { colorMaxErrorRate: errorRates.colors } : {}),
+      ...(p99s.colors ? { colorMaxP99Ms: p99s.colors } : {}),
+      ...(v.compare && v.maxRegression !== null
+        ? { compare: { baseline: v.compare[0], candidate: v.compare[1], maxRegression: v.maxRegression } }
+        : {}),
+    },
     ui: showUi
       ? { port: v.ui, host: v.uiHost ?? (v.serve ? ALL_HOSTS : LOCAL_HOST), origins: v.uiOrigin ?? [] }
       : null,

@@ -58,6 +58,36 @@ describe('load options', () => {
     });
   });
 
+  it("reads per-colour thresholds (repeatable, comma lists, env) beside the whole run's, and --compare", () => {
+    expect(
+      parse([
+        'http://a/',
+        '--max-error-rate',
+        'green:0.5%,2',
+        '--max-error-rate',
+        'blue:1%',
+        '--max-p99',
+        'green:250',
+        '--compare',
+        'blue, green',
+        '--max-regression',
+        '20%',
+      ]).thresholds,
+    ).toEqual({
+      maxErrors: null,
+      maxErrorRate: 2,
+      maxP99Ms: null,
+      colorMaxErrorRate: { green: 0.5, blue: 1 },
+      colorMaxP99Ms: { green: 250 },
+      compare: { baseline: 'blue', candidate: 'green', maxRegression: 20 },
+    });
+    expect(parse(['http://a/'], { LOAD_MAX_ERROR_RATE: 'green:1%', LOAD_MAX_P99: '300' }).thresholds).toEqual(
+      { maxErrors: null, maxErrorRate: null, maxP99Ms: 300, colorMaxErrorRate: { green: 1 } },
+    );
+    // A flag wins over the env variable.
+    expect(parse(['http://a/', '--max-p99', '5'], { LOAD_MAX_P99: '300' }).thresholds.maxP99Ms).toBe(5);
+  });
+
   it('runs until stopped with --serve, listening on all interfaces', () => {
     expect(parse(['http://a/', '--serve'])).toMatchObject({
       durationMs: null,
@@ -76,6 +106,18 @@ describe('load options', () => {
     [['http://a/', '--max-errors', 'lots'], /--max-errors/],
     [['http://a/', '-H', 'nocolon'], /--header/],
     [['http://a/', '--ui', '70000'], /not a port/],
+    [['http://a/', '--max-error-rate', 'green:lots'], /--max-error-rate green: "lots" must be a number/],
+    [['http://a/', '--max-error-rate', ':1%'], /names no colour before the colon/],
+    [['http://a/', '--max-error-rate', '1%,2%'], /whole run's limit is given twice/],
+    [
+      ['http://a/', '--max-p99', 'green:100', '--max-p99', 'green:200'],
+      /--max-p99: green's limit is given twice/,
+    ],
+    [['http://a/', '--max-p99', 'green:100,'], /empty item/],
+    [['http://a/', '--compare', 'blue'], /must be two colours, baseline first/],
+    [['http://a/', '--compare', 'blue,blue', '--max-regression', '5'], /compares a colour with itself/],
+    [['http://a/', '--compare', 'blue,green'], /--compare needs --max-regression/],
+    [['http://a/', '--max-regression', '20%'], /--max-regression needs --compare/],
   ])('%j is bad usage', (args, message) => {
     expect(() => parse(args)).toThrow(UsageError);
     expect(() => parse(args)).toThrow(message);

@@ -1,7 +1,8 @@
 /** The final report: shares, achieved rate, and thresholds that say which one broke. */
 import { describe, expect, it } from 'vitest';
 import { buildReport, evaluateThresholds } from '../../loadtester/report.js';
-import { emptyAttribution } from '../../protocol/outcomes.js';
+import { emptyAttribution, emptyGroup } from '../../protocol/outcomes.js';
+import type { Attribution, GroupStats } from '../../protocol/stream.js';
 
 describe('report and thresholds', () => {
   const total = {
@@ -85,5 +86,104 @@ describe('report and thresholds', () => {
         report.timeouts +
         report.dropped,
     );
+  });
+});
+
+describe('per-colour thresholds and --compare', () => {
+  /** A colour with `due` requests, `failed` of them 5xx, and the given p99. */
+  function colour(due: number, failed: number, p99: number): GroupStats {
+    const g = emptyGroup();
+    g.sent = due;
+    g.responses['2xx'] = due - failed;
+    g.responses['5xx'] = failed;
+    g.failed = failed;
+    g.latency = { count: due, p50: p99 / 2, p90: p99 / 2, p99, max: p99, mean: p99 / 2 };
+    return g;
+  }
+  const none = { maxErrors: null, maxErrorRate: null, maxP99Ms: null };
+  const counts = { failed: 0, due: 0 };
+  const latency = { count: 0, p50: 0, p90: 0, p99: 0, max: 0, mean: 0 };
+
+  function attribution(colors: Record<string, GroupStats>): Attribution {
+    return { ...emptyAttribution(), colors };
+  }
+
+  it('judges each colour on its own requests, and fails a gated colour that had no traffic', () => {
+    const a = attribution({ blue: colour(1000, 0, 10), green: colour(1000, 100, 40) });
+    const results = evaluateThresholds(
+      {
+        ...none,
+        colorMaxErrorRate: { blue: 0.5, green: 1, purple: 1 },
+        colorMaxP99Ms: { green: 50 },
+      },
+      counts,
+      latency,
+      a,
+    );
+    expect(results).toEqual([
+      { name: 'max-error-rate', scope: 'blue', limit: 0.5, value: 0, pass: true },
+      { name: 'max-error-rate', scope: 'green', limit: 1, value: 10, pass: false },
+      {
+        name: 'max-error-rate',
+        scope: 'purple',
+        limit: 1,
+        value: 0,
+        pass: false,
+        note: 'purple had no traffic',
+      },
+      { name: 'max-p99', scope: 'green', limit: 50, value: 40, pass: true },
+    ]);
+  });
+
+  it('--compare fails the candidate that is worse by more than the margin, and not the other way round', () => {
+    const a = attribution({ blue: colour(1000, 10, 10), green: colour(1000, 100, 11) });
+    const worse = evaluateThresholds(
+      { ...none, compare: { baseline: 'blue', candidate: 'green', maxRegression: 20 } },
+      counts,
+      latency,
+      a,
+    );
+    expect(worse).toEqual([
+      { name: 'max-regression', scope: 'blue,green:error-rate', limit: 20, value: 900, pass: false },
+      { name: 'max-regression', scope: 'blue,green:p99', limit: 20, value: 10, pass: true },
+    ]);
+    const better = evaluateThresholds(
+      { ...none, compare: { baseline: 'green', candidate: 'blue', maxRegression: 20 } },
+      counts,
+      latency,
+      a,
+    );
+    expect(better.map((r) => [r.value, r.pass])).toEqual([
+      [-90, true],
+      [-9.1, true],
+    ]);
+  });
+
+  it('--compare takes a clean baseline as one failure among its requests, and fails when a colour is missing', () => {
+    const clean = attribution({ blue: colour(1000, 0, 10), green: colour(1000, 1, 10) });
+    const compare = { baseline: 'blue', candidate: 'green', maxRegression: 20 };
+    expect(evaluateThresholds({ ...none, compare }, counts, latency, clean)[0]).toMatchObject({
+      value: 0,
+      pass: true,
+    });
+    const onlyBlue = attribution({ blue: colour(1000, 0, 10) });
+    expect(evaluateThresholds({ ...none, compare }, counts, latency, onlyBlue)).toEqual([
+      {
+        name: 'max-regression',
+        scope: 'blue,green:error-rate',
+        limit: 20,
+        value: 0,
+        pass: false,
+        note: 'green had no traffic: nothing to compare',
+      },
+      {
+        name: 'max-regression',
+        scope: 'blue,green:p99',
+        limit: 20,
+        value: 0,
+        pass: false,
+        note: 'green had no traffic: nothing to compare',
+      },
+    ]);
   });
 });
