@@ -11,6 +11,8 @@ import { Pod, type PodChange, type PodConfig, type ProbeConfig } from './pod.js'
 export interface Template {
   color: string;
   version: string;
+  /** App settings of this template's pods, over the cluster's (`--rollout-env`). */
+  env?: Record<string, string>;
 }
 
 export interface ReplicaSet extends Template {
@@ -224,7 +226,7 @@ export class Cluster {
       replicaSet: rs.name,
       color: rs.color,
       version: rs.version,
-      env: this.config.env,
+      env: { ...this.config.env, ...rs.env },
       probe: this.config.probe,
       terminationGraceMs: this.config.terminationGraceMs,
     };

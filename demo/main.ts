@@ -95,6 +95,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       rolling: options.rolling,
       scaleDownDelayMs: options.scaleDownDelayMs,
       stepPauseMs: options.stepPauseMs,
+      env: options.rolloutEnv,
     },
     emit,
     options.initial,

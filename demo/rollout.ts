@@ -21,6 +21,8 @@ export interface RolloutConfig {
   scaleDownDelayMs: number;
   /** Canary: pause after each step. */
   stepPauseMs: number;
+  /** App settings for the pods of every new template (`--rollout-env`). */
+  env?: Record<string, string>;
 }
 
 export class RolloutDriver {
@@ -71,7 +73,7 @@ export class RolloutDriver {
 
   /** A new template with `color` (and the next version), rolled out with `strategy`. */
   rollout(strategy: Strategy, color: string): Promise<void> {
-    const target = { color, version: `v${++this.versions}` };
+    const target = { color, version: `v${++this.versions}`, env: this.config.env };
     return this.begin(strategy, target, `${strategy} rollout to ${color} (${target.version})`);
   }
 
