@@ -19,6 +19,8 @@ import { UsageError } from '../common/usage-error.js';
 import { ControlRefused } from '../protocol/control.js';
 import type { LoadOptions } from './api.js';
 import { brokenThresholds, formatReport } from './format.js';
+import { IncidentFinder } from './incidents.js';
+import { formatIncidents } from './incidents-text.js';
 import { Hub } from './hub.js';
 import { startLoad, type LoadRun } from './run.js';
 import { shownTarget } from './target.js';
@@ -66,6 +68,9 @@ export class LoadSession {
   private readonly terminal: Terminal;
   private readonly err: NodeJS.WritableStream;
   private ui: { server: UiServer; hub: Hub } | null = null;
+  /** The current run's failures and lifecycle events, explained as incidents. */
+  private incidents = new IncidentFinder();
+  private incidentsSent = '[]';
   private readonly onSignal = (): void => {
     if (this.stopping.aborted) process.exit(130);
     this.requestStop();
@@ -160,7 +165,9 @@ export class LoadSession {
 
   /** A lifecycle event on the stream (the demo's pods and rollouts). */
   event(event: LifecycleEvent): void {
-    this.ui?.hub.event(event);
+    const stamped = { ...event, t: event.t ?? Date.now() };
+    this.incidents.event({ ...stamped, type: 'event' });
+    this.ui?.hub.event(stamped);
   }
 
   /** Starts the first run. Later runs start from the page. */
@@ -221,6 +228,8 @@ export class LoadSession {
 
   private startRun(): void {
     this.ui?.hub.resetTicks();
+    this.incidents = new IncidentFinder();
+    this.incidentsSent = '[]';
     this.run = startLoad(this.options, {
       askedRate: () => this.rate,
       recycle: () => this.recycle,
@@ -233,6 +242,15 @@ export class LoadSession {
   }
 
   private onTick(tick: TickMessage, samples: Sample[]): void {
+    this.incidents.tick(tick);
+    if (this.ui && tick.bucket.failed > 0) {
+      const incidents = this.incidents.incidents();
+      const text = JSON.stringify(incidents);
+      if (text !== this.incidentsSent) {
+        this.incidentsSent = text;
+        this.ui.hub.publish({ type: 'incidents', incidents });
+      }
+    }
     if (this.ui) {
       this.ui.hub.publish(tick);
       if (samples.length > 0) this.ui.hub.publish({ type: 'sample', samples });
@@ -241,6 +259,7 @@ export class LoadSession {
   }
 
   private onReport(report: Report): void {
+    report.incidents = this.incidents.incidents();
     this.ui?.hub.publish({ type: 'summary', report });
     this.publishSettings();
     this.event({
@@ -255,7 +274,7 @@ export class LoadSession {
   }
 
   private async print(report: Report): Promise<void> {
-    this.terminal.write(formatReport(report));
+    this.terminal.write(formatReport(report) + formatIncidents(report.incidents));
     const file = this.options.jsonFile;
     if (file) await writeFile(file, JSON.stringify(report, null, 2) + '\n');
     for (const line of brokenThresholds(report)) this.err.write(`bluegreen: ${line}\n`);

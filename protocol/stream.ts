@@ -286,6 +286,38 @@ export interface RolloutProgress {
   progressDeadlineExceeded?: boolean;
 }
 
+/** Why a burst of failures happened, as far as the run's evidence tells (loadtester/incidents.ts). */
+export const INCIDENT_CAUSES = [
+  'no-ready-endpoints',
+  'bad-new-version',
+  'missing-drain',
+  'keep-alive-to-terminating',
+  'unexplained',
+] as const;
+export type IncidentCause = (typeof INCIDENT_CAUSES)[number];
+
+/** Failures close together in time, with a probable cause and the facts behind it. */
+export interface Incident {
+  /** Epoch ms (start of the first failing interval, end of the last) and the same since the run started. */
+  window: { start: number; end: number; startMs: number; endMs: number };
+  failed: number;
+  /** Failures by kind: refused, reset, other, timeouts, dropped, 4xx, 5xx, not sent (only those seen). */
+  counts: Record<string, number>;
+  /** Failures per pod, most first; `(front door)` and `(unknown)` for those without a pod. */
+  pods: Record<string, number>;
+  cause: IncidentCause;
+  /** One sentence: what happened and what to change. */
+  summary: string;
+  /** The facts it rests on, one per line. */
+  evidence: string[];
+}
+
+/** The run's incidents so far, sent whenever they change (the summary's report carries the final list). */
+export interface IncidentsMessage {
+  type: 'incidents';
+  incidents: Incident[];
+}
+
 export interface SettingsMessage {
   type: 'settings';
   settings: RunSettings;
@@ -316,6 +348,7 @@ export type ServerMessage =
   | SampleMessage
   | EventMessage
   | SettingsMessage
+  | IncidentsMessage
   | SummaryMessage
   | ControlResultMessage;
 
@@ -403,4 +436,6 @@ export interface Report extends Outcomes {
   firstErrors?: Partial<Record<Exclude<SampleOutcome, 'response'>, string>>;
   /** Every outcome by colour, pod, front door and unknown, with latency per group. Absent in older reports. */
   attribution?: ReportAttribution;
+  /** Failures grouped in time, each with a probable cause and its evidence. Absent in older reports. */
+  incidents?: Incident[];
 }
