@@ -70,6 +70,16 @@ export class IncidentFinder {
 
   constructor(private readonly options: IncidentOptions = DEFAULT_INCIDENT_OPTIONS) {}
 
+  /**
+   * A new run: its failures start from nothing, the lifecycle events stay (which pods are in the endpoints
+   * was told before the run started).
+   */
+  newRun(): void {
+    this.failing.length = 0;
+    this.lastResponse.clear();
+    this.startedAt = null;
+  }
+
   tick(tick: TickMessage): void {
     this.startedAt ??= tick.t - tick.elapsedMs;
     const a = tick.bucket.attribution;

@@ -69,7 +69,7 @@ export class LoadSession {
   private readonly err: NodeJS.WritableStream;
   private ui: { server: UiServer; hub: Hub } | null = null;
   /** The current run's failures and lifecycle events, explained as incidents. */
-  private incidents = new IncidentFinder();
+  private readonly incidents = new IncidentFinder();
   private incidentsSent = '[]';
   private readonly onSignal = (): void => {
     if (this.stopping.aborted) process.exit(130);
@@ -228,7 +228,7 @@ export class LoadSession {
 
   private startRun(): void {
     this.ui?.hub.resetTicks();
-    this.incidents = new IncidentFinder();
+    this.incidents.newRun();
     this.incidentsSent = '[]';
     this.run = startLoad(this.options, {
       askedRate: () => this.rate,

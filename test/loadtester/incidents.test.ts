@@ -213,3 +213,18 @@ describe('incidents', () => {
     expect(incident!.summary).toMatch(/--recycle/);
   });
 });
+
+describe('incidents over runs', () => {
+  it('a new run forgets failures and keeps what it was told of the endpoints', () => {
+    const f = new IncidentFinder();
+    f.event(event(0, 'endpoint-added', 'b1'));
+    f.tick(tick(1, { b1: ['blue', { reset: 3 }] }));
+    f.newRun();
+    expect(f.incidents()).toEqual([]);
+    f.event(event(3, 'pod-terminating', 'b1'));
+    f.event(event(3, 'endpoint-removed', 'b1'));
+    f.tick(tick(4, { b1: ['blue', { reset: 3 }] }, { '5xx': 1 }));
+    // b1 was in the endpoints (told before this run), and it was the only one: the Service had none left.
+    expect(f.incidents().map((i) => i.cause)).toEqual(['no-ready-endpoints']);
+  });
+});
