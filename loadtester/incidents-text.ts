@@ -7,7 +7,7 @@ const secs = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
 export function formatIncidents(incidents: readonly Incident[] | undefined): string {
   if (!incidents || incidents.length === 0) return '';
-  const lines = [`\nincidents (${incidents.length}):`];
+  const lines = ['', `incidents (${incidents.length}):`];
   for (const [i, incident] of incidents.entries()) {
     const { window: w } = incident;
     lines.push(
@@ -16,5 +16,5 @@ export function formatIncidents(incidents: readonly Incident[] | undefined): str
       ...incident.evidence.map((e) => `     - ${e}`),
     );
   }
-  return printable(lines.join('\n')) + '\n';
+  return lines.map((line) => printable(line)).join('\n') + '\n';
 }

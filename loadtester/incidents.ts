@@ -80,13 +80,14 @@ export class IncidentFinder {
     this.startedAt = null;
   }
 
-  tick(tick: TickMessage): void {
+  /** Returns whether the interval had failures (the incidents may have changed). */
+  tick(tick: TickMessage): boolean {
     this.startedAt ??= tick.t - tick.elapsedMs;
     const a = tick.bucket.attribution;
     for (const [pod, stats] of Object.entries(a.pods)) {
       if (okResponses(stats) > 0) this.lastResponse.set(pod, tick.t);
     }
-    if (tick.bucket.failed + tick.bucket.skipped.backoff + tick.bucket.skipped.busy === 0) return;
+    if (tick.bucket.failed + tick.bucket.skipped.backoff + tick.bucket.skipped.busy === 0) return false;
     const byPod = new Map<string, { failed: number; connection: number; color: string | null }>();
     const add = (name: string, stats: GroupStats, color: string | null): void => {
       if (stats.failed > 0)
@@ -107,6 +108,7 @@ export class IncidentFinder {
       colors,
     });
     if (this.failing.length > MAX_FAILING_TICKS) this.failing.shift();
+    return true;
   }
 
   event(event: EventMessage): void {
@@ -202,7 +204,7 @@ export class IncidentFinder {
     if (!empty) return null;
     const back = series.find((s) => s.t > empty.t && s.count > 0);
     const terminated = this.events.filter(
-      (e) => e.kind === 'pod-terminating' && e.t >= from && e.t <= end && e.pod,
+      (e) => e.kind === 'pod-terminating' && e.t >= Math.min(from, empty.t) - 1000 && e.t <= end && e.pod,
     );
     return {
       cause: 'no-ready-endpoints',

@@ -242,8 +242,7 @@ export class LoadSession {
   }
 
   private onTick(tick: TickMessage, samples: Sample[]): void {
-    this.incidents.tick(tick);
-    if (this.ui && tick.bucket.failed > 0) {
+    if (this.incidents.tick(tick) && this.ui) {
       const incidents = this.incidents.incidents();
       const text = JSON.stringify(incidents);
       if (text !== this.incidentsSent) {

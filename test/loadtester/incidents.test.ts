@@ -228,3 +228,22 @@ describe('incidents over runs', () => {
     expect(f.incidents().map((i) => i.cause)).toEqual(['no-ready-endpoints']);
   });
 });
+
+describe('incidents as text', () => {
+  it('a line per incident, its advice and evidence, a target-given name escaped', async () => {
+    const { formatIncidents } = await import('../../loadtester/incidents-text.js');
+    const events = [event(0, 'endpoint-added', 'b\u001b1'), event(3, 'pod-terminating', 'b\u001b1')];
+    const text = formatIncidents(
+      finder(events, [tick(4, { 'b\u001b1': ['blue', { reset: 2 }] })]).incidents(),
+    );
+    expect(text.split('\n')).toEqual([
+      '',
+      'incidents (1):',
+      '  1. 3.0s–4.0s  2 failed (2 reset)  cause: missing-drain',
+      expect.stringMatching(/^ {5}pods stopped serving before the front door stopped sending/),
+      "     - b\\x1b1 got SIGTERM at +3.0s while still in the Service's endpoints (listed as ready); 2 resets/refusals/drops and 0 other failures on it",
+      '',
+    ]);
+    expect(formatIncidents([])).toBe('');
+  });
+});

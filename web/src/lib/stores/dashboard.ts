@@ -6,6 +6,7 @@
 import type {
   ControlResultMessage,
   EventMessage,
+  Incident,
   Outcomes,
   Report,
   RunSettings,
@@ -34,6 +35,8 @@ export class DashboardModel {
   readonly cluster = new ClusterBoard();
   readonly boxes = new BoxRing();
   readonly events: EventMessage[] = [];
+  /** The run's incidents (live from the stream, final from the summary). */
+  incidents: Incident[] = [];
   /** Responses by colour summed over every tick of the current run (the run's share). */
   runByColor: Record<string, number> = nameRecord();
   /** Running totals as of the latest tick. */
@@ -67,6 +70,10 @@ export class DashboardModel {
         return;
       case 'summary':
         this.summary = message.report;
+        if (message.report.incidents) this.incidents = message.report.incidents;
+        return;
+      case 'incidents':
+        this.incidents = message.incidents;
         return;
       case 'control-result':
         this.control = { ok: message.ok, error: message.error, id: message.id, reason: message.reason };
@@ -104,6 +111,7 @@ export class DashboardModel {
     this.runByColor = nameRecord();
     this.total = emptyOutcomes();
     this.summary = null;
+    this.incidents = [];
   }
 
   /** Everything back to empty (a new connection's hello, or the Reset button). */
@@ -118,6 +126,7 @@ export class DashboardModel {
     this.total = emptyOutcomes();
     this.lastTick = null;
     this.summary = null;
+    this.incidents = [];
     this.control = null;
   }
 }
