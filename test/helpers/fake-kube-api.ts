@@ -103,6 +103,12 @@ export class FakeKubeApi {
     if (object) this.record(path, 'DELETED', object);
   }
 
+  /** The stored object (a copy), or undefined. */
+  object(path: string, name: string): FakeObject | undefined {
+    const found = this.collection(path).objects.get(name);
+    return found && structuredClone(found);
+  }
+
   /** Cuts every open watch mid-stream, as a load balancer or an API server restart does. */
   dropWatches(): void {
     for (const w of this.watches) w.res.socket?.destroy();
