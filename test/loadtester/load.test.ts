@@ -278,7 +278,7 @@ describe('request and connection options', () => {
     const { report, stdout } = await runLoad(t.url, ['--rate', '50', '-n', '10', '-q']);
     expect(report!.byColor).toEqual({ blue: 10 });
     expect(report!.byPod).toEqual({ 'lab-7b9d-q4x': { color: 'blue', count: 10 } });
-    expect(stdout).toMatch(/^Pods\n {2}lab-7b9d-q4x +blue +10$/m);
+    expect(stdout).toMatch(/^Pods\n {2}lab-7b9d-q4x +blue +10 {2}failed 0 /m);
   });
 
   it('says once that responses carry no pod identity when none did', async () => {
@@ -377,6 +377,7 @@ describe('thresholds, exit codes and usage', () => {
         'thresholds',
         'pass',
         'firstErrors',
+        'attribution',
       ].sort(),
     );
     expect(report).toMatchObject({

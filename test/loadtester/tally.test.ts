@@ -115,12 +115,19 @@ describe('Tally attribution', () => {
     expect(pods.a!.connections).toEqual({ open: 2, opened: 2, closed: 0, requests: 4 });
     expect(pods.b!.connections).toEqual({ open: 1, opened: 1, closed: 0, requests: 2 });
     t.closed(a1);
-    // A connection whose next response names another pod (an L7 proxy re-routed it) moves.
+    // A connection whose next response names another pod (an L7 proxy re-routed it) counts for both
+    // until it closes; its failures go to the pod it last reached.
     t.response(200, 'blue', 'b', 1, 1, a2);
-    const flushed = t.flush(2000);
+    t.failure('reset', a2);
+    let flushed = t.flush(2000);
     pods = flushed.bucket.attribution.pods;
-    expect(pods.a!.connections).toEqual({ open: 0, opened: 0, closed: 2, requests: 0 });
-    expect(pods.b!.connections).toEqual({ open: 2, opened: 1, closed: 0, requests: 1 });
+    expect(pods.a!.connections).toEqual({ open: 1, opened: 0, closed: 1, requests: 0 });
+    expect(pods.b!.connections).toEqual({ open: 2, opened: 1, closed: 0, requests: 2 });
+    expect(pods.b!.inferred).toBe(1);
+    t.closed(a2);
+    flushed = t.flush(2500);
+    expect(flushed.bucket.attribution.pods.a!.connections).toMatchObject({ open: 0, closed: 1 });
+    expect(flushed.bucket.attribution.pods.b!.connections).toMatchObject({ open: 1, closed: 1 });
     expect(flushed.totalAttribution.pods.a!.connections).toEqual({
       open: 0,
       opened: 2,
