@@ -202,7 +202,8 @@ export class IncidentFinder {
       ...during.filter((s) => s.count === 0),
     ][0];
     if (!empty) return null;
-    const back = series.find((s) => s.t > empty.t && s.count > 0);
+    // When the endpoints came back, even after the failures ended (requests waiting for a connection).
+    const back = (this.readyEndpoints(Infinity) ?? []).find((s) => s.t > empty.t && s.count > 0);
     const terminated = this.events.filter(
       (e) => e.kind === 'pod-terminating' && e.t >= Math.min(from, empty.t) - 1000 && e.t <= end && e.pod,
     );
@@ -212,7 +213,7 @@ export class IncidentFinder {
         'the Service had no ready endpoints, so the front door had nowhere to send requests (502/503 or refused): ' +
         'a Recreate rollout, maxUnavailable too high, or a failing readiness probe',
       evidence: [
-        `no ready endpoint from ${at(empty.t)}${back ? ` until ${at(back.t)} (${((back.t - empty.t) / 1000).toFixed(1)} s)` : ' to the end of the failures'}`,
+        `no ready endpoint from ${at(empty.t)}${back ? ` until ${at(back.t)} (${((back.t - empty.t) / 1000).toFixed(1)} s)` : ', none since'}`,
         ...(terminated.length > 0
           ? [`${terminated.length} pods terminated just before: ${terminated.map((e) => e.pod).join(', ')}`]
           : []),

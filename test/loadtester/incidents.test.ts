@@ -170,6 +170,18 @@ describe('incidents', () => {
     expect(incident!.evidence[0]).toBe('no ready endpoint from +3.0s until +6.0s (3.0 s)');
   });
 
+  it('no ready endpoints: says when they came back, also after the failures ended', () => {
+    const events = [
+      event(0, 'endpoint-added', 'b1'),
+      event(3, 'endpoint-removed', 'b1'),
+      event(9, 'endpoint-added', 'g1'),
+    ];
+    const [incident] = finder(events, [tick(4, {}, { '5xx': 5 })]).incidents();
+    expect(incident!.evidence[0]).toBe('no ready endpoint from +3.0s until +9.0s (6.0 s)');
+    const [never] = finder(events.slice(0, 2), [tick(4, {}, { '5xx': 5 })]).incidents();
+    expect(never!.evidence[0]).toBe('no ready endpoint from +3.0s, none since');
+  });
+
   it('the new colour failing more than the old: a bad new version', () => {
     const events = [
       event(0, 'endpoint-added', 'b1'),
