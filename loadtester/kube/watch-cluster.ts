@@ -56,12 +56,10 @@ export function watchCluster(
         sync: (items) => view.sync(resource, items, Date.now()).forEach((e) => sink.event(e)),
         change: (type, item) => view.change(resource, type, item, Date.now()).forEach((e) => sink.event(e)),
         listed: () => {
-          for (const key of [...told]) {
-            if (key === `forbidden:${resource}` || key === 'unreachable') {
-              told.delete(key);
-              sink.problem(`--kube: watching ${resource} in ${namespace} again`);
-            }
-          }
+          if (told.delete(`forbidden:${resource}`))
+            sink.problem(`--kube: watching ${resource} in ${namespace} again`);
+          if (told.delete('unreachable'))
+            sink.problem(`--kube: the Kubernetes API at ${api.server} answers again`);
         },
         failed: (error, inARow) => {
           if (error instanceof ApiStatusError && (error.status === 401 || error.status === 403)) {
