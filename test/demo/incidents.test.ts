@@ -32,7 +32,9 @@ afterEach(() => killAllCli());
 describe('demo incidents', () => {
   it('explains no drain, a Recreate, and a bad new version', async () => {
     const [noDrain, recreate, bad] = await Promise.all([
-      demo(['--drain-seconds', '0']),
+      // Through the Ingress (per request), a pod gone but still in its endpoints costs a 502 per request, not
+      // just the few connections the Service had open to it.
+      demo(['--via', 'ingress', '--drain-seconds', '0']),
       demo(['--strategy', 'recreate']),
       demo(['--rollout-env', 'ERROR_RATE=0.2']),
     ]);
