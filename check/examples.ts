@@ -18,6 +18,18 @@ export interface Change {
   on?: string;
 }
 
+/** A namespaced, read-only Role for a pod that watches its neighbours. */
+const ROLE = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: watcher
+  namespace: shop
+rules:
+  - apiGroups: ['']
+    resources: [pods]
+    verbs: [get, list, watch]
+`;
+
 /** Whole documents, for what a change to a valid set cannot show. */
 export interface Documents {
   bad: string;
@@ -433,6 +445,10 @@ export const EXAMPLES: Record<RuleId, Example> = {
     { automountServiceAccountToken: true },
     { automountServiceAccountToken: false },
   ),
+  'rbac-beyond-read': {
+    bad: ROLE.replace('verbs: [get, list, watch]', 'verbs: [get, list, watch, delete]'),
+    good: ROLE,
+  },
   'topology-spread': web(
     DEPLOYMENT,
     POD,

@@ -8,6 +8,7 @@
 import { checkContract, type Contract } from './contract.js';
 import { type Finding, makeFinding } from './findings.js';
 import { checkHardening } from './hardening.js';
+import { checkRbac } from './rbac.js';
 import { type ManifestSet, label, lineOf, loadManifests } from './manifest.js';
 import { containers, isBluegreenImage, obj, workloads } from './objects.js';
 import { checkRollout } from './rollout.js';
@@ -75,7 +76,7 @@ export async function checkManifests(set: ManifestSet, contract: Contract | null
     // Objects that break the schema are not cross-checked: their fields may not have the expected types.
     return !schema.some((f) => f.rule === 'type-meta' || f.rule === 'schema');
   });
-  findings.push(...checkWiring(valid), ...checkRollout(valid), ...checkHardening(valid));
+  findings.push(...checkWiring(valid), ...checkRollout(valid), ...checkHardening(valid), ...checkRbac(valid));
   if (contract) findings.push(...checkContract(valid, contract));
   else if (needsContract({ manifests: valid, findings: [] })) {
     throw new Error("a container runs bluegreen's image: pass the contract (realContract())");

@@ -302,6 +302,12 @@ const CATALOGUE = {
     title: 'a service account token mounted that the pod may not need',
     why: 'Every pod gets an API token by default; one that does not talk to the API should not carry it. Set `automountServiceAccountToken: false` (waive the rule with its reason for pods that do need it).',
   },
+  'rbac-beyond-read': {
+    severity: 'warning',
+    group: 'hardening',
+    title: 'a Role grants more than reading',
+    why: 'A token that leaks (or a compromised pod) can do whatever its Role allows. Grant only get, list and watch on the resources the pod reads: no "*", no write verbs, no Secrets (waive the rule with its reason for a controller that must write).',
+  },
   'topology-spread': {
     severity: 'info',
     group: 'hardening',

@@ -11,6 +11,8 @@ import { Pod, type PodChange, type PodConfig, type ProbeConfig } from './pod.js'
 export interface Template {
   color: string;
   version: string;
+  /** App settings of this template's pods, over the cluster's (`--rollout-env`). */
+  env?: Record<string, string>;
 }
 
 export interface ReplicaSet extends Template {
@@ -26,8 +28,14 @@ export interface ReplicaSet extends Template {
 export type ClusterEvent = Omit<EventMessage, 'type' | 't'>;
 
 /** The fields every pod event carries. */
-function podFields(pod: Pod): Pick<ClusterEvent, 'pod' | 'color' | 'replicaSet' | 'version'> {
-  return { pod: pod.name, color: pod.color, replicaSet: pod.replicaSet, version: pod.version };
+function podFields(pod: Pod): Pick<ClusterEvent, 'pod' | 'color' | 'replicaSet' | 'version' | 'source'> {
+  return {
+    pod: pod.name,
+    color: pod.color,
+    replicaSet: pod.replicaSet,
+    version: pod.version,
+    source: 'demo',
+  };
 }
 
 export interface ClusterConfig {
@@ -52,6 +60,8 @@ export class Cluster {
   private readonly waiters = new Set<() => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private lastEndpoints = '';
+  /** The pods in the Service's endpoints as last published (for endpoint-added / endpoint-removed). */
+  private readonly endpointPods = new Set<string>();
   private endpointCount = 0;
   private stopped = false;
   /** At most this many pods count at once (see countedPods); set by the rollout driver per strategy. */
@@ -216,7 +226,7 @@ export class Cluster {
       replicaSet: rs.name,
       color: rs.color,
       version: rs.version,
-      env: this.config.env,
+      env: { ...this.config.env, ...rs.env },
       probe: this.config.probe,
       terminationGraceMs: this.config.terminationGraceMs,
     };
@@ -227,6 +237,8 @@ export class Cluster {
       ...podFields(pod),
       message: `${rs.name} (${rs.version})`,
     });
+    // A local process has no node to wait for: scheduled at once, as on an idle cluster.
+    this.config.emit({ kind: 'pod-scheduled', ...podFields(pod), message: 'on this machine' });
   }
 
   private delete(pod: Pod): void {
@@ -286,7 +298,39 @@ export class Cluster {
     if (key === this.lastEndpoints) return;
     this.lastEndpoints = key;
     this.endpointCount = backends.length;
+    this.emitEndpointChanges(new Set(backends.map((b) => b.pod)));
     this.config.onEndpoints(backends);
+  }
+
+  /** What the EndpointSlice would say; the front door hears of it after the propagation delay. */
+  private emitEndpointChanges(now: Set<string>): void {
+    for (const name of [...this.endpointPods]) {
+      if (now.has(name)) continue;
+      this.endpointPods.delete(name);
+      const pod = this.pods.get(name);
+      const why =
+        !pod || pod.phase === 'gone'
+          ? 'gone'
+          : pod.phase === 'terminating'
+            ? 'terminating'
+            : 'not ready or not selected';
+      this.config.emit({
+        kind: 'endpoint-removed',
+        ...(pod ? podFields(pod) : { pod: name, source: 'demo' }),
+        endpoint: null,
+        message: why,
+      });
+    }
+    for (const name of now) {
+      if (this.endpointPods.has(name)) continue;
+      this.endpointPods.add(name);
+      const pod = this.pods.get(name)!;
+      this.config.emit({
+        kind: 'endpoint-added',
+        ...podFields(pod),
+        endpoint: { ready: true, serving: true, terminating: false },
+      });
+    }
   }
 }
 

@@ -15,7 +15,7 @@ export function registerDemo(program: Command): void {
   addLoadFlags(addSettings(demo, DEMO_TABLE), {
     heading: 'Load options (as for `bluegreen load`):',
     // The demo runs until Ctrl-C by itself and always targets its own front door.
-    omit: ['serve'],
+    omit: ['serve', 'kube', 'kubeContext', 'kubeNamespace', 'kubeSelector', 'kubeService'],
     shown: {
       duration: `until Ctrl-C; ${HEADLESS_DURATION} with --headless`,
       ui: `${LOAD_TABLE.ui.default}, served unless --headless`,

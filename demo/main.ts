@@ -82,7 +82,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   };
   // A crashed app's message carries its own output: escaped like everything a target says.
   const emit = (event: ClusterEvent): void => {
-    session.event(event);
+    session.event({ source: 'demo', ...event });
     const pod = printable(event.pod ?? '');
     const message = printable(event.message ?? '');
     if (!options.load.quiet) {
@@ -119,6 +119,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       scaleDownDelayMs: options.scaleDownDelayMs,
       stepPauseMs: options.stepPauseMs,
       route,
+      env: options.rolloutEnv,
     },
     emit,
     options.initial,

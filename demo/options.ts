@@ -2,6 +2,7 @@
 import { parseDuration } from '../common/duration.js';
 import { decimal, duration, oneOf, parseColor, port, wholeNumber, type Parse } from '../common/parsers.js';
 import {
+  list,
   optional,
   resolveSettings,
   toggle,
@@ -46,6 +47,22 @@ function appSetting(setting: ValueSetting<number>, help: string): ValueSetting<n
     parse: setting.parse,
   });
 }
+
+/** `NAME=value` for an app setting (SERVE_TABLE), checked by the app's own parser now rather than in a pod. */
+const rolloutEnvEntry: Parse<[string, string]> = (raw, source) => {
+  const eq = raw.indexOf('=');
+  const name = eq > 0 ? raw.slice(0, eq).trim() : '';
+  const setting = Object.values(SERVE_TABLE).find((s) => 'env' in s && s.env === name) as
+    ValueSetting<unknown> | undefined;
+  if (!setting || name === SERVE_TABLE.color.env || name === SERVE_TABLE.version.env) {
+    throw new UsageError(
+      `${source}: "${raw}" must be NAME=value for one of the app's settings (e.g. ERROR_RATE=0.2); the colour comes from --color`,
+    );
+  }
+  const value = raw.slice(eq + 1).trim();
+  setting.parse(value, `${source} ${name}`);
+  return [name, value];
+};
 
 export const DEMO_TABLE = {
   via: value({
@@ -120,6 +137,12 @@ export const DEMO_TABLE = {
     help: 'canary: pause after each step',
     parse: duration(),
   }),
+  rolloutEnv: list({
+    flag: '--rollout-env',
+    arg: '<NAME=value>',
+    help: "the app's setting for the pods a rollout creates, e.g. ERROR_RATE=0.2 (a bad new version); repeatable",
+    parse: rolloutEnvEntry,
+  }),
   rolloutAfter: optional({
     flag: '--rollout-after',
     arg: '<time>',
@@ -153,6 +176,8 @@ export interface DemoOptions {
   terminationGraceMs: number;
   /** The app's environment for every pod. */
   appEnv: Record<string, string>;
+  /** App settings for the pods a rollout creates (not the first ones), e.g. ERROR_RATE. */
+  rolloutEnv: Record<string, string>;
   /** Scripted rollout after this long; null = wait for the dashboard. */
   rolloutAfterMs: number | null;
   headless: boolean;
@@ -222,6 +247,7 @@ export function resolveDemoOptions(flags: Flags, env: Env, manifest: AppDeployme
     },
     terminationGraceMs: manifest.terminationGracePeriodSeconds * 1000,
     appEnv,
+    rolloutEnv: Object.fromEntries(v.rolloutEnv),
     rolloutAfterMs: v.rolloutAfter ?? (v.headless ? parseDuration(HEADLESS_ROLLOUT_AFTER) : null),
     headless: v.headless,
     propagationDelayMs: v.propagationDelay,

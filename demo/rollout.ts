@@ -33,6 +33,8 @@ export interface RolloutConfig {
    * at full size beside the old one and move weights instead of replica counts or the Service selector.
    */
   route?: RouteWeights | null;
+  /** App settings for the pods of every new template (`--rollout-env`). */
+  env?: Record<string, string>;
 }
 
 export class RolloutDriver {
@@ -91,7 +93,7 @@ export class RolloutDriver {
     if (this.config.route && color === this.template.color) {
       throw new Error(`the gateway moves weights between colours: roll out to a colour other than ${color}`);
     }
-    const target = { color, version: `v${++this.versions}` };
+    const target = { color, version: `v${++this.versions}`, env: this.config.env };
     return this.begin(strategy, target, `${strategy} rollout to ${color} (${target.version})`);
   }
 
@@ -168,8 +170,13 @@ export class RolloutDriver {
       startedAt: Date.now(),
       desired: this.config.rolling.replicas,
     };
+    const all = (): ReplicaSet[] => [...cluster.replicaSets.values()];
     const now = (): RolloutProgress => ({
       ...fixed,
+      // As the Deployment's status counts them: pods of the new template, ready and available pods of any.
+      updated: cluster.activePods(rs).length,
+      ready: all().reduce((n, r) => n + cluster.readyCount(r), 0),
+      available: all().reduce((n, r) => n + cluster.available(r), 0),
       newReady: cluster.readyCount(rs),
       oldRemaining: [...cluster.replicaSets.values()]
         .filter((old) => old !== rs)

@@ -48,6 +48,8 @@ export interface LoadOptions {
   engine?: 'undici' | 'autocannon';
   /** `--insecure`: the target's TLS certificate is not verified. */
   insecure: boolean;
+  /** `--kube`: watch the cluster behind the target and stream its changes as events; absent/null = no. */
+  kube?: KubeOptions | null;
   /** `--ca FILE`: the PEM text of the CA certificates trusted for the target (instead of the system's). */
   ca: string | null;
 }
@@ -75,3 +77,15 @@ export type ResolveLoadOptions = (
   flags: Record<string, unknown>,
   env?: NodeJS.ProcessEnv,
 ) => LoadOptions;
+
+/** What `--kube` watches: the pods matching `selector` in `namespace`, their owners, and the Service's endpoints. */
+export interface KubeOptions {
+  /** A kubeconfig context; null = the current one (or the in-cluster account). */
+  context: string | null;
+  /** null = the context's namespace (in a pod: its own), else `default`. */
+  namespace: string | null;
+  /** A label selector for the app's pods, e.g. `app.kubernetes.io/name=bluegreen`. */
+  selector: string;
+  /** The Service whose EndpointSlices are watched; null = no endpoint events. */
+  service: string | null;
+}

@@ -37,6 +37,8 @@ export class Hub {
   private readonly clients = new Set<WebSocket>();
   private ticks = new History<TickMessage>(HISTORY_TICKS, HISTORY_TICK_BYTES);
   private readonly events = new History<EventMessage>(HISTORY_EVENTS, HISTORY_EVENT_BYTES);
+  /** The run's latest incidents message, sent to a late joiner after its hello (a list, not a history). */
+  private incidents: string | null = null;
   /** Messages a slow client missed, for tests and diagnostics. */
   skippedMessages = 0;
 
@@ -56,6 +58,7 @@ export class Hub {
   /** A new run starts: its ticks replace the previous run's in the history. */
   resetTicks(): void {
     this.ticks = new History(HISTORY_TICKS, HISTORY_TICK_BYTES);
+    this.incidents = null;
   }
 
   /** Stamps `type` and (unless given) `t`, then publishes. */
@@ -68,6 +71,7 @@ export class Hub {
     const data = JSON.stringify(message);
     if (message.type === 'tick') this.ticks.push(message, Buffer.byteLength(data));
     else if (message.type === 'event') this.events.push(message, Buffer.byteLength(data));
+    else if (message.type === 'incidents') this.incidents = data;
     if (this.clients.size === 0) return;
     const skippable = message.type === 'tick' || message.type === 'sample';
     for (const ws of this.clients) this.send(ws, data, skippable);
@@ -98,6 +102,7 @@ export class Hub {
       history: { ticks: this.ticks.items, events: this.events.items },
     };
     this.send(ws, JSON.stringify(hello), false);
+    if (this.incidents) this.send(ws, this.incidents, false);
   }
 
   closeAll(): void {

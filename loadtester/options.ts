@@ -137,6 +137,32 @@ const caFile: Parse<string> = (raw, source) => {
   return pem;
 };
 
+/** A namespace or Service name: an RFC 1123 label. */
+const dnsLabel: Parse<string> = (raw, source) => {
+  const name = raw.trim();
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name))
+    throw new UsageError(
+      `${source}: "${raw}" is not a Kubernetes name (lower-case letters, digits and -, at most 63)`,
+    );
+  return name;
+};
+
+/** Equality-based label selectors (`k=v`, `k==v`, `k!=v`, `k`, `!k`), comma-separated; set-based ones (`in`) too. */
+const labelSelector: Parse<string> = (raw, source) => {
+  const selector = raw.trim();
+  const key = String.raw`([a-z0-9.-]+/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?`;
+  const value = String.raw`[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?`;
+  const term = new RegExp(
+    `^(!?${key}|${key}\\s*(=|==|!=)\\s*(${value})?|${key}\\s+(in|notin)\\s+\\(\\s*${value}(\\s*,\\s*${value})*\\s*\\))$`,
+  );
+  const terms = selector.split(/,(?![^(]*\))/).map((t) => t.trim());
+  if (selector === '' || selector.length > 512 || !terms.every((t) => term.test(t)))
+    throw new UsageError(
+      `${source}: "${raw}" is not a label selector (example: app.kubernetes.io/name=bluegreen)`,
+    );
+  return selector;
+};
+
 export const LOAD_TABLE = {
   rate: value({
     flag: '--rate',
@@ -322,6 +348,40 @@ export const LOAD_TABLE = {
     flag: '--insecure',
     help: "do not verify the target's TLS certificate (anyone on the path could pose as the target)",
   }),
+  kube: toggle({
+    flag: '--kube',
+    help: 'watch the pods, ReplicaSets, Deployment, EndpointSlices and Warning events behind the target (in-cluster account, else kubeconfig) and stream them as events',
+  }),
+  kubeContext: optional({
+    flag: '--context',
+    arg: '<name>',
+    env: 'LOAD_KUBE_CONTEXT',
+    shownDefault: "the kubeconfig's current context",
+    help: 'with --kube: the kubeconfig context',
+    parse: text,
+  }),
+  kubeNamespace: optional({
+    flag: '--namespace',
+    arg: '<ns>',
+    env: 'LOAD_KUBE_NAMESPACE',
+    shownDefault: "the context's namespace (in a pod: its own), else default",
+    help: 'with --kube: the namespace of the pods',
+    parse: dnsLabel,
+  }),
+  kubeSelector: optional({
+    flag: '--selector',
+    arg: '<labels>',
+    env: 'LOAD_KUBE_SELECTOR',
+    help: 'with --kube (needed): the label selector of the app pods, e.g. app.kubernetes.io/component=app',
+    parse: labelSelector,
+  }),
+  kubeService: optional({
+    flag: '--service',
+    arg: '<name>',
+    env: 'LOAD_KUBE_SERVICE',
+    help: 'with --kube: the Service whose EndpointSlices to watch (who is in the endpoints, ready, terminating)',
+    parse: dnsLabel,
+  }),
   ca: optional({
     flag: '--ca',
     arg: '<file>',
@@ -359,6 +419,7 @@ export function resolveLoadSettings(
     );
   }
   if (v.insecure && v.ca !== null) throw new UsageError('--insecure and --ca exclude each other');
+  const kube = resolveKube(v, given);
   if ((v.compare === null) !== (v.maxRegression === null)) {
     throw new UsageError(
       v.compare === null
@@ -406,6 +467,32 @@ export function resolveLoadSettings(
     engine: v.engine,
     insecure: v.insecure,
     ca: v.ca,
+    kube,
+  };
+}
+
+type LoadValues = ReturnType<typeof resolveSettings<typeof LOAD_TABLE>>['values'];
+
+function resolveKube(v: LoadValues, given: ReadonlySet<keyof typeof LOAD_TABLE>): LoadOptions['kube'] {
+  if (!v.kube) {
+    const stray = (['kubeContext', 'kubeNamespace', 'kubeSelector', 'kubeService'] as const).find((key) =>
+      given.has(key),
+    );
+    if (stray) {
+      const s = LOAD_TABLE[stray];
+      throw new UsageError(`${s.flag} (or ${s.env}) is for --kube, which was not given`);
+    }
+    return null;
+  }
+  if (v.kubeSelector === null)
+    throw new UsageError(
+      '--kube needs --selector, the label selector of the app pods (e.g. app.kubernetes.io/component=app)',
+    );
+  return {
+    context: v.kubeContext,
+    namespace: v.kubeNamespace,
+    selector: v.kubeSelector,
+    service: v.kubeService,
   };
 }
 

@@ -20,6 +20,8 @@ import { UsageError } from '../common/usage-error.js';
 import { ControlRefused } from '../protocol/control.js';
 import type { LoadOptions } from './api.js';
 import { brokenThresholds, formatReport } from './format.js';
+import { IncidentFinder } from './incidents.js';
+import { formatIncidents } from './incidents-text.js';
 import { Hub } from './hub.js';
 import { startLoad, type LoadRun } from './run.js';
 import { shownTarget } from './target.js';
@@ -80,6 +82,9 @@ export class LoadSession {
   private timelineFile: TimelineFile | null = null;
   /** `/metrics` with --serve. */
   private metrics: LoadMetrics | null = null;
+  /** The current run's failures and lifecycle events, explained as incidents. */
+  private readonly incidents = new IncidentFinder();
+  private incidentsSent = '[]';
   private readonly onSignal = (): void => {
     if (this.stopping.aborted) process.exit(130);
     this.requestStop();
@@ -190,6 +195,7 @@ export class LoadSession {
   event(event: LifecycleEvent): void {
     const message: EventMessage = { ...event, type: 'event', t: event.t ?? Date.now() };
     this.events.add(message);
+    this.incidents.event(message);
     this.ui?.hub.publish(message);
   }
 
@@ -254,6 +260,8 @@ export class LoadSession {
     this.timeline = new TimelineRecorder();
     this.timelineFile?.close();
     this.timelineFile = this.options.timelineFile ? TimelineFile.open(this.options.timelineFile) : null;
+    this.incidents.newRun();
+    this.incidentsSent = '[]';
     this.run = startLoad(this.options, {
       askedRate: () => this.rate,
       recycle: () => this.recycle,
@@ -270,6 +278,14 @@ export class LoadSession {
     this.timeline.tick(tick, samples);
     this.timelineFile?.write(tick);
     this.metrics?.tick(tick);
+    if (this.incidents.tick(tick) && this.ui) {
+      const incidents = this.incidents.incidents();
+      const text = JSON.stringify(incidents);
+      if (text !== this.incidentsSent) {
+        this.incidentsSent = text;
+        this.ui.hub.publish({ type: 'incidents', incidents });
+      }
+    }
     if (this.ui) {
       this.ui.hub.publish(tick);
       if (samples.length > 0) this.ui.hub.publish({ type: 'sample', samples });
@@ -278,6 +294,7 @@ export class LoadSession {
   }
 
   private onReport(report: Report): void {
+    report.incidents = this.incidents.incidents();
     this.ui?.hub.publish({ type: 'summary', report });
     this.publishSettings();
     this.event({
@@ -300,7 +317,7 @@ export class LoadSession {
   }
 
   private async print(report: Report): Promise<void> {
-    this.terminal.write(formatReport(report));
+    this.terminal.write(formatReport(report) + formatIncidents(report.incidents));
     const file = this.options.jsonFile;
     if (file) await writeFile(file, reportJson(report));
     const html = this.options.htmlFile;

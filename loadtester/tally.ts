@@ -18,6 +18,7 @@ import {
   addOutcomes,
   countFailure,
   countResponse,
+  emptyLatency,
   emptyOutcomes,
   nameRecord,
   settled,
@@ -78,6 +79,9 @@ function fnv1a(text: string): number {
  */
 export const UNNAMED_COLOR = '?';
 
+/** The front door's key among the latency groups (a symbol: no colour name can equal it). */
+const FRONT_DOOR = Symbol('front door');
+
 /** A group's counts: outcomes plus skipped and inferred (GroupStats without its latency). */
 type Counts = Omit<GroupStats, 'latency'>;
 
@@ -130,8 +134,11 @@ class Group {
   close(): GroupStats {
     const stats: GroupStats = { ...this.bucket, latency: summarise(this.bucketLatency) };
     addCounts(this.run, this.bucket);
-    this.runLatency.add(this.bucketLatency);
-    this.bucketLatency.reset();
+    // hdr-histogram's add and reset walk the whole counts array, even for an empty histogram.
+    if (stats.latency.count > 0) {
+      this.runLatency.add(this.bucketLatency);
+      this.bucketLatency.reset();
+    }
     this.bucket = emptyCounts();
     this.active = false;
     this.named = 0;
@@ -194,9 +201,11 @@ class PodGroup {
 export class Tally {
   private bucket: Outcomes = emptyOutcomes();
   private bucketSkipped: SkipCounts = { backoff: 0, busy: 0 };
-  /** Every response's latency is recorded once, in its colour's or the front door's histogram; this is their sum per interval. */
-  private readonly bucketHistogram: Histogram = createHistogram();
-  private readonly runHistogram: Histogram = createHistogram();
+  /**
+   * Every response's latency is recorded once, in its colour's or the front door's histogram: this is
+   * their sum, for an interval with more than one of them (and for the run, once, at its end).
+   */
+  private readonly mergedHistogram: Histogram = createHistogram();
   private readonly runBars = new LatencyBars();
   readonly total: Outcomes = emptyOutcomes();
   readonly colors = new Map<string, ColorSeen>();
@@ -354,12 +363,11 @@ export class Tally {
     totalAttribution: Attribution;
     folded: FoldCounts;
   } {
-    this.bucketHistogram.reset();
-    for (const group of this.colorGroups.values())
-      if (group.active) this.bucketHistogram.add(group.bucketLatency);
-    if (this.frontDoor.active) this.bucketHistogram.add(this.frontDoor.bucketLatency);
-    const latency = summarise(this.bucketHistogram);
-    this.runHistogram.add(this.bucketHistogram);
+    const timed = this.latencyGroups().filter(([, g]) => g.bucketLatency.totalCount > 0);
+    if (timed.length > 1) {
+      this.mergedHistogram.reset();
+      for (const [, group] of timed) this.mergedHistogram.add(group.bucketLatency);
+    }
     addOutcomes(this.total, this.bucket);
     const byColor = nameRecord<number>();
     for (const [name, group] of this.colorGroups) if (group.named > 0) byColor[name] = group.named;
@@ -368,6 +376,16 @@ export class Tally {
       if (group.named > 0) byPod[name] = { color: group.seen.color, count: group.named };
     this.trackSolo(byColor, endMs);
     const attribution = this.closeAttribution();
+    // With one group timed (the usual case), the interval's latency is that group's, already summarised.
+    const only = timed.length === 1 ? timed[0]![0] : null;
+    const latency =
+      timed.length === 0
+        ? emptyLatency()
+        : only === null
+          ? summarise(this.mergedHistogram)
+          : only === FRONT_DOOR
+            ? attribution.frontDoor.latency
+            : attribution.colors[only]!.latency;
     const bucket: Bucket = {
       ...this.bucket,
       byColor,
@@ -406,8 +424,17 @@ export class Tally {
     return { colors, pods, frontDoor: this.frontDoor.total(), unknown: this.unknown.total() };
   }
 
+  /** The run's latency over every response (closed intervals only): the colours' and the front door's merged. */
   runLatency(): LatencySummary & { histogram: ReturnType<LatencyBars['buckets']> } {
-    return { ...summarise(this.runHistogram), histogram: this.runBars.buckets() };
+    this.mergedHistogram.reset();
+    for (const [, group] of this.latencyGroups())
+      if (group.runLatency.totalCount > 0) this.mergedHistogram.add(group.runLatency);
+    return { ...summarise(this.mergedHistogram), histogram: this.runBars.buckets() };
+  }
+
+  /** The groups whose histograms hold every response's latency once: the colours and the front door. */
+  private latencyGroups(): [string | typeof FRONT_DOOR, Group][] {
+    return [...this.colorGroups, [FRONT_DOOR, this.frontDoor]];
   }
 
   private trackSolo(byColor: Record<string, number>, endMs: number): void {

@@ -213,6 +213,7 @@ export interface SampleMessage {
 
 export const EVENT_KINDS = [
   'pod-added',
+  'pod-scheduled',
   'pod-ready',
   'pod-not-ready',
   'pod-terminating',
@@ -224,6 +225,15 @@ export const EVENT_KINDS = [
   'rollout-finished',
   'run-started',
   'run-stopped',
+  // The Service's endpoints, as its EndpointSlices list them (the truth, before any front door hears of it):
+  // added = listed as ready (new traffic goes there); serving = terminating but still serving (used only when
+  // no ready endpoint is left); terminating = terminating, not serving; removed = no longer a ready endpoint.
+  'endpoint-added',
+  'endpoint-serving',
+  'endpoint-terminating',
+  'endpoint-removed',
+  /** A Warning Event about a watched object (failed probe, image pull, scheduling…); `message` says what. */
+  'warning',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -236,9 +246,22 @@ export interface EventMessage {
   /** Pod events: the pod's ReplicaSet and the version of its template, when the source knows them. */
   replicaSet?: string;
   version?: string;
+  /** The Deployment revision of the pod's ReplicaSet (`deployment.kubernetes.io/revision`), when known. */
+  revision?: string;
   message?: string;
   /** On rollout-* events: where the rollout stands. */
   rollout?: RolloutProgress;
+  /** On endpoint-* events: the endpoint's conditions as the EndpointSlice lists them (null: not listed). */
+  endpoint?: EndpointConditions | null;
+  /** Where the event came from: the embedded demo or the Kubernetes API (`--kube`). Absent: the loadtester itself. */
+  source?: 'demo' | 'kube';
+}
+
+/** An EndpointSlice endpoint's conditions (discovery.k8s.io/v1): ready = serving and not terminating. */
+export interface EndpointConditions {
+  ready: boolean;
+  serving: boolean;
+  terminating: boolean;
 }
 
 /**
@@ -262,6 +285,46 @@ export interface RolloutProgress {
   endpoints: number;
   /** Only on rollout-finished: it completed, or it stopped early (the event's message says why). */
   result?: 'complete' | 'stopped';
+  /** The Deployment's revision (its `deployment.kubernetes.io/revision` annotation), when known. */
+  revision?: string;
+  /** Pods of the new template (any state), ready ones of any template, and available ones (ready for minReadySeconds). */
+  updated?: number;
+  ready?: number;
+  available?: number;
+  /** The Deployment's Progressing condition says ProgressDeadlineExceeded: the rollout is stuck. */
+  progressDeadlineExceeded?: boolean;
+}
+
+/** Why a burst of failures happened, as far as the run's evidence tells (loadtester/incidents.ts). */
+export const INCIDENT_CAUSES = [
+  'no-ready-endpoints',
+  'bad-new-version',
+  'missing-drain',
+  'keep-alive-to-terminating',
+  'unexplained',
+] as const;
+export type IncidentCause = (typeof INCIDENT_CAUSES)[number];
+
+/** Failures close together in time, with a probable cause and the facts behind it. */
+export interface Incident {
+  /** Epoch ms (start of the first failing interval, end of the last) and the same since the run started. */
+  window: { start: number; end: number; startMs: number; endMs: number };
+  failed: number;
+  /** Failures by kind: refused, reset, other, timeouts, dropped, 4xx, 5xx, not sent (only those seen). */
+  counts: Record<string, number>;
+  /** Failures per pod, most first; `(front door)` and `(unknown)` for those without a pod. */
+  pods: Record<string, number>;
+  cause: IncidentCause;
+  /** One sentence: what happened and what to change. */
+  summary: string;
+  /** The facts it rests on, one per line. */
+  evidence: string[];
+}
+
+/** The run's incidents so far, sent whenever they change (the summary's report carries the final list). */
+export interface IncidentsMessage {
+  type: 'incidents';
+  incidents: Incident[];
 }
 
 export interface SettingsMessage {
@@ -294,6 +357,7 @@ export type ServerMessage =
   | SampleMessage
   | EventMessage
   | SettingsMessage
+  | IncidentsMessage
   | SummaryMessage
   | ControlResultMessage;
 
@@ -390,4 +454,6 @@ export interface Report extends Outcomes {
   timeline?: RunTimeline;
   /** The session's lifecycle events up to the end of the run (pods, rollouts, runs), oldest first, bounded. */
   events?: EventMessage[];
+  /** Failures grouped in time, each with a probable cause and its evidence. Absent in older reports. */
+  incidents?: Incident[];
 }

@@ -31,6 +31,12 @@ const PDB = '22-app-pdb.yaml';
 const NETPOL = '23-app-networkpolicy.yaml';
 const DASHBOARD = '30-dashboard-deployment.yaml';
 const INGRESS = '40-ingress.yaml';
+const RBAC = '29-dashboard-rbac.yaml';
+
+/** The dashboard's Role: the second document of its file. */
+function role(set: ManifestSet): Record<string, unknown> {
+  return set.manifests.find((m) => m.file.endsWith(`/${RBAC}`) && m.obj['kind'] === 'Role')!.obj;
+}
 const POD = 'spec.template.spec';
 const ANNOTATIONS = ['spec', 'template', 'metadata', 'annotations'];
 
@@ -791,6 +797,30 @@ const cases: Case[] = [
     rule: 'ignore-check',
     object: 'Deployment/bluegreen/dashboard',
     path: 'metadata.annotations.ignore-check.bluegreen.dev/min-replicas',
+  },
+  {
+    name: 'Role that writes',
+    file: RBAC,
+    edit: (set) => setAt(role(set), 'rules[0].verbs', ['get', 'list', 'watch', 'delete']),
+    rule: 'rbac-beyond-read',
+    object: 'Role/bluegreen/dashboard-watch',
+    path: 'rules[0].verbs',
+  },
+  {
+    name: 'Role reading Secrets',
+    file: RBAC,
+    edit: (set) => setAt(role(set), 'rules[0].resources', ['pods', 'events', 'secrets']),
+    rule: 'rbac-beyond-read',
+    object: 'Role/bluegreen/dashboard-watch',
+    path: 'rules[0].resources',
+  },
+  {
+    name: 'Role with a wildcard',
+    file: RBAC,
+    edit: (set) => setAt(role(set), 'rules[1].resources', ['*']),
+    rule: 'rbac-beyond-read',
+    object: 'Role/bluegreen/dashboard-watch',
+    path: 'rules[1].resources',
   },
   {
     name: 'removed waiver',

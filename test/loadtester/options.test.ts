@@ -159,4 +159,39 @@ describe('load options', () => {
   it('names the env variable in errors', () => {
     expect(() => parse(['http://a/'], { LOAD_RATE: 'fast' })).toThrow(/LOAD_RATE/);
   });
+
+  it('takes --kube with a selector, and optional context, namespace and Service', () => {
+    expect(parse(['http://x/']).kube).toBeNull();
+    const o = parse([
+      'http://x/',
+      '--kube',
+      '--selector',
+      'app.kubernetes.io/component=app,tier!=db',
+      '--service',
+      'app',
+    ]);
+    expect(o.kube).toEqual({
+      context: null,
+      namespace: null,
+      selector: 'app.kubernetes.io/component=app,tier!=db',
+      service: 'app',
+    });
+    const e = parse(['http://x/', '--kube', '--context', 'kind-bg'], {
+      LOAD_KUBE_SELECTOR: 'app in (a, b)',
+      LOAD_KUBE_NAMESPACE: 'bluegreen',
+    });
+    expect(e.kube).toMatchObject({ context: 'kind-bg', namespace: 'bluegreen', selector: 'app in (a, b)' });
+  });
+
+  it('rejects --kube settings that cannot work, naming the flag', () => {
+    expect(() => parse(['http://x/', '--kube'])).toThrow(/--kube needs --selector/);
+    expect(() => parse(['http://x/', '--namespace', 'bluegreen'])).toThrow(/--namespace .* is for --kube/);
+    expect(() => parse(['http://x/', '--kube', '--selector', 'a=b', '--namespace', 'Blue_Green'])).toThrow(
+      /--namespace: "Blue_Green" is not a Kubernetes name/,
+    );
+    expect(() => parse(['http://x/', '--kube', '--selector', 'a=b=c'])).toThrow(UsageError);
+    expect(() => parse(['http://x/', '--kube', '--selector', 'a=b', '--service', 'app/x'])).toThrow(
+      /--service: "app\/x" is not a Kubernetes name/,
+    );
+  });
 });

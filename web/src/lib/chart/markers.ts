@@ -22,11 +22,14 @@ export interface MarkerOptions {
   /** Write the band labels on the chart (the traffic chart does; the latency chart only shades). */
   labels: boolean;
   clipped: readonly ClippedPoint[];
+  /** Incidents (failures grouped in time): a red-tinted span each, numbered as in the incident list. */
+  incidents?: readonly { start: number; end: number }[];
 }
 
 /** The symbol drawn at the top of each line, per event kind (the key beside the traffic chart shows them). */
 export const MARKER_SYMBOLS: Record<EventKind, string> = {
   'pod-added': '+',
+  'pod-scheduled': '→',
   'pod-ready': '✓',
   'pod-not-ready': '!',
   'pod-terminating': '↓',
@@ -38,6 +41,11 @@ export const MARKER_SYMBOLS: Record<EventKind, string> = {
   'rollout-finished': '■',
   'run-started': '▷',
   'run-stopped': '□',
+  'endpoint-added': '⊕',
+  'endpoint-serving': '◐',
+  'endpoint-terminating': '◌',
+  'endpoint-removed': '⊖',
+  warning: '⚠',
 };
 
 const BAND_FILL = 'rgba(60, 70, 90, 0.09)';
@@ -46,7 +54,10 @@ const LABEL_HEIGHT = 15;
 
 type AnyChart = Chart<'line', { x: number; y: number | null }[]>;
 
-function bandSpan(chart: AnyChart, band: RolloutBand): { left: number; right: number } | null {
+function bandSpan(
+  chart: AnyChart,
+  band: Pick<RolloutBand, 'start' | 'end'>,
+): { left: number; right: number } | null {
   const x = chart.scales.x!;
   const { chartArea } = chart;
   const start = band.start ?? x.min;
@@ -83,6 +94,30 @@ function drawBands(chart: AnyChart, options: MarkerOptions): void {
     ctx.stroke();
   }
   ctx.restore();
+}
+
+const INCIDENT_FILL = 'rgba(214, 39, 40, 0.10)';
+const INCIDENT_EDGE = 'rgba(214, 39, 40, 0.85)';
+
+/** Each incident a red-tinted span with a strip and its number along the bottom; returns how many were drawn. */
+function drawIncidents(chart: AnyChart, options: MarkerOptions): number {
+  const { ctx, chartArea } = chart;
+  let count = 0;
+  ctx.save();
+  ctx.font = '600 10px system-ui, sans-serif';
+  ctx.textBaseline = 'bottom';
+  for (const [i, incident] of (options.incidents ?? []).entries()) {
+    const span = bandSpan(chart, incident);
+    if (!span) continue;
+    ctx.fillStyle = INCIDENT_FILL;
+    ctx.fillRect(span.left, chartArea.top, span.right - span.left, chartArea.bottom - chartArea.top);
+    ctx.fillStyle = INCIDENT_EDGE;
+    ctx.fillRect(span.left, chartArea.bottom - 3, span.right - span.left, 3);
+    ctx.fillText(`!${i + 1}`, span.left + 2, chartArea.bottom - 4);
+    count++;
+  }
+  ctx.restore();
+  return count;
 }
 
 /** Band labels, in front of the data, each on a light box; returns the labels drawn. */
@@ -193,8 +228,10 @@ function report(chart: AnyChart, marks: Record<string, string>): void {
 export const markerPlugin: Plugin<'line', MarkerOptions> = {
   id: 'eventMarkers',
   beforeDatasetsDraw(chart, _args, options) {
-    if (!chart.scales.x || !options.bands?.length) return;
-    drawBands(chart as AnyChart, options);
+    if (!chart.scales.x) return;
+    if (options.bands?.length) drawBands(chart as AnyChart, options);
+    const incidents = options.incidents?.length ? drawIncidents(chart as AnyChart, options) : 0;
+    report(chart as AnyChart, { incidents: String(incidents) });
   },
   afterDatasetsDraw(chart, _args, options) {
     const c = chart as AnyChart;

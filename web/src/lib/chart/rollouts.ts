@@ -78,7 +78,9 @@ export const RUN_KINDS: ReadonlySet<EventKind> = new Set(['run-started', 'run-st
  * rollout-progress: it comes with every count that changes, and the rollout banner shows it.
  */
 export function isDetailEvent(kind: EventKind): boolean {
-  return kind.startsWith('pod-') || kind === 'rollout-step';
+  return (
+    kind.startsWith('pod-') || kind.startsWith('endpoint-') || kind === 'warning' || kind === 'rollout-step'
+  );
 }
 
 /** Detail events in the interval that ends at `t` and lasted `intervalMs`: (t - intervalMs, t]. */

@@ -7,6 +7,7 @@ import type {
   Attribution,
   ControlResultMessage,
   EventMessage,
+  Incident,
   Outcomes,
   Report,
   RunSettings,
@@ -14,6 +15,7 @@ import type {
   TickMessage,
 } from '../../../../protocol/stream.js';
 import { BoxRing } from './boxes.js';
+import { ClusterBoard } from './cluster.js';
 import { PodBoard } from './pods.js';
 import { MAX_COLORS, OTHER_COLOR, SeriesWindow } from './series.js';
 import { emptyAttribution, emptyOutcomes, nameRecord } from '../../../../protocol/outcomes.js';
@@ -31,8 +33,11 @@ export class DashboardModel {
   settings: RunSettings | null = null;
   readonly series: SeriesWindow;
   readonly pods = new PodBoard();
+  readonly cluster = new ClusterBoard();
   readonly boxes = new BoxRing();
   readonly events: EventMessage[] = [];
+  /** The run's incidents (live from the stream, final from the summary). */
+  incidents: Incident[] = [];
   /** Responses by colour summed over every tick of the current run (the run's share). */
   runByColor: Record<string, number> = nameRecord();
   /** Running totals as of the latest tick. */
@@ -68,6 +73,10 @@ export class DashboardModel {
         return;
       case 'summary':
         this.summary = message.report;
+        if (message.report.incidents) this.incidents = message.report.incidents;
+        return;
+      case 'incidents':
+        this.incidents = message.incidents;
         return;
       case 'control-result':
         this.control = { ok: message.ok, error: message.error, id: message.id, reason: message.reason };
@@ -97,6 +106,7 @@ export class DashboardModel {
     this.events.push(event);
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
     this.pods.event(event);
+    this.cluster.event(event);
     if (event.kind === 'run-started') this.newRun();
   }
 
@@ -106,6 +116,7 @@ export class DashboardModel {
     this.total = emptyOutcomes();
     this.totalAttribution = emptyAttribution();
     this.summary = null;
+    this.incidents = [];
   }
 
   /** Everything back to empty (a new connection's hello, or the Reset button). */
@@ -113,6 +124,7 @@ export class DashboardModel {
     this.settings = null;
     this.series.clear();
     this.pods.clear();
+    this.cluster.clear();
     this.boxes.clear();
     this.events.length = 0;
     this.runByColor = nameRecord();
@@ -120,6 +132,7 @@ export class DashboardModel {
     this.totalAttribution = emptyAttribution();
     this.lastTick = null;
     this.summary = null;
+    this.incidents = [];
     this.control = null;
   }
 }

@@ -1,0 +1,118 @@
+/**
+ * The cluster's side of each pod and the latest rollout's counts, from lifecycle events (the demo's or
+ * `--kube`'s): whether a pod is pending, ready, in the Service's endpoints, terminating (and whether the
+ * endpoints still list it) or gone. Pure and bounded (pods forgotten with the pod board's limits).
+ */
+import type { EndpointConditions, EventMessage, RolloutProgress } from '../../../../protocol/stream.js';
+
+export type ClusterState = 'pending' | 'ready' | 'in-endpoints' | 'terminating' | 'gone';
+
+export interface PodClusterView {
+  state: ClusterState;
+  /** A few words for the badge, e.g. "terminating, still in endpoints". */
+  label: string;
+  scheduled: boolean;
+  /** As the Service's endpoints list the pod; null: not listed (or no endpoint events from this source). */
+  endpoint: EndpointConditions | null;
+}
+
+interface Facts {
+  scheduled: boolean;
+  ready: boolean;
+  terminating: boolean;
+  gone: boolean;
+  endpoint: EndpointConditions | null;
+  t: number;
+}
+
+const MAX_PODS = 200;
+
+export class ClusterBoard {
+  private readonly pods = new Map<string, Facts>();
+  /** The latest rollout's counts (from rollout-started/progress/finished). */
+  progress: RolloutProgress | null = null;
+
+  event(event: EventMessage): void {
+    if (event.rollout && event.kind.startsWith('rollout-')) this.progress = event.rollout;
+    if (!event.pod) return;
+    const facts = this.facts(event.pod, event.t);
+    switch (event.kind) {
+      case 'pod-added':
+        break;
+      case 'pod-scheduled':
+        facts.scheduled = true;
+        break;
+      case 'pod-ready':
+        facts.scheduled = true;
+        facts.ready = true;
+        break;
+      case 'pod-not-ready':
+        facts.ready = false;
+        break;
+      case 'pod-terminating':
+        facts.terminating = true;
+        facts.ready = false;
+        break;
+      case 'pod-gone':
+      case 'pod-crashed':
+        facts.gone = event.kind === 'pod-gone';
+        facts.ready = false;
+        break;
+      case 'endpoint-added':
+      case 'endpoint-serving':
+      case 'endpoint-terminating':
+        facts.endpoint = event.endpoint ?? {
+          ready: event.kind === 'endpoint-added',
+          serving: event.kind !== 'endpoint-terminating',
+          terminating: event.kind !== 'endpoint-added',
+        };
+        break;
+      case 'endpoint-removed':
+        facts.endpoint = null;
+        break;
+      default:
+        return;
+    }
+    facts.t = event.t;
+  }
+
+  private facts(pod: string, t: number): Facts {
+    let facts = this.pods.get(pod);
+    if (!facts) {
+      facts = { scheduled: false, ready: false, terminating: false, gone: false, endpoint: null, t };
+      this.pods.set(pod, facts);
+      if (this.pods.size > MAX_PODS) this.forgetOldest();
+    }
+    return facts;
+  }
+
+  private forgetOldest(): void {
+    const gone = [...this.pods].filter(([, f]) => f.gone).sort((a, b) => a[1].t - b[1].t);
+    const victim = gone[0] ?? [...this.pods].sort((a, b) => a[1].t - b[1].t)[0];
+    if (victim) this.pods.delete(victim[0]);
+  }
+
+  /** null: nothing known of the pod from the cluster (a pod seen only in traffic). */
+  view(pod: string): PodClusterView | null {
+    const f = this.pods.get(pod);
+    if (!f) return null;
+    const listed = f.endpoint !== null;
+    let state: ClusterState;
+    let label: string;
+    if (f.gone) [state, label] = ['gone', 'gone'];
+    else if (f.terminating)
+      [state, label] = [
+        'terminating',
+        listed ? 'terminating, still in endpoints' : 'terminating, out of endpoints',
+      ];
+    else if (f.endpoint?.ready) [state, label] = ['in-endpoints', 'in endpoints'];
+    else if (f.ready) [state, label] = ['ready', 'ready, not in endpoints yet'];
+    else [state, label] = ['pending', f.scheduled ? 'pending (scheduled)' : 'pending'];
+    return { state, label, scheduled: f.scheduled, endpoint: f.endpoint };
+  }
+
+  clear(): void {
+    this.pods.clear();
+    this.progress = null;
+  }
+}
