@@ -1,8 +1,9 @@
 /** `bluegreen report RUN.json [--html FILE]`: wiring only — read the saved report → text report (and the page). */
 import { readFile, writeFile } from 'node:fs/promises';
 import { UsageError } from '../common/usage-error.js';
-import { brokenThresholds, formatReport } from './format.js';
+import { brokenThresholds } from './format.js';
 import { DashboardNotBuilt, renderHtmlReport } from './html-report.js';
+import { reportText } from './report-text.js';
 import { parseSavedReport } from './saved-report.js';
 import { Terminal } from './terminal.js';
 
@@ -36,8 +37,7 @@ export async function runReportCommand(
       throw new UsageError(`--html: cannot write "${options.htmlFile}" (${reason})`);
     }
   }
-  // The same terminal and text the run printed (keep them one: whatever the session adds to its report's
-  // text, such as incidents, belongs here too), so a pipe gets the same bytes.
+  // The same terminal and text the run printed, so a pipe gets the same bytes.
   const terminal = new Terminal(out, {
     quiet: true,
     intervalMs: 1000,
@@ -45,7 +45,7 @@ export async function runReportCommand(
     requests: null,
     color: options.color,
   });
-  terminal.write(formatReport(report));
+  terminal.write(reportText(report));
   for (const line of brokenThresholds(report)) err.write(`bluegreen: ${line}\n`);
   return report.pass ? 0 : 1;
 }

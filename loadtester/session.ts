@@ -19,9 +19,9 @@ import type {
 import { UsageError } from '../common/usage-error.js';
 import { ControlRefused } from '../protocol/control.js';
 import type { LoadOptions } from './api.js';
-import { brokenThresholds, formatReport } from './format.js';
+import { brokenThresholds } from './format.js';
 import { IncidentFinder } from './incidents.js';
-import { formatIncidents } from './incidents-text.js';
+import { reportText } from './report-text.js';
 import { Hub } from './hub.js';
 import { startLoad, type LoadRun } from './run.js';
 import { shownTarget } from './target.js';
@@ -317,7 +317,7 @@ export class LoadSession {
   }
 
   private async print(report: Report): Promise<void> {
-    this.terminal.write(formatReport(report) + formatIncidents(report.incidents));
+    this.terminal.write(reportText(report));
     const file = this.options.jsonFile;
     if (file) await writeFile(file, reportJson(report));
     const html = this.options.htmlFile;

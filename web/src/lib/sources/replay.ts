@@ -129,9 +129,12 @@ export class ReplaySource implements DataSource {
     if (atEnd) {
       const samples = this.replay.report.timeline?.samples ?? [];
       if (samples.length > 0) sink.message({ type: 'sample', samples });
-      // The report carries the run's incidents too, where the loadtester finds them (`report.incidents`); a
-      // stream message for them, when the protocol has one, belongs here, after the summary.
+      // The summary's report carries the final incidents.
       sink.message({ type: 'summary', report: this.replay.report, final: true });
+    } else {
+      // Those that had begun by this moment, as the live page would have listed them then.
+      const incidents = (this.replay.report.incidents ?? []).filter((i) => i.window.start <= until);
+      sink.message({ type: 'incidents', incidents });
     }
   }
 
