@@ -224,12 +224,13 @@ describe('attribution behind the demo proxies', () => {
         '-c',
         '4',
         '-d',
-        '3s',
+        '4s',
         '-q',
         '--json',
         join(doomed.dir, 'r.json'),
       ]);
-      await new Promise((r) => setTimeout(r, 1200));
+      // Killed once it has answered a few (so its connections have named it), with more in flight.
+      await doomed.served(3);
       doomed.child.kill('SIGKILL');
       await cli.exited;
       const report = JSON.parse(readFileSync(join(doomed.dir, 'r.json'), 'utf8')) as Report;
@@ -248,27 +249,51 @@ describe('attribution behind the demo proxies', () => {
   );
 });
 
-/** A pod in its own process (so it can be SIGKILLed): it answers after `delayMs`. */
+/**
+ * A pod in its own process (so it can be SIGKILLed): it answers after `delayMs`. `served(n)` resolves once
+ * it has answered n requests.
+ */
 async function childPod(
   color: string,
   name: string,
   delayMs: number,
-): Promise<{ child: ChildProcess; backend: Backend; dir: string }> {
+): Promise<{ child: ChildProcess; backend: Backend; dir: string; served: (n: number) => Promise<void> }> {
   const script = `
     const http = require('node:http');
     const server = http.createServer((req, res) => {
       req.resume();
-      setTimeout(() => { res.setHeader('color', ${JSON.stringify(color)}); res.setHeader('x-pod-name', ${JSON.stringify(name)}); res.end('ok'); }, ${delayMs});
+      setTimeout(() => {
+        res.setHeader('color', ${JSON.stringify(color)});
+        res.setHeader('x-pod-name', ${JSON.stringify(name)});
+        res.end('ok', () => console.log('served'));
+      }, ${delayMs});
     }).listen(0, '127.0.0.1', () => console.log('port ' + server.address().port));`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   cleanups.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  const [line] = (await once(child.stdout!.setEncoding('utf8'), 'data')) as [string];
-  const port = Number(/port (\d+)/.exec(line)![1]);
+  let out = '';
+  const listeners = new Set<() => void>();
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+    for (const l of listeners) l();
+  });
+  const count = (): number => out.split('\n').filter((l) => l === 'served').length;
+  const until = (done: () => boolean): Promise<void> =>
+    new Promise((resolve) => {
+      const check = (): void => {
+        if (!done()) return;
+        listeners.delete(check);
+        resolve();
+      };
+      listeners.add(check);
+      check();
+    });
+  await until(() => /port \d+/.test(out));
+  const port = Number(/port (\d+)/.exec(out)![1]);
   const dir = mkdtempSync(join(tmpdir(), 'bluegreen-attr-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return { child, backend: { pod: name, host, port }, dir };
+  return { child, backend: { pod: name, host, port }, dir, served: (n) => until(() => count() >= n) };
 }
 
 describe('canary gates', () => {
