@@ -378,6 +378,9 @@ describe('thresholds, exit codes and usage', () => {
         'pass',
         'firstErrors',
         'attribution',
+        'timeline',
+        'events',
+        'incidents',
       ].sort(),
     );
     expect(report).toMatchObject({
