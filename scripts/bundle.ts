@@ -11,7 +11,7 @@
  * Source maps are written beside every file; Node applies them with --enable-source-maps (or
  * NODE_OPTIONS=--enable-source-maps). They are not on by default because reading them is a start-up cost.
  */
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { distDir, packageRoot } from '../common/package-info.js';
@@ -21,6 +21,44 @@ const BUNDLED_DEPENDENCIES = new Set(['fastify', 'commander']);
 // 600 KiB, and inject()): left out so serve does not parse them at start. They resolve from node_modules,
 // where fastify's own dependencies are installed.
 const FASTIFY_LAZY = ['@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'light-my-request'];
+
+/**
+ * Modules that bundled dependencies require when they load but use only in features serve does not use:
+ * fastify's HTTPS and HTTP/2 servers (loading node:https and node:http2 also loads TLS and crypto),
+ * fastify's plugin version check (semver) and pino's worker-thread transports. Each is replaced by a
+ * stand-in that loads the real module on first use. Keyed by module, valued by the requiring files.
+ */
+const DEFERRED: Record<string, RegExp> = {
+  'node:https': /node_modules\/fastify\/lib\/server\.js$/,
+  'node:http2': /node_modules\/fastify\/lib\/server\.js$/,
+  semver: /node_modules\/fastify\/lib\/plugin-utils\.js$/,
+  'thread-stream': /node_modules\/pino\/lib\/transport\.js$/,
+};
+
+const deferRequires: Plugin = {
+  name: 'defer-requires',
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(DEFERRED).join('|')})$`);
+    build.onResolve({ filter }, (args) =>
+      args.kind === 'require-call' && DEFERRED[args.path]!.test(args.importer)
+        ? { path: args.path, namespace: 'deferred', pluginData: args.resolveDir }
+        : undefined,
+    );
+    // A function target so the stand-in also works as a constructor (thread-stream is a class).
+    build.onLoad({ filter: /.*/, namespace: 'deferred' }, (args) => ({
+      contents: `let real;
+const load = () => (real ??= require(${JSON.stringify(args.path)}));
+module.exports = new Proxy(function deferred() {}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  apply: (_, self, args) => Reflect.apply(load(), self, args),
+  construct: (_, args) => Reflect.construct(load(), args),
+});`,
+      loader: 'js',
+      resolveDir: args.pluginData as string,
+    }));
+  },
+};
 
 const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
@@ -70,6 +108,7 @@ const results = await Promise.all([
       bundle: true,
       splitting: true,
       external,
+      plugins: [deferRequires],
       // Bundled CommonJS (fastify's tree) calls require() for Node's built-ins; ESM output has none of its own.
       banner: {
         js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
