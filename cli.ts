@@ -3,6 +3,12 @@
  * bundles with that subcommand's code alone (scripts/bundle.ts), so `serve` starts without reading the
  * loadtester, the demo or the check. Help, version and typos load the entry that knows them all.
  */
+import module from 'node:module';
+
+// Node 22.1+ can keep V8's compiled code between runs (in NODE_COMPILE_CACHE, else the OS temp dir), so
+// a restarted process skips most parsing; Node 20 has no such cache. Failing to write it is harmless.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+
 const ENTRIES: Record<string, () => Promise<unknown>> = {
   serve: () => import('./cli/serve.js'),
   load: () => import('./cli/load.js'),
