@@ -47,6 +47,7 @@ export interface BuildOptions {
 /** Above the 60 s upstream keep-alive of common proxies (ingress-nginx), so the proxy always hangs up first. */
 export const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 const BODY_LIMIT_BYTES = 64 * 1024;
+const PROCESS_METRICS_DELAY_MS = 1000;
 
 function loggerOptions(config: ServeConfig, identity: Identity): FastifyServerOptions['logger'] {
   return {
@@ -166,9 +167,10 @@ export function buildApp(config: ServeConfig, options: BuildOptions = {}): Fasti
     done();
   });
 
-  // After the listening/ready lines (a timer runs after the listen continuation): off the startup path.
+  // A second after listening (or at the first scrape): loading prom-client takes tens of milliseconds of
+  // CPU, which would otherwise stall the first requests a freshly ready pod gets.
   app.addHook('onListen', (done) => {
-    setTimeout(() => void metrics.startProcessMetrics(), 0);
+    setTimeout(() => void metrics.startProcessMetrics(), PROCESS_METRICS_DELAY_MS).unref();
     done();
   });
 
