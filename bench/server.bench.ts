@@ -260,6 +260,8 @@ async function wrkInstalled(): Promise<boolean> {
 }
 
 export async function run(): Promise<void> {
+  // A bad BENCH_SOAK stops the bench before its rounds, not after.
+  const soakSeconds = SOAK ? parseDuration(SOAK) : null;
   if (!(await wrkInstalled())) {
     console.log('wrk not installed (Debian: apt-get install wrk): server figures skipped');
     return;
@@ -375,5 +377,5 @@ export async function run(): Promise<void> {
     .reduce((sum, r) => sum + r.delay.errors + (r.info?.errors ?? 0), 0);
   console.log(`errors (non-2xx or socket): ${errors}`);
 
-  if (SOAK) await soak(parseDuration(SOAK));
+  if (soakSeconds !== null) await soak(soakSeconds);
 }
