@@ -17,8 +17,11 @@ export const packageVersion: string = (
   JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }
 ).version;
 
+/** The build's output: the bundled CLI (scripts/bundle.ts) and the dashboard. */
+export const distDir: string = join(packageRoot, 'dist');
+
 /** Where `vite build` puts the dashboard; served by the app (browser mode) and by `load --ui` (live mode). */
-export const webDistDir: string = join(packageRoot, 'dist', 'web');
+export const webDistDir: string = join(distDir, 'web');
 
 /** The Kubernetes manifests; the demo reads its defaults from them. */
 export const deployDir: string = join(packageRoot, 'deploy');

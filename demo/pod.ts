@@ -4,8 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { distDir } from '../common/package-info.js';
 import { SERVE_ENV_NAMES } from '../server/config.js';
 
 export interface ProbeConfig {
@@ -42,9 +43,13 @@ export type PodChange = 'listening' | 'ready' | 'not-ready' | 'gone';
 const HOST = '127.0.0.1';
 const OUTPUT_LINES = 20;
 
-const ext = extname(fileURLToPath(import.meta.url));
-const cliPath = fileURLToPath(new URL(`../cli${ext}`, import.meta.url));
-const watchUrl = new URL(`./parent-watch${ext}`, import.meta.url).href;
+// From sources (tests), the sibling .ts files; from the build, the files scripts/bundle.ts writes (this
+// module's code may sit in a shared chunk there, so not beside them).
+const fromSources = extname(fileURLToPath(import.meta.url)) === '.ts';
+const cliPath = fromSources ? fileURLToPath(new URL('../cli.ts', import.meta.url)) : join(distDir, 'cli.js');
+const watchUrl = fromSources
+  ? new URL('./parent-watch.ts', import.meta.url).href
+  : pathToFileURL(join(distDir, 'demo', 'parent-watch.js')).href;
 
 /** The `port` of the app's `listening` log line: `{…,"port":N,…,"msg":"listening"}` (server/main.ts). */
 export function listeningPort(line: string): number | null {

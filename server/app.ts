@@ -5,11 +5,18 @@
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Socket } from 'node:net';
-import { STATUS_CODES } from 'node:http';
+import {
+  STATUS_CODES,
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { webDistDir } from '../common/package-info.js';
 import type { ServeConfig } from './config.js';
 import { EXEMPT, type ServerContext } from './context.js';
 import { errorBody, errorHandler, notFound, sendError } from './errors.js';
+import { createFastPath, type FastPath } from './fast-path.js';
 import { Faults } from './faults.js';
 import { identityHeaders, resolveIdentity, type Identity } from './identity.js';
 import { Lifecycle } from './lifecycle.js';
@@ -40,6 +47,7 @@ export interface BuildOptions {
 /** Above the 60 s upstream keep-alive of common proxies (ingress-nginx), so the proxy always hangs up first. */
 export const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 const BODY_LIMIT_BYTES = 64 * 1024;
+const PROCESS_METRICS_DELAY_MS = 1000;
 
 function loggerOptions(config: ServeConfig, identity: Identity): FastifyServerOptions['logger'] {
   return {
@@ -73,6 +81,22 @@ function clientErrorHandler(headers: Record<string, string>) {
   };
 }
 
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The HTTP server fastify would create (same timeouts), with the fast path in front of its handler.
+ * `options` are fastify's, defaults applied.
+ */
+function serverWithFastPath(fastPath: FastPath, handler: Handler, options: FastifyServerOptions): Server {
+  const server = createServer((req, res) => {
+    if (!fastPath(req, res)) handler(req, res);
+  });
+  server.keepAliveTimeout = options.keepAliveTimeout ?? KEEP_ALIVE_TIMEOUT_MS;
+  server.requestTimeout = options.requestTimeout ?? 0;
+  server.setTimeout(options.connectionTimeout ?? 0);
+  return server;
+}
+
 export function buildApp(config: ServeConfig, options: BuildOptions = {}): FastifyInstance {
   const identity = resolveIdentity(config, options.env);
   const ctx: ServerContext = {
@@ -84,7 +108,12 @@ export function buildApp(config: ServeConfig, options: BuildOptions = {}): Fasti
     stats: { requests: 0, startedAtMs: Date.now() },
   };
   const headers = identityHeaders(identity);
+  const rateLimit = config.rateLimit > 0 ? new RateLimit(config.rateLimit) : null;
+  const webDir = usableWebDir(options.webDir === undefined ? webDistDir : options.webDir);
+  const fastPath = createFastPath(ctx, { headers, rateLimit, servesPage: webDir !== null });
   const app = Fastify({
+    serverFactory: (handler, factoryOptions) =>
+      serverWithFastPath(fastPath, handler, factoryOptions as FastifyServerOptions),
     logger: options.logger === false ? false : loggerOptions(config, identity),
     // A log line per request costs throughput; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
@@ -106,7 +135,6 @@ export function buildApp(config: ServeConfig, options: BuildOptions = {}): Fasti
   });
 
   const { lifecycle, faults, metrics, stats } = ctx;
-  const rateLimit = config.rateLimit > 0 ? new RateLimit(config.rateLimit) : null;
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers);
@@ -139,9 +167,10 @@ export function buildApp(config: ServeConfig, options: BuildOptions = {}): Fasti
     done();
   });
 
-  // After the listening/ready lines (a timer runs after the listen continuation): off the startup path.
+  // A second after listening (or at the first scrape): loading prom-client takes tens of milliseconds of
+  // CPU, which would otherwise stall the first requests a freshly ready pod gets.
   app.addHook('onListen', (done) => {
-    setTimeout(() => void metrics.startProcessMetrics(), 0);
+    setTimeout(() => void metrics.startProcessMetrics(), PROCESS_METRICS_DELAY_MS).unref();
     done();
   });
 
@@ -159,7 +188,6 @@ export function buildApp(config: ServeConfig, options: BuildOptions = {}): Fasti
       .send();
   });
 
-  const webDir = usableWebDir(options.webDir === undefined ? webDistDir : options.webDir);
   registerProbeRoutes(app, ctx);
   registerMetricsRoute(app, ctx);
   registerInfoRoutes(app, ctx, webDir);

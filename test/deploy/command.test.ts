@@ -138,17 +138,22 @@ describe('bluegreen check', () => {
 });
 
 describe('start-up cost', () => {
+  // The build bundles each subcommand into an entry of its own (dist/cli/<name>.js and the files it
+  // loads, scripts/bundle.ts): "loading the check" means loading the entry that holds its code (check's
+  // own, or the one that registers every subcommand), or the Kubernetes schema types in node_modules.
   // Records every module the CLI loads (module hooks run before the CLI's own code).
   const hooks = join(dir, 'hooks.mjs');
   // Anchored at the project's own dist/, so a checkout under a folder named "check" cannot match.
-  const checkPart = new URL('../../dist/check/', import.meta.url).href;
+  const checkEntries = ['check.js', 'all.js'].map(
+    (f) => new URL(`../../dist/cli/${f}`, import.meta.url).href,
+  );
   const register = join(dir, 'register.mjs');
   writeFileSync(
     hooks,
     `import { writeSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
   const result = await next(specifier, context);
-  if (result.url.startsWith(${JSON.stringify(checkPart)}) || /kubernetes-models/.test(result.url)) writeSync(2, 'loaded ' + result.url + '\\n');
+  if (${JSON.stringify(checkEntries)}.includes(result.url) || /kubernetes-models/.test(result.url)) writeSync(2, 'loaded ' + result.url + '\\n');
   return result;
 }\n`,
   );
@@ -157,6 +162,12 @@ export async function resolve(specifier, context, next) {
     `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
   );
   const env = { NODE_OPTIONS: `--import ${pathToFileURL(register).href}` };
+  // The sources in each entry's files (scripts/bundle.ts writes the list from esbuild's metafile).
+  const bundled = (): Record<string, string[]> =>
+    JSON.parse(readFileSync(new URL('../../dist/bundle-inputs.json', import.meta.url), 'utf8')) as Record<
+      string,
+      string[]
+    >;
 
   it('serve loads neither the check nor the Kubernetes schema types', async () => {
     const serve = spawnCli(['serve', '--port', '0'], { ...env, LOG_LEVEL: 'info' });
@@ -166,9 +177,16 @@ export async function resolve(specifier, context, next) {
     expect(serve.stderr()).not.toMatch(/^loaded /m);
   });
 
-  it('check does load them (so the test above can see them)', async () => {
+  it("serve's files hold none of the check's code, nor the loadtester's or the demo's", () => {
+    const serve = bundled()['cli/serve.ts']!;
+    expect(serve).toContain('server/app.ts');
+    expect(serve.filter((s) => /^(check|loadtester|demo)\/|kubernetes-models/.test(s))).toEqual([]);
+  });
+
+  it('check does load them (so the tests above can see them)', async () => {
     const { err } = await run(['-'], configMap('x'), env);
-    expect(err).toMatch(/^loaded .*\/check\/main\.js$/m);
+    expect(err).toMatch(/^loaded .*\/dist\/cli\/check\.js$/m);
     expect(err).toMatch(/^loaded .*kubernetes-models/m);
+    expect(bundled()['cli/check.ts']).toContain('check/main.ts');
   });
 });

@@ -1,0 +1,131 @@
+/**
+ * `npm run build` (after the type check): bundles the CLI into dist/ with esbuild, so `bluegreen serve`
+ * starts by reading two files instead of a few hundred (resolving and loading modules was most of its
+ * start-up). dist/cli.js is cli.ts as written: it picks the subcommand's entry. Each entry in cli/ is
+ * bundled on its own with everything it imports, so an entry holds one subcommand's code and no other's.
+ *
+ * fastify and commander (what `serve` needs to start) are bundled. The other runtime dependencies stay
+ * in node_modules: they are loaded off serve's start path or by other subcommands, and some find their
+ * own files at run time (kubernetes-models by computed path, autocannon's workers).
+ *
+ * Source maps are written beside every file; Node applies them with --enable-source-maps (or
+ * NODE_OPTIONS=--enable-source-maps). They are not on by default because reading them is a start-up cost.
+ */
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { distDir, packageRoot } from '../common/package-info.js';
+
+const BUNDLED_DEPENDENCIES = new Set(['fastify', 'commander']);
+// What fastify requires only on first use (the schema compilers, Ajv and fast-json-stringify, about
+// 600 KiB, and inject()): left out so serve does not parse them at start. They resolve from node_modules,
+// where fastify's own dependencies are installed.
+const FASTIFY_LAZY = ['@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'light-my-request'];
+
+/**
+ * Modules that bundled dependencies require when they load but use only in features serve does not use:
+ * fastify's HTTPS and HTTP/2 servers (loading node:https and node:http2 also loads TLS and crypto),
+ * fastify's plugin version check (semver) and pino's worker-thread transports. Each is replaced by a
+ * stand-in that loads the real module on first use. Keyed by module, valued by the requiring files.
+ */
+const DEFERRED: Record<string, RegExp> = {
+  'node:https': /node_modules\/fastify\/lib\/server\.js$/,
+  'node:http2': /node_modules\/fastify\/lib\/server\.js$/,
+  semver: /node_modules\/fastify\/lib\/plugin-utils\.js$/,
+  'thread-stream': /node_modules\/pino\/lib\/transport\.js$/,
+};
+
+const deferRequires: Plugin = {
+  name: 'defer-requires',
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(DEFERRED).join('|')})$`);
+    build.onResolve({ filter }, (args) =>
+      args.kind === 'require-call' && DEFERRED[args.path]!.test(args.importer)
+        ? { path: args.path, namespace: 'deferred', pluginData: args.resolveDir }
+        : undefined,
+    );
+    // A function target so the stand-in also works as a constructor (thread-stream is a class).
+    build.onLoad({ filter: /.*/, namespace: 'deferred' }, (args) => ({
+      contents: `let real;
+const load = () => (real ??= require(${JSON.stringify(args.path)}));
+module.exports = new Proxy(function deferred() {}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  apply: (_, self, args) => Reflect.apply(load(), self, args),
+  construct: (_, args) => Reflect.construct(load(), args),
+});`,
+      loader: 'js',
+      resolveDir: args.pluginData as string,
+    }));
+  },
+};
+
+const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+};
+const external = [
+  ...Object.keys(pkg.dependencies).filter((name) => !BUNDLED_DEPENDENCIES.has(name)),
+  ...FASTIFY_LAZY,
+];
+
+const entries = readdirSync(join(packageRoot, 'cli'))
+  .filter((file) => file.endsWith('.ts') && file !== 'program.ts')
+  .map((file) => `cli/${file}`);
+
+const common: BuildOptions = {
+  absWorkingDir: packageRoot,
+  outdir: distDir,
+  outbase: '.',
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  sourcemap: true,
+  metafile: true,
+  logLevel: 'warning',
+};
+
+mkdirSync(distDir, { recursive: true });
+// Only what this build writes (an older tsc build left a tree per part); dist/web is vite's.
+for (const name of readdirSync(distDir, { withFileTypes: true }))
+  if (name.name !== 'web') rmSync(join(distDir, name.name), { recursive: true, force: true });
+
+// Loaded by a dynamic import once the command line is parsed: kept in a file of its own so `--help`
+// does not read it, and named like its source so a loaded-module list says what it is.
+const LAZY_PARTS: Record<string, string[]> = { 'cli/serve.ts': ['server/main.ts'] };
+
+const results = await Promise.all([
+  build({ ...common, entryPoints: ['cli.ts'], bundle: false }),
+  // Preloaded by path into the demo's pods (demo/pod.ts).
+  build({ ...common, entryPoints: ['demo/parent-watch.ts'], bundle: true }),
+  // One build per entry: code splitting shares modules only among the files of one entry, and one
+  // process runs one entry.
+  ...entries.map((entry) =>
+    build({
+      ...common,
+      entryPoints: [entry, ...(LAZY_PARTS[entry] ?? [])],
+      entryNames: '[dir]/[name]',
+      chunkNames: 'chunks/[name]-[hash]',
+      bundle: true,
+      splitting: true,
+      external,
+      plugins: [deferRequires],
+      // Bundled CommonJS (fastify's tree) calls require() for Node's built-ins; ESM output has none of its own.
+      banner: {
+        js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
+      },
+    }),
+  ),
+]);
+
+// The sources each entry's files hold (test/deploy/command.test.ts checks serve holds no check code).
+const inputs = Object.fromEntries(
+  entries.map((entry, i) => [entry, Object.keys(results[i + 2]!.metafile!.inputs).sort()]),
+);
+writeFileSync(join(distDir, 'bundle-inputs.json'), JSON.stringify(inputs, null, 1) + '\n');
+
+function sizes(metafile: Metafile | undefined): string[] {
+  return Object.entries(metafile?.outputs ?? {})
+    .filter(([file]) => file.endsWith('.js') && !file.includes('/chunks/'))
+    .map(([file, output]) => `${file.replace(/^dist\//, '')} ${Math.round(output.bytes / 1024)} KiB`);
+}
+console.log(`bundled: ${results.flatMap((r) => sizes(r.metafile)).join(', ')}`);
