@@ -51,6 +51,12 @@ export function createTimeChart(
   });
 }
 
+/** The y axis title, set again when the page's language changes (drawn on the next update). */
+export function setAxisTitle(chart: TimeChart, text: string): void {
+  const y = chart.options.scales?.y;
+  if (y && 'title' in y && y.title) y.title.text = text;
+}
+
 /** The x axis ends at the newest point and spans up to `windowMs`; the marks follow. Then redraws. */
 export function showWindow(
   chart: TimeChart,

@@ -71,7 +71,8 @@ export const en = {
   'failure.refused.meaning':
     'Connection refused: nothing listened there any more (a pod already gone, or no endpoint left).',
   'failure.reset': 'reset',
-  'failure.reset.meaning': 'The connection was torn down mid-request, as when a pod is killed without draining.',
+  'failure.reset.meaning':
+    'The connection was torn down mid-request, as when a pod is killed without draining.',
   'failure.other': 'other network',
   'failure.other.meaning': 'Any other network error: name lookup, unreachable host, TLS.',
   'failure.dropped': 'dropped',
@@ -80,7 +81,8 @@ export const en = {
   'failure.4xx': '4xx',
   'failure.4xx.meaning': 'The server refused the request as wrong or not allowed (404, 429…).',
   'failure.5xx': '5xx',
-  'failure.5xx.meaning': 'The server failed (500), or a proxy had no healthy pod to send it to (502, 503, 504).',
+  'failure.5xx.meaning':
+    'The server failed (500), or a proxy had no healthy pod to send it to (502, 503, 504).',
   'failure.skipped': 'not sent',
   'failure.skipped.meaning':
     'Due at the asked rate but not sent: every connection was busy waiting on a slow or dead pod (sent late, or skipped after the timeout).',
@@ -215,7 +217,6 @@ export const en = {
   'traffic.not-sent': 'not sent',
   'traffic.above': '{n} req/s in all: above the axis',
   'traffic.axis': 'requests / s',
-  'traffic.band': '{label} from {from}.',
   'traffic.band-running': '{label} from {from}, running.',
   'traffic.band-ended': '{label} from {from} to {to}.',
   'traffic.failures-from': 'Failures from {who}.',
@@ -282,7 +283,8 @@ export const en = {
   'pods.ready': '{ready}/{total} ready',
   'pods.gone': '{n} gone',
   'pods.none': 'No pods seen yet.',
-  'pods.folded': "{pods} more pods and {colors} more colours are counted as “other”: past the loadtester's limits for one run.",
+  'pods.folded':
+    "{pods} more pods and {colors} more colours are counted as “other”: past the loadtester's limits for one run.",
   'pods.cluster-title': "as the cluster lists it: pod conditions and the Service's endpoints",
   'pods.inferred': '{n} of them inferred from the connection',
   'pods.failed': '{n} failed',

@@ -38,7 +38,9 @@ function createFormat(locale: string): Format {
     if (!f) {
       f = new Intl.NumberFormat(
         locale,
-        digits === undefined ? { maximumFractionDigits: 3 } : { minimumFractionDigits: digits, maximumFractionDigits: digits },
+        digits === undefined
+          ? { maximumFractionDigits: 3 }
+          : { minimumFractionDigits: digits, maximumFractionDigits: digits },
       );
       numbers.set(digits, f);
     }
@@ -50,7 +52,11 @@ function createFormat(locale: string): Format {
     second: '2-digit',
     hourCycle: 'h23',
   });
-  const dated = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium', hourCycle: 'h23' });
+  const dated = new Intl.DateTimeFormat(locale, {
+    dateStyle: 'medium',
+    timeStyle: 'medium',
+    hourCycle: 'h23',
+  });
   const number = (n: number, digits?: number): string => numberFormat(digits).format(n);
   return {
     locale,

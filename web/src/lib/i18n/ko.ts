@@ -216,7 +216,6 @@ export const ko: Catalogue = {
   'traffic.not-sent': '보내지 못함',
   'traffic.above': '합계 {n} 요청/초: 축 위로 넘침',
   'traffic.axis': '요청/초',
-  'traffic.band': '{label}: {from}부터.',
   'traffic.band-running': '{label}: {from}부터, 진행 중.',
   'traffic.band-ended': '{label}: {from}부터 {to}까지.',
   'traffic.failures-from': '실패 출처: {who}.',
@@ -283,7 +282,8 @@ export const ko: Catalogue = {
   'pods.ready': '{ready}/{total} 준비됨',
   'pods.gone': '사라진 파드 {n}개',
   'pods.none': '아직 본 파드가 없습니다.',
-  'pods.folded': '파드 {pods}개와 색상 {colors}개가 “other”로 집계됩니다: 한 실행에 대한 로드테스터의 한도를 넘었습니다.',
+  'pods.folded':
+    '파드 {pods}개와 색상 {colors}개가 “other”로 집계됩니다: 한 실행에 대한 로드테스터의 한도를 넘었습니다.',
   'pods.cluster-title': '클러스터가 보는 상태: 파드 조건과 서비스의 엔드포인트',
   'pods.inferred': '그중 {n}건은 연결로 추정',
   'pods.failed': '실패 {n}',
