@@ -37,7 +37,13 @@ export const en = {
   'connection.incompatible': 'live: refused, another protocol version',
   'connection.browser': 'browser mode: {detail}',
   'connection.browser-sending': 'sending',
+  'connection.browser-inactive': 'inactive',
+  'connection.browser-hidden': 'paused while hidden',
   'connection.replay': 'replay of the run started {detail}',
+
+  'protocol.mismatch':
+    'this dashboard speaks protocol {ours}, the loadtester {theirs}: use the same bluegreen version for both',
+  'protocol.no-version': 'without a version',
 
   'events.none': 'No lifecycle events.',
 

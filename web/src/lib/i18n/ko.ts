@@ -38,7 +38,13 @@ export const ko: Catalogue = {
   'connection.incompatible': '실시간: 거부됨, 다른 프로토콜 버전',
   'connection.browser': '브라우저 모드: {detail}',
   'connection.browser-sending': '보내는 중',
+  'connection.browser-inactive': '멈춤',
+  'connection.browser-hidden': '탭이 숨겨져 일시 정지',
   'connection.replay': '{detail}에 시작한 실행의 다시 보기',
+
+  'protocol.mismatch':
+    '이 대시보드는 프로토콜 {ours}, 로드테스터는 {theirs}을(를) 씁니다: 양쪽에 같은 bluegreen 버전을 쓰세요',
+  'protocol.no-version': '버전 없음',
 
   'events.none': '라이프사이클 이벤트가 없습니다.',
 
