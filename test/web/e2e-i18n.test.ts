@@ -4,6 +4,7 @@
  * The page opens in Korean with Korean number and time formats; the switch in the header turns it to
  * English, and the choice outlives a reload although the browser still asks for Korean.
  */
+import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeAllBrowsers, launchBrowser, screenshot } from '../helpers/browser.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
@@ -20,13 +21,10 @@ afterAll(async () => {
 const ko = new Intl.NumberFormat('ko-KR');
 
 /** Each cell of the attribution table beside the count it shows, read at one moment. */
-async function requestCells(page: import('playwright-core').Page): Promise<{ n: number; text: string }[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('[data-testid="attribution"] tbody tr[data-requests]')].map((row) => ({
-      n: Number(row.getAttribute('data-requests')),
-      text: row.querySelector('td')?.textContent ?? '',
-    })),
-  );
+async function requestCells(page: Page): Promise<{ n: number; text: string }[]> {
+  return page.evaluate(`[...document.querySelectorAll('[data-testid="attribution"] tbody tr[data-requests]')].map(
+    (row) => ({ n: Number(row.getAttribute('data-requests')), text: row.querySelector('td')?.textContent ?? '' }),
+  )`);
 }
 
 describe('dashboard languages', () => {
@@ -57,7 +55,7 @@ describe('dashboard languages', () => {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       await page.goto(pageUrl!);
-      expect(await page.evaluate(() => navigator.language)).toBe('ko-KR');
+      expect(await page.evaluate('navigator.language')).toBe('ko-KR');
 
       await page.waitForSelector('[data-testid="connection"][data-status="open"]', { timeout: 20_000 });
       expect(await page.getAttribute('html', 'lang')).toBe('ko');
@@ -104,7 +102,7 @@ describe('dashboard languages', () => {
       // Remembered: a reload stays English although the browser still asks for Korean.
       await page.reload();
       await page.waitForSelector('[data-testid="connection"][data-status="open"]', { timeout: 20_000 });
-      expect(await page.evaluate(() => localStorage.getItem('bluegreen.lang'))).toBe('en');
+      expect(await page.evaluate("localStorage.getItem('bluegreen.lang')")).toBe('en');
       expect(await page.getAttribute('[data-testid="language"]', 'data-lang')).toBe('en');
       expect(await page.locator('#share-title').textContent()).toBe('Share by colour');
 

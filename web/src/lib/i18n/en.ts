@@ -322,6 +322,9 @@ export const en = {
   'boxes.legend-3': '= no response; red border',
   'boxes.legend-4': '= not 2xx.',
 
+  'chart.stopped': '{label} (stopped)',
+  'chart.more': '… and {n} more',
+
   'latency.log': 'log scale',
   'latency.chart': 'Latency percentiles over time, with a p99 line per colour',
   'latency.axis': 'latency (ms)',

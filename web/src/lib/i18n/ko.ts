@@ -321,6 +321,9 @@ export const ko: Catalogue = {
   'boxes.legend-3': '= 응답 없음; 빨간 테두리',
   'boxes.legend-4': '= 2xx 아님.',
 
+  'chart.stopped': '{label} (중지됨)',
+  'chart.more': '… 외 {n}개',
+
   'latency.log': '로그 축',
   'latency.chart': '시간에 따른 지연 시간 백분위수, 색상별 p99 선 포함',
   'latency.axis': '지연 시간 (ms)',
