@@ -45,6 +45,12 @@ export const en = {
     'this dashboard speaks protocol {ours}, the loadtester {theirs}: use the same bluegreen version for both',
   'protocol.no-version': 'without a version',
 
+  'replay.not-report': 'this is not a bluegreen report (written by load or demo with --json)',
+  'replay.no-timeline': 'this report has no timeline to replay (it was written by an older bluegreen)',
+  'replay.not-json': 'this file is not JSON: drop a report written with --json',
+  'replay.encoding': 'the embedded report is in an unknown encoding',
+  'replay.unreadable': 'the report at {url} could not be read (HTTP {status})',
+
   'events.none': 'No lifecycle events.',
 
   'latency.avg': 'avg',

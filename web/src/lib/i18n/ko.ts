@@ -46,6 +46,12 @@ export const ko: Catalogue = {
     '이 대시보드는 프로토콜 {ours}, 로드테스터는 {theirs}을(를) 씁니다: 양쪽에 같은 bluegreen 버전을 쓰세요',
   'protocol.no-version': '버전 없음',
 
+  'replay.not-report': 'bluegreen 보고서가 아닙니다 (load나 demo를 --json으로 실행해 쓴 파일이어야 합니다)',
+  'replay.no-timeline': '이 보고서에는 다시 볼 타임라인이 없습니다 (이전 버전의 bluegreen이 썼습니다)',
+  'replay.not-json': '이 파일은 JSON이 아닙니다: --json으로 쓴 보고서를 끌어다 놓으세요',
+  'replay.encoding': '포함된 보고서의 인코딩을 알 수 없습니다',
+  'replay.unreadable': '{url}의 보고서를 읽을 수 없습니다 (HTTP {status})',
+
   'events.none': '라이프사이클 이벤트가 없습니다.',
 
   'latency.avg': '평균',
