@@ -117,4 +117,67 @@ describe('dashboard languages', () => {
       expect(errors).toEqual([]);
     },
   );
+  it(
+    'rolls out from a Korean page: the bar, the banner and the rollout card speak Korean',
+    { timeout: 180_000 },
+    async () => {
+      const demo = spawnCli([
+        'demo',
+        '--ui',
+        '0',
+        '--allow-control',
+        '--rate',
+        '50',
+        '--drain-seconds',
+        '1',
+        '--via',
+        'ingress',
+      ]);
+      const [, pageUrl] = await demo.waitFor(/dashboard: (http:\/\/\S+)/, 60_000);
+      const browser = await launchBrowser();
+      const context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 1400, height: 1000 } });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(pageUrl!);
+      await page.waitForSelector('[data-testid="pods"] [data-color="blue"][data-state="ready"]', {
+        timeout: 60_000,
+      });
+      // As the demo test does: a rollout is taken once the run is under way.
+      await page.waitForSelector('[data-testid="share-now"] .share[data-color="blue"]', { timeout: 60_000 });
+      expect(await page.locator('#rollout-title').textContent()).toBe('롤아웃');
+      expect(await page.getByTestId('first-visit').textContent()).toMatch(/green\s*\(으\)로 롤아웃하고/);
+      expect(
+        await page
+          .locator('[data-testid="pods"] [data-color="blue"][data-state="ready"] .state')
+          .first()
+          .textContent(),
+      ).toBe('준비됨');
+
+      const rollout = page.getByTestId('rollout');
+      await rollout.getByRole('radio', { name: 'green', exact: true }).check();
+      await rollout.getByRole('button', { name: 'green(으)로 롤아웃' }).click();
+      await page.waitForSelector('[data-testid="rollout-banner"][data-state="running"]', { timeout: 30_000 });
+      expect(await page.getByTestId('rollout-banner').textContent()).toContain('롤아웃 시작:');
+      await page.waitForSelector('[data-testid="rollout-banner"][data-state="complete"]', {
+        timeout: 120_000,
+      });
+      // "rolling → green v2: 12.3초 만에 완료, 실패 0건"
+      expect(await page.locator('[data-testid="rollout-banner"] .line').textContent()).toMatch(
+        /완료:\s*\S+ → green \S+: [\d.]+(분|초)( \d+초)? 만에 완료, 실패 \d+건/,
+      );
+      const card = page.getByTestId('rollout-card').first();
+      expect(await card.locator('[data-fact="no-endpoints"] dt').textContent()).toBe(
+        '준비된 엔드포인트 없음',
+      );
+      expect(await card.locator('.when').textContent()).toMatch(
+        /^\d{2}:\d{2}:\d{2}, (\d+분 )?([\d.]+초 )?소요$/,
+      );
+      await screenshot(page, 'i18n-korean-rollout');
+
+      demo.kill('SIGINT');
+      await demo.exited;
+      expect(errors).toEqual([]);
+    },
+  );
 });
