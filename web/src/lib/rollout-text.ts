@@ -1,17 +1,19 @@
-/** The words the rollout banner and cards share. Pure. */
+/** The words the rollout banner and cards share, in the page's language (English by default). Pure. */
 import { COUNTED_KINDS, NOT_SENT, type FailureKind } from './failures.js';
+import { ENGLISH, type Words } from './i18n/index.js';
 import type { RolloutSummary } from './stores/rollouts.js';
 
 const KINDS: readonly FailureKind[] = [...COUNTED_KINDS, NOT_SENT];
 
 /** "48 s", "2 min 5 s"; tenths under ten seconds. */
-export function duration(ms: number): string {
+export function duration(ms: number, { t, fmt }: Words = ENGLISH): string {
   const s = ms / 1000;
-  if (s < 10) return `${s.toFixed(1)} s`;
+  if (s < 10) return t('unit.seconds', { n: fmt.number(s, 1) });
   const whole = Math.round(s);
-  if (whole < 60) return `${whole} s`;
+  if (whole < 60) return t('unit.seconds', { n: whole });
   const rest = whole % 60;
-  return `${Math.floor(whole / 60)} min${rest ? ` ${rest} s` : ''}`;
+  const minutes = Math.floor(whole / 60);
+  return rest ? t('unit.minutes-seconds', { m: minutes, s: rest }) : t('unit.minutes', { n: minutes });
 }
 
 /** The failure kinds that happened, most first, with their definitions (for FailureTerm). */
@@ -22,15 +24,20 @@ export function failureKinds(byKind: Record<string, number>): { kind: FailureKin
 }
 
 /** "0 failed", or "88 failed (85 refused, 3 not sent)". */
-export function failedText(r: Pick<RolloutSummary, 'failed' | 'byKind'>): string {
-  const kinds = failureKinds(r.byKind).map((k) => `${k.count.toLocaleString('en')} ${k.kind.label}`);
-  return `${r.failed.toLocaleString('en')} failed${kinds.length ? ` (${kinds.join(', ')})` : ''}`;
+export function failedText(
+  r: Pick<RolloutSummary, 'failed' | 'byKind'>,
+  { t, fmt }: Words = ENGLISH,
+): string {
+  const kinds = failureKinds(r.byKind).map((k) => `${fmt.number(k.count)} ${t(`failure.${k.kind.key}`)}`);
+  return kinds.length
+    ? t('rollout.failed-kinds', { n: r.failed, kinds: kinds.join(', ') })
+    : t('rollout.failed', { n: r.failed });
 }
 
 /** "recreate to green v2", or "rollback to blue v1". */
-export function rolloutName(r: Pick<RolloutSummary, 'progress'>): string {
+export function rolloutName(r: Pick<RolloutSummary, 'progress'>, { t }: Words = ENGLISH): string {
   const p = r.progress;
-  return `${p.strategy} to ${p.color} ${p.version}`;
+  return t('rollout.name', { strategy: p.strategy, color: p.color, version: p.version });
 }
 
 /** Why a rollout stopped early, from its finish message ("…: superseded by a newer rollout"). */
@@ -41,9 +48,9 @@ export function stopReason(message: string | null): string | null {
 }
 
 /** The banner's one line once a rollout is over. */
-export function endLine(r: RolloutSummary): string {
-  if (r.result === 'complete')
-    return `${rolloutName(r)} finished in ${duration(r.durationMs)}, ${failedText(r)}`;
+export function endLine(r: RolloutSummary, w: Words = ENGLISH): string {
+  const parts = { name: rolloutName(r, w), duration: duration(r.durationMs, w), failed: failedText(r, w) };
+  if (r.result === 'complete') return w.t('rollout.finished', parts);
   const why = stopReason(r.message);
-  return `${rolloutName(r)} stopped after ${duration(r.durationMs)}${why ? ` (${why})` : ''}, ${failedText(r)}`;
+  return why ? w.t('rollout.stopped-why', { ...parts, why }) : w.t('rollout.stopped', parts);
 }

@@ -13,6 +13,7 @@ import type { EventKind, EventMessage } from '../../../../protocol/stream.js';
 import { FAILURE_COLOR, rgba } from '../colors.js';
 import { RUN_KINDS, isDetailEvent, type RolloutBand } from './rollouts.js';
 import type { ClippedPoint } from './scale.js';
+import { wordsFor, type Lang } from '../i18n/index.js';
 
 export interface MarkerOptions {
   events: readonly EventMessage[];
@@ -24,6 +25,11 @@ export interface MarkerOptions {
   clipped: readonly ClippedPoint[];
   /** Incidents (failures grouped in time): a red-tinted span each, numbered as in the incident list. */
   incidents?: readonly { start: number; end: number }[];
+  /**
+   * The page's language for what the marks write (English when not given). A name, not a translate
+   * function: Chart.js would call a function in plugin options as a scriptable option.
+   */
+  lang?: Lang;
 }
 
 /** The symbol drawn at the top of each line, per event kind (the key beside the traffic chart shows them). */
@@ -132,7 +138,11 @@ function drawBandLabels(chart: AnyChart, options: MarkerOptions): string[] {
     const span = bandSpan(chart, band);
     if (!span) continue;
     const text =
-      band.end === null ? `${band.label} …` : band.complete ? band.label : `${band.label} (stopped)`;
+      band.end === null
+        ? `${band.label} …`
+        : band.complete
+          ? band.label
+          : wordsFor(options.lang ?? 'en').t('chart.stopped', { label: band.label });
     const width = ctx.measureText(text).width + 8;
     // Inside the chart, and a row lower when it would cover the previous band's label.
     const left = Math.min(Math.max(span.left + 2, chartArea.left), chartArea.right - width);

@@ -10,6 +10,7 @@ import { timeRange } from '../stores/series.js';
 import { markerPlugin, MARKER_SYMBOLS, type MarkerOptions } from './markers.js';
 import { eventsInInterval } from './rollouts.js';
 import { Chart, baseOptions, timeStep } from './setup.js';
+import { wordsFor, type Lang } from '../i18n/index.js';
 
 export type XY = { x: number; y: number | null };
 export type TimeChart = Chart<'line', XY[]>;
@@ -31,7 +32,9 @@ function eventFooter(items: TooltipItem<'line'>[]): string[] {
   const lines = found
     .slice(0, MAX_FOOTER_EVENTS)
     .map((e) => `${MARKER_SYMBOLS[e.kind] ?? '•'} ${e.kind} ${e.pod ?? e.message ?? ''}`.trimEnd());
-  if (found.length > MAX_FOOTER_EVENTS) lines.push(`… and ${found.length - MAX_FOOTER_EVENTS} more`);
+  const { t: say } = wordsFor((item.chart.options.plugins?.eventMarkers?.lang as Lang | undefined) ?? 'en');
+  if (found.length > MAX_FOOTER_EVENTS)
+    lines.push(say('chart.more', { n: found.length - MAX_FOOTER_EVENTS }));
   return lines;
 }
 
@@ -49,6 +52,12 @@ export function createTimeChart(
     options,
     plugins: [markerPlugin],
   });
+}
+
+/** The y axis title, set again when the page's language changes (drawn on the next update). */
+export function setAxisTitle(chart: TimeChart, text: string): void {
+  const y = chart.options.scales?.y;
+  if (y && 'title' in y && y.title) y.title.text = text;
 }
 
 /** The x axis ends at the newest point and spans up to `windowMs`; the marks follow. Then redraws. */

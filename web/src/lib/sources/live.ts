@@ -4,6 +4,8 @@
  * the store is rebuilt from it rather than patched.
  */
 import type { ControlMessage, ServerMessage } from '../../../../protocol/stream.js';
+import { get } from 'svelte/store';
+import { words } from '../i18n/index.js';
 import { backoffDelay } from './backoff.js';
 import { protocolMismatch } from './protocol.js';
 import type { OpenStream } from './detect.js';
@@ -86,7 +88,7 @@ export class LiveSource implements DataSource {
     }
     if (!message || typeof message !== 'object' || typeof message.type !== 'string') return;
     if (message.type === 'hello') {
-      this.refused = protocolMismatch(message);
+      this.refused = protocolMismatch(message, get(words));
       if (this.refused !== null) {
         this.sink?.connection({ status: 'incompatible', detail: this.refused });
         this.socket?.close(1000, 'protocol mismatch');

@@ -3,12 +3,16 @@
  * would misread them (protocol 1's ticks carry no attribution, so every colour would read as failure-free).
  */
 import { PROTOCOL_VERSION, type HelloMessage } from '../../../../protocol/stream.js';
+import { ENGLISH, type Words } from '../i18n/index.js';
 
-/** Why this page refuses the stream that sent `hello`, or null when it speaks the page's protocol. */
-export function protocolMismatch(hello: Pick<HelloMessage, 'protocol'>): string | null {
+/** Why this page refuses the stream that sent `hello` (in the page's language), or null when it speaks the page's protocol. */
+export function protocolMismatch(
+  hello: Pick<HelloMessage, 'protocol'>,
+  { t }: Words = ENGLISH,
+): string | null {
   const theirs: unknown = hello.protocol;
   if (theirs === PROTOCOL_VERSION) return null;
   const named =
-    typeof theirs === 'number' || typeof theirs === 'string' ? String(theirs) : 'without a version';
-  return `this dashboard speaks protocol ${PROTOCOL_VERSION}, the loadtester ${named}: use the same bluegreen version for both`;
+    typeof theirs === 'number' || typeof theirs === 'string' ? String(theirs) : t('protocol.no-version');
+  return t('protocol.mismatch', { ours: String(PROTOCOL_VERSION), theirs: named });
 }

@@ -1,13 +1,12 @@
 /** Where a replay's report comes from, in the browser: embedded in the page, or fetched from `?report=URL`. */
 import { REPORT_ELEMENT_ID, REPORT_ENCODING } from '../../../../protocol/replay-embed.js';
-import { parseReplay, type Replay } from './replay.js';
+import { parseReplay, ReplayError, type Replay } from './replay.js';
 
 /** The report embedded in this page, inflated (gzip, then base64); null when there is none. */
 export async function embeddedReplay(doc: Document): Promise<Replay | null> {
   const element = doc.getElementById(REPORT_ELEMENT_ID);
   if (!element) return null;
-  if (element.dataset.encoding !== REPORT_ENCODING)
-    throw new Error('the embedded report is in an unknown encoding');
+  if (element.dataset.encoding !== REPORT_ENCODING) throw new ReplayError('replay.encoding');
   const binary = atob((element.textContent ?? '').trim());
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
@@ -17,6 +16,6 @@ export async function embeddedReplay(doc: Document): Promise<Replay | null> {
 
 export async function fetchReplay(url: string): Promise<Replay> {
   const response = await fetch(url, { cache: 'no-store' });
-  if (!response.ok) throw new Error(`the report at ${url} could not be read (HTTP ${response.status})`);
+  if (!response.ok) throw new ReplayError('replay.unreadable', { url, status: String(response.status) });
   return parseReplay(await response.text());
 }

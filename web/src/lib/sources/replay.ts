@@ -15,6 +15,8 @@ import type {
 import { PROTOCOL_VERSION } from '../../../../protocol/stream.js';
 import { replayTicks } from '../../../../protocol/timeline.js';
 import type { DataSource, SourceSink } from './source.js';
+import { ENGLISH, type MessageKey } from '../i18n/index.js';
+import type { Params } from '../i18n/translate.js';
 
 /** A run ready to replay: the stream's ticks again (running totals summed), its events and its report. */
 export interface Replay {
@@ -28,14 +30,24 @@ export interface Replay {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
-/** A report as JSON text (or parsed) → a Replay; throws an Error saying what is wrong with it. */
+/** Why a report cannot be replayed: its message in English, its key for the page's language. */
+export class ReplayError extends Error {
+  constructor(
+    readonly key: MessageKey,
+    readonly params: Params = {},
+  ) {
+    super(ENGLISH.t(key, params));
+  }
+}
+
+/** A report as JSON text (or parsed) → a Replay; throws a ReplayError saying what is wrong with it. */
 export function toReplay(value: unknown): Replay {
   if (!isObject(value) || typeof value.target !== 'string' || typeof value.sent !== 'number') {
-    throw new Error('this is not a bluegreen report (written by load or demo with --json)');
+    throw new ReplayError('replay.not-report');
   }
   const timeline = value.timeline;
   if (!isObject(timeline) || !Array.isArray(timeline.ticks) || !isObject(timeline.settings)) {
-    throw new Error('this report has no timeline to replay (it was written by an older bluegreen)');
+    throw new ReplayError('replay.no-timeline');
   }
   const report = value as unknown as Report;
   const t = report.timeline!;
@@ -65,7 +77,7 @@ export function parseReplay(text: string): Replay {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new Error('this file is not JSON: drop a report written with --json');
+    throw new ReplayError('replay.not-json');
   }
   return toReplay(value);
 }

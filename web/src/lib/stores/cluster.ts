@@ -4,13 +4,15 @@
  * endpoints still list it) or gone. Pure and bounded (pods forgotten with the pod board's limits).
  */
 import type { EndpointConditions, EventMessage, RolloutProgress } from '../../../../protocol/stream.js';
+import { en, type MessageKey } from '../i18n/en.js';
 
 export type ClusterState = 'pending' | 'ready' | 'in-endpoints' | 'terminating' | 'gone';
 
 export interface PodClusterView {
   state: ClusterState;
-  /** A few words for the badge, e.g. "terminating, still in endpoints". */
+  /** A few words for the badge, e.g. "terminating, still in endpoints" (English; the page shows `labelKey`). */
   label: string;
+  labelKey: MessageKey;
   scheduled: boolean;
   /** As the Service's endpoints list the pod; null: not listed (or no endpoint events from this source). */
   endpoint: EndpointConditions | null;
@@ -98,17 +100,14 @@ export class ClusterBoard {
     if (!f) return null;
     const listed = f.endpoint !== null;
     let state: ClusterState;
-    let label: string;
-    if (f.gone) [state, label] = ['gone', 'gone'];
+    let labelKey: MessageKey;
+    if (f.gone) [state, labelKey] = ['gone', 'cluster.gone'];
     else if (f.terminating)
-      [state, label] = [
-        'terminating',
-        listed ? 'terminating, still in endpoints' : 'terminating, out of endpoints',
-      ];
-    else if (f.endpoint?.ready) [state, label] = ['in-endpoints', 'in endpoints'];
-    else if (f.ready) [state, label] = ['ready', 'ready, not in endpoints yet'];
-    else [state, label] = ['pending', f.scheduled ? 'pending (scheduled)' : 'pending'];
-    return { state, label, scheduled: f.scheduled, endpoint: f.endpoint };
+      [state, labelKey] = ['terminating', listed ? 'cluster.terminating-listed' : 'cluster.terminating-out'];
+    else if (f.endpoint?.ready) [state, labelKey] = ['in-endpoints', 'cluster.in-endpoints'];
+    else if (f.ready) [state, labelKey] = ['ready', 'cluster.ready'];
+    else [state, labelKey] = ['pending', f.scheduled ? 'cluster.scheduled' : 'cluster.pending'];
+    return { state, label: en[labelKey], labelKey, scheduled: f.scheduled, endpoint: f.endpoint };
   }
 
   clear(): void {
