@@ -188,4 +188,37 @@ describe('the page tells the story of a rollout', () => {
       expect(errors).toEqual([]);
     },
   );
+  it(
+    'a run that breaks a whole-run and a per-colour threshold of the same name lists both in its summary',
+    { timeout: 120_000 },
+    async () => {
+      const [app, browser] = await Promise.all([startApp('blue'), launchBrowser()]);
+      const { page, errors } = await newPage(browser);
+      // No response comes back within 1 µs: both p99 limits are broken.
+      const load = spawnCli([
+        'load',
+        app.url,
+        '--ui',
+        '0',
+        '--rate',
+        '20',
+        '--duration',
+        '6s',
+        '--max-p99',
+        '0.001',
+        '--max-p99',
+        'blue:0.001',
+      ]);
+      const [, pageUrl] = await load.waitFor(/dashboard: (http:\/\/\S+)/, 30_000);
+      await open(page, pageUrl!);
+      expect(await load.exited).toBe(1);
+      await page.waitForSelector('[data-testid="connection"][data-status="finished"]', { timeout: 20_000 });
+      const summary = page.getByTestId('summary');
+      await expect.poll(() => summary.locator('p.bad').count(), { timeout: 10_000 }).toBe(2);
+      const lines = await summary.locator('p.bad').allTextContents();
+      expect(lines.some((l) => /max-p99 blue/.test(l))).toBe(true);
+      expect(lines.some((l) => /max-p99(?! blue)/.test(l))).toBe(true);
+      expect(errors).toEqual([]);
+    },
+  );
 });
