@@ -2,14 +2,7 @@
  * Counting outcomes (see Outcomes in stream.ts) the same way on both ends: the loadtester's tally and
  * the page's own tally in browser mode. No I/O.
  */
-import type {
-  Attribution,
-  ErrorKind,
-  GroupStats,
-  LatencySummary,
-  Outcomes,
-  StatusClass,
-} from './stream.js';
+import type { Attribution, ErrorKind, GroupStats, LatencySummary, Outcomes, StatusClass } from './stream.js';
 
 /** Every way a request can end without a response. */
 export type FailureKind = ErrorKind | 'timeout' | 'dropped';

@@ -4,7 +4,13 @@ import { en } from '../../web/src/lib/i18n/en.js';
 import { formatFor } from '../../web/src/lib/i18n/format.js';
 import { ko } from '../../web/src/lib/i18n/ko.js';
 import { wordsFor } from '../../web/src/lib/i18n/index.js';
-import { browserLang, createLangStore, initialLang, LANG_KEY, type Lang } from '../../web/src/lib/i18n/lang.js';
+import {
+  browserLang,
+  createLangStore,
+  initialLang,
+  LANG_KEY,
+  type Lang,
+} from '../../web/src/lib/i18n/lang.js';
 import { fill, paramsOf } from '../../web/src/lib/i18n/translate.js';
 
 const catalogues: Record<Lang, Record<string, string>> = { en, ko };
@@ -22,8 +28,14 @@ describe('catalogues', () => {
   it('English and Korean have the same keys', () => {
     const enKeys = Object.keys(en).sort();
     const koKeys = Object.keys(ko).sort();
-    expect(koKeys.filter((k) => !(k in en)), 'in ko, not in en').toEqual([]);
-    expect(enKeys.filter((k) => !(k in ko)), 'in en, missing from ko').toEqual([]);
+    expect(
+      koKeys.filter((k) => !(k in en)),
+      'in ko, not in en',
+    ).toEqual([]);
+    expect(
+      enKeys.filter((k) => !(k in ko)),
+      'in en, missing from ko',
+    ).toEqual([]);
     expect(enKeys.length).toBeGreaterThan(100);
   });
 
@@ -54,7 +66,9 @@ describe('catalogues', () => {
 describe('t()', () => {
   it('fills named parameters, numbers in the locale, and leaves an unknown one visible', () => {
     const number = formatFor('en').number;
-    expect(fill('{n} failed ({kinds})', { n: 12345, kinds: '3 reset' }, number)).toBe('12,345 failed (3 reset)');
+    expect(fill('{n} failed ({kinds})', { n: 12345, kinds: '3 reset' }, number)).toBe(
+      '12,345 failed (3 reset)',
+    );
     expect(fill('a {missing} b', { other: 1 }, number)).toBe('a {missing} b');
     expect(fill('no params {x}', undefined, number)).toBe('no params {x}');
     expect(paramsOf('{from} → {to} took {seconds} s')).toEqual(['from', 'to', 'seconds']);

@@ -12,14 +12,7 @@ import { DashboardModel } from './dashboard.js';
  * `replay`: a saved run (detail: when it started).
  */
 export type ConnectionStatus =
-  | 'detecting'
-  | 'connecting'
-  | 'open'
-  | 'reconnecting'
-  | 'finished'
-  | 'incompatible'
-  | 'browser'
-  | 'replay';
+  'detecting' | 'connecting' | 'open' | 'reconnecting' | 'finished' | 'incompatible' | 'browser' | 'replay';
 
 export interface ConnectionState {
   status: ConnectionStatus;
