@@ -185,7 +185,7 @@ async function memoryRun(url: string, heapPreload: string): Promise<MemoryResult
   }, 1000);
   await once(child, 'exit');
   clearInterval(timer);
-  const sent = /Requests\s+(\d+) sent/.exec(io.out());
+  const sent = /Requests\s+(?:\d+ due, \d+ skipped, )?(\d+) sent/.exec(io.out());
   // The first 10 s are warm-up (JIT, buffers): the slope is taken over the rest.
   const steady = samples.filter(([t]) => t >= Math.min(10, MEMORY_SECONDS / 3));
   const heap = [...io.err().matchAll(/heap ([\d.]+) (\d+)/g)].map((m): [number, number] => [
