@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { packageRoot } from '../common/package-info.js';
 import type { Report } from '../protocol/stream.js';
+import { slope } from './slope.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -129,16 +130,6 @@ function rssKb(pid: number): number | null {
   } catch {
     return null;
   }
-}
-
-/** Least-squares slope of y over x. */
-function slope(points: [number, number][]): number {
-  const n = points.length;
-  const mx = points.reduce((s, p) => s + p[0], 0) / n;
-  const my = points.reduce((s, p) => s + p[1], 0) / n;
-  const num = points.reduce((s, p) => s + (p[0] - mx) * (p[1] - my), 0);
-  const den = points.reduce((s, p) => s + (p[0] - mx) ** 2, 0);
-  return den === 0 ? 0 : num / den;
 }
 
 // Loaded into the memory run: the live heap after a full GC every 5 s, which RSS (allocator and

@@ -21,6 +21,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { distDir } from '../common/package-info.js';
+import { slope } from './slope.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -211,16 +212,6 @@ function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(s|m|h)$/.exec(text);
   if (!m) throw new Error(`BENCH_SOAK="${text}": give a duration like 600s, 10m or 1h`);
   return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
-}
-
-/** Least-squares slope of y over x. */
-function slope(points: [number, number][]): number {
-  const n = points.length;
-  const mx = points.reduce((s, p) => s + p[0], 0) / n;
-  const my = points.reduce((s, p) => s + p[1], 0) / n;
-  const num = points.reduce((s, p) => s + (p[0] - mx) * (p[1] - my), 0);
-  const den = points.reduce((s, p) => s + (p[0] - mx) ** 2, 0);
-  return den === 0 ? 0 : num / den;
 }
 
 /** Serve under wrk for the whole soak, RSS sampled each second; the slope leaves out the first minute. */
