@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DashboardModel, MAX_EVENTS } from '../../web/src/lib/stores/dashboard.js';
 import { createDashboardStore, type DashboardView } from '../../web/src/lib/stores/store.js';
+import type { EventMessage } from '../../protocol/stream.js';
 import { event, sample, settings, tick } from './ticks.js';
 
 describe('DashboardModel', () => {
@@ -42,6 +43,33 @@ describe('DashboardModel', () => {
     expect(m.events).toHaveLength(MAX_EVENTS);
     m.apply({ type: 'sample', samples: [sample({ color: 'blue' }), sample({ color: 'green' })] });
     expect(m.boxes.counts().byColor).toEqual({ blue: 1, green: 1 });
+  });
+
+  it('keeps every event, even two of one kind in the same millisecond', () => {
+    // --kube: an EndpointSlice change and the Deployment's status change, read from two watches in one
+    // turn, each bring a rollout-progress at the same t; the second carries the new counts.
+    const m = new DashboardModel();
+    const progress = (updated: number): EventMessage => ({
+      type: 'event',
+      kind: 'rollout-progress',
+      t: 5_000,
+      source: 'kube',
+      rollout: {
+        id: 1,
+        strategy: 'RollingUpdate',
+        color: 'green',
+        startedAt: 1_000,
+        desired: 2,
+        newReady: 1,
+        oldRemaining: 2,
+        endpoints: 3,
+        updated,
+      },
+    });
+    m.apply(progress(0));
+    m.apply(progress(1));
+    expect(m.events).toHaveLength(2);
+    expect(m.cluster.progress?.updated).toBe(1);
   });
 
   it('records control results and settings changes', () => {

@@ -101,8 +101,6 @@ export class DashboardModel {
   }
 
   private event(event: EventMessage): void {
-    const last = this.events[this.events.length - 1];
-    if (last && last.t === event.t && last.kind === event.kind && last.pod === event.pod) return;
     this.events.push(event);
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
     this.pods.event(event);
