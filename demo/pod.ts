@@ -8,6 +8,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { distDir } from '../common/package-info.js';
 import { SERVE_ENV_NAMES } from '../server/config.js';
+import { DEMO_PARENT_ENV } from './parent-env.js';
 
 export interface ProbeConfig {
   periodMs: number;
@@ -112,6 +113,7 @@ export class Pod {
         POD_NAME: config.name,
         POD_NAMESPACE: 'bluegreen',
         POD_IP: HOST,
+        [DEMO_PARENT_ENV]: String(process.pid),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
