@@ -5,7 +5,8 @@
  * the dashboard server, the terminal, each run's report (printed, `--json`, thresholds) and the exit code.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type {
@@ -394,10 +395,22 @@ export class LoadSession {
   }
 }
 
-/** Opens the file for writing (creating or emptying it), or says which flag's file cannot be written. */
+/**
+ * Says which flag's file the run could not write, without touching the file: a run that fails before its end
+ * leaves the previous report there.
+ */
 function checkWritable(flag: string, file: string): void {
   try {
-    closeSync(openSync(file, 'w'));
+    const target = resolvePath(file);
+    if (existsSync(target)) {
+      if (statSync(target).isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
+      accessSync(target, constants.W_OK);
+    } else {
+      const dir = dirname(target);
+      if (!statSync(dir).isDirectory())
+        throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      accessSync(dir, constants.W_OK);
+    }
   } catch (error) {
     const reason = (error as { code?: string }).code ?? (error as Error).message;
     throw new UsageError(`${flag}: cannot write "${file}" (${reason})`);

@@ -4,6 +4,8 @@
  * threshold lines, and the timeline's sums equal the report's totals.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -108,5 +110,29 @@ describe('bluegreen report', () => {
     ]);
     expect(await unwritable.exited).toBe(2);
     expect(unwritable.stderr()).toMatch(/--html: cannot write ".*dir.html" \(ENOENT\)/);
+    const aDirectory = spawnCli(['load', 'http://127.0.0.1:1/', '--json', dir]);
+    expect(await aDirectory.exited).toBe(2);
+    expect(aDirectory.stderr()).toMatch(/--json: cannot write ".*" \(EISDIR\)/);
   });
+
+  it(
+    'leaves the previous report in place when a run ends before writing its own',
+    { timeout: 30_000 },
+    async () => {
+      const previous = join(dir, 'previous.json');
+      writeFileSync(previous, '{"previous":true}');
+      const taken = createServer().listen(0, '127.0.0.1');
+      await once(taken, 'listening');
+      const port = (taken.address() as AddressInfo).port;
+      try {
+        // Checked files first, then the dashboard's port, which is taken: bad usage, no run, no report.
+        const cli = spawnCli(['load', 'http://127.0.0.1:1/', '--json', previous, '--ui', String(port)]);
+        expect(await cli.exited).toBe(2);
+        expect(cli.stderr()).toMatch(/--ui/);
+        expect(readFileSync(previous, 'utf8')).toBe('{"previous":true}');
+      } finally {
+        taken.close();
+      }
+    },
+  );
 });

@@ -58,6 +58,7 @@ describe('DashboardModel', () => {
         id: 1,
         strategy: 'RollingUpdate',
         color: 'green',
+        version: 'v2',
         startedAt: 1_000,
         desired: 2,
         newReady: 1,
