@@ -14,10 +14,12 @@ import {
   type ServerMessage,
   type TickMessage,
 } from '../protocol/stream.js';
+import { emptyAttribution } from '../protocol/outcomes.js';
 import { ControlRefused, parseControl } from '../protocol/control.js';
 import { CONTROLS_PER_SECOND, ControlLimit } from './control-limit.js';
 
 export const HISTORY_TICKS = 300;
+const EMPTY_ATTRIBUTION = emptyAttribution();
 export const HISTORY_EVENTS = 200;
 /** The history is also bounded in bytes (as JSON), so a late joiner's hello stays small whatever a target names. */
 export const HISTORY_TICK_BYTES = 1024 * 1024;
@@ -69,8 +71,16 @@ export class Hub {
   /** Broadcasts to every client; ticks and events also go into the bounded history a late joiner receives. */
   publish(message: ServerMessage): void {
     const data = JSON.stringify(message);
-    if (message.type === 'tick') this.ticks.push(message, Buffer.byteLength(data));
-    else if (message.type === 'event') this.events.push(message, Buffer.byteLength(data));
+    if (message.type === 'tick') {
+      // The run's totals are in every tick but only the latest one's count: the earlier ticks keep theirs
+      // out of the history, so it holds minutes of ticks rather than seconds when many pods are named.
+      const last = this.ticks.last;
+      if (last && last.totalAttribution !== EMPTY_ATTRIBUTION) {
+        const slim = { ...last, totalAttribution: EMPTY_ATTRIBUTION };
+        this.ticks.replaceLast(slim, Buffer.byteLength(JSON.stringify(slim)));
+      }
+      this.ticks.push(message, Buffer.byteLength(data));
+    } else if (message.type === 'event') this.events.push(message, Buffer.byteLength(data));
     else if (message.type === 'incidents') this.incidents = data;
     if (this.clients.size === 0) return;
     const skippable = message.type === 'tick' || message.type === 'sample';
@@ -155,6 +165,18 @@ class History<T> {
     private readonly maxItems: number,
     private readonly maxBytes: number,
   ) {}
+
+  get last(): T | undefined {
+    return this.items[this.items.length - 1];
+  }
+
+  replaceLast(item: T, bytes: number): void {
+    const i = this.items.length - 1;
+    if (i < 0) return;
+    this.bytes += bytes - this.sizes[i]!;
+    this.items[i] = item;
+    this.sizes[i] = bytes;
+  }
 
   push(item: T, bytes: number): void {
     this.items.push(item);
