@@ -158,8 +158,14 @@ describe('dashboard, live mode', () => {
       await page.getByLabel('rate').fill('150');
       await page.getByRole('button', { name: 'Set', exact: true }).click();
       await expect.poll(() => rate.textContent(), { timeout: 20_000 }).toBe('150 req/s');
+      // The panel says what the control did.
+      await page
+        .getByRole('status')
+        .filter({ hasText: 'Rate set to 150 req/s.' })
+        .waitFor({ timeout: 20_000 });
       await page.getByRole('button', { name: 'Start' }).click();
       await expect.poll(() => state.textContent(), { timeout: 20_000 }).toBe('running');
+      await page.getByRole('status').filter({ hasText: 'Started.' }).waitFor({ timeout: 20_000 });
       await page.waitForSelector('[data-testid="share-run"] .share[data-color="teal"]', { timeout: 20_000 });
       await screenshot(page, 'live-controls');
       expect(errors).toEqual([]);
