@@ -362,7 +362,9 @@ export class LoadSession {
     this.checkToken(message.token);
     if (message.action === 'rollout' || message.action === 'rollback' || message.action === 'set-weights') {
       const rollout = this.setup.rollout;
-      if (!rollout || !this.first) throw new Error(`${message.action} is not available here`);
+      if (!rollout)
+        throw new Error(`${message.action} is not available here: only the demo drives rollouts and weights`);
+      if (!this.first) throw new Error(`no run yet: start the run before a ${message.action}`);
       return rollout.control(message);
     }
     if (!this.first) throw new Error('no run to control');

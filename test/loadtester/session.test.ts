@@ -64,6 +64,40 @@ describe('a load session', () => {
     expect(session.lastReport!.rate.asked).toBe(80);
   });
 
+  it('routes rollout controls to the demo only once a run has started, and says why it refuses one', async () => {
+    const t = await target(app('blue', 'b'));
+    const options = resolveLoadOptions(t.url, { rate: '20', allowControl: true, quiet: true });
+    // The session's side of the contract only: what it hands on, and when (the demo's driver is tested in test/demo/).
+    const handed: string[] = [];
+    const { session, streamUrl } = await openSession(options, {
+      mode: 'demo',
+      rollout: { strategies: ['rolling'], control: (m) => void handed.push(m.action) },
+    });
+    const client = await connect(streamUrl);
+    await client.next('hello');
+    client.send({ type: 'control', id: 'early', action: 'rollout', strategy: 'rolling', color: 'green' });
+    expect(await client.next('control-result')).toMatchObject({
+      id: 'early',
+      ok: false,
+      error: 'no run yet: start the run before a rollout',
+    });
+    expect(handed).toEqual([]);
+    session.start();
+    client.send({ type: 'control', id: 'now', action: 'rollout', strategy: 'rolling', color: 'green' });
+    expect(await client.next('control-result')).toMatchObject({ id: 'now', ok: true });
+    expect(handed).toEqual(['rollout']);
+
+    const plain = await openSession(options);
+    plain.session.start();
+    const other = await connect(plain.streamUrl);
+    await other.next('hello');
+    other.send({ type: 'control', id: 'w', action: 'set-weights', weights: { green: 50 } });
+    expect(await other.next('control-result')).toMatchObject({
+      ok: false,
+      error: 'set-weights is not available here: only the demo drives rollouts and weights',
+    });
+  });
+
   it('restarted from the page: each run is reported as it ends, the history is the new run, the exit code the last run', async () => {
     let failing = false;
     const t = await target((req, res) => (failing ? res.writeHead(503).end() : app('blue', 'b')(req, res)));
