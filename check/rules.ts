@@ -120,7 +120,7 @@ const CATALOGUE = {
     severity: 'error',
     group: 'wiring',
     title: 'an HTTPRoute parentRef that names no Gateway of the set, or no listener of it',
-    why: 'A route attaches only to the Gateway (and the listener, by sectionName or port) it names; a misspelt parent leaves the route unattached, so no request ever reaches its backends, and the only sign is in the route’s status. Name a Gateway of the set, and a listener it has.',
+    why: 'A route attaches only to the Gateway (and the listener, by sectionName or port) it names; a misspelt parent leaves the route unattached, so no request ever reaches its backends, and the only sign is in the route’s status. Name a Gateway of the set, and a listener it has. A parentRef that names another namespace is taken for a shared Gateway these files do not hold, and left alone unless the set holds Gateways of that namespace.',
   },
   'ingress-tls': {
     severity: 'warning',

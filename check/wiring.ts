@@ -286,7 +286,15 @@ function checkParentRef(
     (g) => obj(g).metadata?.name === ref.name && obj(g).metadata?.namespace === namespace,
   );
   if (!gateway) {
-    report('httproute-parent', `${path}.name`, `Gateway "${String(ref.name)}" is not defined in these files`);
+    // A Gateway in another namespace, named as such, is a shared one that a platform team owns and these
+    // files do not hold: nothing to check it against. One in the route's own namespace should be here.
+    const shared = typeof ref.namespace === 'string' && ref.namespace !== obj(route).metadata?.namespace;
+    if (!shared || gateways.some((g) => obj(g).metadata?.namespace === namespace))
+      report(
+        'httproute-parent',
+        `${path}.name`,
+        `Gateway "${String(ref.name)}" is not defined in these files`,
+      );
     return;
   }
   const listeners = (gateway.obj['spec'] as { listeners?: unknown } | undefined)?.listeners;

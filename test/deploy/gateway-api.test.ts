@@ -144,4 +144,15 @@ describe('the check on Gateway API objects', () => {
       'httproute-parent spec.parentRefs[1].name',
     ]);
   });
+
+  it('leaves a shared Gateway of another namespace alone, unless the set holds Gateways of that namespace', async () => {
+    const shared = await findingsAfter((spec) => {
+      spec['parentRefs'] = [{ name: 'shared', namespace: 'infra' }];
+    });
+    expect(shared).toEqual([]);
+    const misspelt = await findingsAfter((spec) => {
+      spec['parentRefs'] = [{ name: 'bluegren', namespace: 'bluegreen' }];
+    });
+    expect(misspelt).toEqual(['httproute-parent spec.parentRefs[0].name']);
+  });
 });
