@@ -31,7 +31,7 @@ import { registerMemoryRoutes } from './routes/memory.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerProbeRoutes } from './routes/probes.js';
 import { registerStatusRoute } from './routes/status.js';
-import { registerWebRoutes, usableWebDir } from './routes/web.js';
+import { registerWebRoutes, usableWebDir, wantsHtml } from './routes/web.js';
 
 export interface BuildOptions {
   /** The built dashboard; defaults to dist/web. null, or a directory without index.html: no dashboard. */
@@ -139,7 +139,8 @@ export function buildApp(config: ServeConfig, options: BuildOptions = {}): Fasti
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers);
     if (lifecycle.closing) reply.header('connection', 'close');
-    if (request.routeOptions.config.exempt) return done();
+    const { config } = request.routeOptions;
+    if (config.exempt || (config.pageForBrowsers && wantsHtml(request))) return done();
     if (rateLimit && !rateLimit.take()) {
       reply.header('retry-after', '1');
       sendError(reply, 429, `over the rate limit of ${rateLimit.limit} requests per second (RATE_LIMIT)`);

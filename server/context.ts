@@ -20,5 +20,10 @@ export const EXEMPT = { exempt: true } as const;
 declare module 'fastify' {
   interface FastifyContextConfig {
     exempt?: boolean;
+    /**
+     * The route answers browsers with the dashboard's page: spared like the page's own files (a page that
+     * fails to load shows nothing), while what it answers a loadtester still gets the faults.
+     */
+    pageForBrowsers?: boolean;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Fault injection: a share of requests answered 500 and added latency, from ERROR_RATE and LATENCY_MS at
  * start and changeable at runtime through /api/faults. Routes marked `exempt` (probes, metrics, the fault
- * endpoint itself) are never touched.
+ * endpoint itself, the dashboard's files) and the page a browser gets from `/` are never touched.
  */
 import type { LatencyRange } from '../common/parsers.js';
 

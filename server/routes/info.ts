@@ -20,7 +20,7 @@ export function infoResponder(ctx: ServerContext): (reply: FastifyReply) => Fast
 export function registerInfoRoutes(app: FastifyInstance, ctx: ServerContext, webDir: string | null): void {
   const info = infoResponder(ctx);
   app.get('/api/info', (_request, reply) => info(reply));
-  app.get('/', (request, reply) => {
+  app.get('/', { config: { pageForBrowsers: webDir !== null } }, (request, reply) => {
     if (webDir === null) return info(reply);
     reply.header('vary', 'Accept');
     return wantsHtml(request) ? sendIndex(reply, webDir) : info(reply);

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { contentTypeOf, dashboardCsp, findWebFile, type WebFile } from '../../common/web-assets.js';
+import { EXEMPT } from '../context.js';
 import { notFound } from '../errors.js';
 
 /** The dashboard directory when it holds a built page, else null. */
@@ -34,7 +35,7 @@ export function sendIndex(reply: FastifyReply, webDir: string): Promise<FastifyR
 }
 
 export function registerWebRoutes(app: FastifyInstance, webDir: string): void {
-  app.get<{ Params: { '*': string } }>('/*', async (request, reply) => {
+  app.get<{ Params: { '*': string } }>('/*', { config: EXEMPT }, async (request, reply) => {
     const relative = request.params['*'];
     const file = await findWebFile(webDir, relative);
     if (!file) return notFound(request, reply);

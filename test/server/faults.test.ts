@@ -1,4 +1,7 @@
 /** Injected errors and latency (ERROR_RATE, LATENCY_MS): every route but probes, metrics and /api/faults. */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeApps, expectJsonError, makeApp } from './fixture.js';
 
@@ -13,6 +16,21 @@ describe('faults', () => {
     for (const url of ['/healthz', '/readyz', '/metrics', '/api/faults']) {
       expect((await app.inject(url)).statusCode).toBe(200);
     }
+  });
+
+  it('spares the dashboard page and its files, not what / answers a loadtester', async () => {
+    const webDir = mkdtempSync(join(tmpdir(), 'bluegreen-faults-web-'));
+    writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>boxes</title>');
+    mkdirSync(join(webDir, 'assets'));
+    writeFileSync(join(webDir, 'assets', 'index-abc.js'), 'console.log(1)');
+    const { app } = makeApp({ ERROR_RATE: '1', RATE_LIMIT: '1' }, { webDir });
+    const html = { accept: 'text/html,application/xhtml+xml' };
+    for (let i = 0; i < 3; i++) {
+      expect((await app.inject({ url: '/', headers: html })).statusCode).toBe(200);
+      expect((await app.inject('/assets/index-abc.js')).statusCode).toBe(200);
+    }
+    const json = await app.inject({ url: '/', headers: { accept: 'application/json' } });
+    expect([429, 500]).toContain(json.statusCode);
   });
 
   it('injects latency, but not into probes', async () => {
