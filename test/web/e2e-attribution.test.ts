@@ -241,26 +241,33 @@ describe('dashboard, attribution', () => {
       });
       const wss = new WebSocketServer({ server, path: '/api/stream' });
       let connections = 0;
+      // The later connections' hello waits until the test lets it go: the first refusal stays on screen.
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => (release = resolve));
       wss.on('connection', (socket) => {
         connections++;
         const protocol = connections === 1 ? 1 : 2;
-        socket.send(
-          JSON.stringify({
-            type: 'hello',
-            protocol,
-            settings: settings(),
-            history: { ticks: [], events: [] },
-          }),
-        );
-        // Protocol 1's tick has no attribution: the page must not read it. Protocol 2's is shown.
-        const v1Tick = {
-          type: 'tick',
-          seq: 1,
-          t: Date.now(),
-          intervalMs: 1000,
-          bucket: { byColor: { red: 5 } },
+        const speak = (): void => {
+          socket.send(
+            JSON.stringify({
+              type: 'hello',
+              protocol,
+              settings: settings(),
+              history: { ticks: [], events: [] },
+            }),
+          );
+          // Protocol 1's tick has no attribution: the page must not read it. Protocol 2's is shown.
+          const v1Tick = {
+            type: 'tick',
+            seq: 1,
+            t: Date.now(),
+            intervalMs: 1000,
+            bucket: { byColor: { red: 5 } },
+          };
+          socket.send(JSON.stringify(protocol === 1 ? v1Tick : tick({ seq: 1, byColor: { blue: 5 } })));
         };
-        socket.send(JSON.stringify(protocol === 1 ? v1Tick : tick({ seq: 1, byColor: { blue: 5 } })));
+        if (protocol === 1) speak();
+        else void released.then(speak);
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       closers.push(async () => {
@@ -280,6 +287,13 @@ describe('dashboard, attribution', () => {
       expect(await page.getByTestId('connection').getAttribute('data-status')).toBe('incompatible');
       expect(await page.locator('[data-testid="share-run"] .share').count()).toBe(0);
       await screenshot(page, 'protocol-mismatch');
+      // Said again in the language the reader picks, while it lasts.
+      await page.locator('[data-testid="language"] button[data-lang="ko"]').click();
+      await refused
+        .filter({ hasText: '이 대시보드는 프로토콜 2, 로드테스터는 1을(를) 씁니다' })
+        .waitFor({ timeout: 10_000 });
+      await page.locator('[data-testid="language"] button[data-lang="en"]').click();
+      release();
       // The page keeps looking: the next connection speaks protocol 2 and is taken.
       await page.waitForSelector('[data-testid="connection"][data-status="open"]', { timeout: 20_000 });
       expect(await refused.count()).toBe(0);

@@ -28,6 +28,7 @@ export class LiveSource implements DataSource {
    * while it still looks, quietly, for a loadtester of the same version on the same port.
    */
   private refused: string | null = null;
+  private theirProtocol: unknown = undefined;
 
   /** `adopt`: an already open connection (from mode detection) to take over instead of opening a new one. */
   constructor(
@@ -90,7 +91,12 @@ export class LiveSource implements DataSource {
     if (message.type === 'hello') {
       this.refused = protocolMismatch(message, get(words));
       if (this.refused !== null) {
-        this.sink?.connection({ status: 'incompatible', detail: this.refused });
+        this.theirProtocol = message.protocol;
+        this.sink?.connection({
+          status: 'incompatible',
+          detail: this.refused,
+          theirProtocol: this.theirProtocol,
+        });
         this.socket?.close(1000, 'protocol mismatch');
         return;
       }
@@ -110,7 +116,12 @@ export class LiveSource implements DataSource {
   private retry(detail: string): void {
     this.attempts++;
     const delay = backoffDelay(this.attempts);
-    if (this.refused !== null) this.sink?.connection({ status: 'incompatible', detail: this.refused });
+    if (this.refused !== null)
+      this.sink?.connection({
+        status: 'incompatible',
+        detail: this.refused,
+        theirProtocol: this.theirProtocol,
+      });
     else if (this.finished) this.sink?.connection({ status: 'finished' });
     else this.sink?.connection({ status: 'reconnecting', retryInMs: delay, attempts: this.attempts, detail });
     this.retryTimer = setTimeout(() => {

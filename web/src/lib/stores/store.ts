@@ -21,6 +21,8 @@ export interface ConnectionState {
   /** Consecutive failed attempts. */
   attempts?: number;
   detail?: string;
+  /** When incompatible: the protocol the stream's hello named (the page words its refusal in its current language). */
+  theirProtocol?: unknown;
 }
 
 export interface DashboardView {
