@@ -98,7 +98,11 @@ function writeCache(cacheFile: string, key: string, data: Buffer): void {
     writeFileSync(partial, Buffer.concat([Buffer.from(`${key}\n`), data]), { mode: 0o600 });
     renameSync(partial, cacheFile);
   } catch {
-    rmSync(partial, { force: true });
+    try {
+      rmSync(partial, { force: true });
+    } catch {
+      // Nothing was written where nothing can be.
+    }
   }
 }
 
