@@ -4,4 +4,6 @@ import '../server/early-signals.js';
 import { registerServe } from '../server/command.js';
 import { runCli } from './program.js';
 
-await runCli([registerServe]);
+// Not awaited: the build makes this entry a CommonJS file (scripts/bundle.ts), which has no top-level
+// await; runCli ends the process itself on every error.
+void runCli([registerServe]);

@@ -1,7 +1,7 @@
 /**
  * `npm run build` (after the type check): bundles the CLI into dist/ with esbuild, so `bluegreen serve`
  * starts by reading two files instead of a few hundred (resolving and loading modules was most of its
- * start-up). dist/cli.js is cli.ts as written: it picks the subcommand's entry. Each entry in cli/ is
+ * start-up). dist/cli.js is cli.ts: it picks the subcommand's entry. Each entry in cli/ is
  * bundled on its own with everything it imports, so an entry holds one subcommand's code and no other's.
  *
  * fastify and commander (what `serve` needs to start) are bundled. The other runtime dependencies stay
@@ -11,9 +11,9 @@
  * Source maps are written beside every file; Node applies them with --enable-source-maps (or
  * NODE_OPTIONS=--enable-source-maps). They are not on by default because reading them is a start-up cost.
  */
-import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type BuildResult, type Metafile, type Plugin } from 'esbuild';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { distDir, packageRoot } from '../common/package-info.js';
 
 const BUNDLED_DEPENDENCIES = new Set(['fastify', 'commander']);
@@ -60,6 +60,13 @@ module.exports = new Proxy(function deferred() {}, {
   },
 };
 
+const entriesApart: Plugin = {
+  name: 'entries-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/cli\// }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
 const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
 };
@@ -89,43 +96,93 @@ mkdirSync(distDir, { recursive: true });
 for (const name of readdirSync(distDir, { withFileTypes: true }))
   if (name.name !== 'web') rmSync(join(distDir, name.name), { recursive: true, force: true });
 
-// Loaded by a dynamic import once the command line is parsed: kept in a file of its own so `--help`
-// does not read it, and named like its source so a loaded-module list says what it is.
-const LAZY_PARTS: Record<string, string[]> = { 'cli/serve.ts': ['server/main.ts'] };
+/**
+ * Entries whose start-up time matters (a pod is not ready until it answers): built as one CommonJS file
+ * (dist/cli/<name>.cjs), which a small ES module at the entry's usual path (dist/cli/<name>.js) runs with
+ * V8's code cache kept between runs (common/cached-bundle.ts): Node 20 caches compiled code only for
+ * scripts, not ES modules. The parts loaded after the command line is parsed (the app) stay lazy inside
+ * the file: their modules are parsed but neither compiled nor run until used.
+ */
+const CACHED_ENTRIES = new Set(['cli/serve.ts']);
 
-const results = await Promise.all([
-  build({ ...common, entryPoints: ['cli.ts'], bundle: false }),
-  // Preloaded by path into the demo's pods (demo/pod.ts).
-  build({ ...common, entryPoints: ['demo/parent-watch.ts'], bundle: true }),
+function moduleEntry(entry: string): Promise<BuildResult> {
   // One build per entry: code splitting shares modules only among the files of one entry, and one
   // process runs one entry.
-  ...entries.map((entry) =>
-    build({
-      ...common,
-      entryPoints: [entry, ...(LAZY_PARTS[entry] ?? [])],
-      entryNames: '[dir]/[name]',
-      chunkNames: 'chunks/[name]-[hash]',
-      bundle: true,
-      splitting: true,
-      external,
-      plugins: [deferRequires],
-      // Bundled CommonJS (fastify's tree) calls require() for Node's built-ins; ESM output has none of its own.
-      banner: {
-        js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
-      },
-    }),
-  ),
+  return build({
+    ...common,
+    entryPoints: [entry],
+    entryNames: '[dir]/[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    external,
+    plugins: [deferRequires],
+    // Bundled CommonJS (fastify's tree) calls require() for Node's built-ins; ESM output has none of its own.
+    banner: {
+      js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
+    },
+  });
+}
+
+async function cachedEntry(entry: string): Promise<BuildResult> {
+  const name = basename(entry, '.ts');
+  const result = await build({
+    ...common,
+    entryPoints: [entry],
+    entryNames: '[dir]/[name]',
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    bundle: true,
+    external,
+    plugins: [deferRequires],
+    // import() of a dependency becomes require(): a script compiled through vm has no module loader.
+    supported: { 'dynamic-import': false },
+    define: { 'import.meta.url': '__bundleUrl' },
+    banner: { js: "var __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+  const starter = await build({
+    ...common,
+    stdin: {
+      contents: `import { runCachedBundle } from './common/cached-bundle.ts';\nrunCachedBundle(new URL('./${name}.cjs', import.meta.url));\n`,
+      resolveDir: packageRoot,
+      sourcefile: `${entry} (starter)`,
+    },
+    outdir: undefined,
+    outfile: join(distDir, dirname(entry), `${name}.js`),
+    bundle: true,
+  });
+  const dynamic = Object.values(result.metafile!.outputs)
+    .flatMap((output) => output.imports)
+    .filter((imported) => imported.kind === 'dynamic-import');
+  if (dynamic.length > 0)
+    throw new Error(
+      `${entry}: import() left in its CommonJS bundle: ${dynamic.map((i) => i.path).join(', ')}`,
+    );
+  return { ...result, metafile: mergeMetafiles(result.metafile!, starter.metafile!) };
+}
+
+function mergeMetafiles(a: Metafile, b: Metafile): Metafile {
+  return { inputs: { ...a.inputs, ...b.inputs }, outputs: { ...a.outputs, ...b.outputs } };
+}
+
+const [dispatcher, parentWatch, ...entryResults] = await Promise.all([
+  // With the module it runs first (server/early-signals.ts); the entries it picks stay files of their own.
+  build({ ...common, entryPoints: ['cli.ts'], bundle: true, plugins: [entriesApart] }),
+  // Preloaded by path into the demo's pods (demo/pod.ts).
+  build({ ...common, entryPoints: ['demo/parent-watch.ts'], bundle: true }),
+  ...entries.map((entry) => (CACHED_ENTRIES.has(entry) ? cachedEntry(entry) : moduleEntry(entry))),
 ]);
+const results = [dispatcher!, parentWatch!, ...entryResults];
 
 // The sources each entry's files hold (test/deploy/command.test.ts checks serve holds no check code).
 const inputs = Object.fromEntries(
-  entries.map((entry, i) => [entry, Object.keys(results[i + 2]!.metafile!.inputs).sort()]),
+  entries.map((entry, i) => [entry, Object.keys(entryResults[i]!.metafile!.inputs).sort()]),
 );
 writeFileSync(join(distDir, 'bundle-inputs.json'), JSON.stringify(inputs, null, 1) + '\n');
 
 function sizes(metafile: Metafile | undefined): string[] {
   return Object.entries(metafile?.outputs ?? {})
-    .filter(([file]) => file.endsWith('.js') && !file.includes('/chunks/'))
+    .filter(([file]) => /\.c?js$/.test(file) && !file.includes('/chunks/'))
     .map(([file, output]) => `${file.replace(/^dist\//, '')} ${Math.round(output.bytes / 1024)} KiB`);
 }
 console.log(`bundled: ${results.flatMap((r) => sizes(r.metafile)).join(', ')}`);

@@ -8,11 +8,25 @@
 type Handler = (signal: NodeJS.Signals) => void;
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
-let handler: Handler | null = null;
+
+/**
+ * Kept on `process`, not in this module: the build puts a copy of this module in the dispatcher (dist/cli.js,
+ * which takes the signals before serve's bundle is even read) and one in serve's bundle (which hands them
+ * over), and both must act as one.
+ */
+interface SignalState {
+  installed: boolean;
+  handler: Handler | null;
+}
+const STATE_KEY = Symbol.for('bluegreen.early-signals');
+const state: SignalState = ((process as unknown as Record<symbol, SignalState>)[STATE_KEY] ??= {
+  installed: false,
+  handler: null,
+});
 
 function dispatch(signal: NodeJS.Signals): void {
-  if (handler) {
-    handler(signal);
+  if (state.handler) {
+    state.handler(signal);
     return;
   }
   process.stdout.write(
@@ -28,15 +42,16 @@ function dispatch(signal: NodeJS.Signals): void {
 
 /** Installs the early handlers; idempotent. */
 export function catchSignalsEarly(): void {
-  for (const signal of SIGNALS)
-    if (!process.listeners(signal).includes(dispatch)) process.on(signal, dispatch);
+  if (state.installed) return;
+  state.installed = true;
+  for (const signal of SIGNALS) process.on(signal, dispatch);
 }
 
 /** From now on signals go to `next` (the lifecycle's shutdown). */
 export function handOverSignals(next: Handler): void {
   catchSignalsEarly();
-  handler = next;
+  state.handler = next;
 }
 
-// `bluegreen serve …`: cli.ts imports this module before anything else.
+// `bluegreen serve …`: cli.ts (and serve's entry) import this module before anything else.
 if (process.argv[2] === 'serve') catchSignalsEarly();

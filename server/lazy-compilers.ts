@@ -14,9 +14,11 @@ type Validate = ((data: unknown) => boolean) & { errors?: unknown };
 type BuildFromPool<F> = (externalSchemas: unknown, options: unknown) => (routeSchema: unknown) => F;
 
 // Resolved from fastify's location: the compilers are fastify's dependencies, at the versions it expects.
-const requireFromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'));
+// On first use too: resolving fastify's package (file lookups) cost about a millisecond of start-up.
+let requireFromFastify: NodeJS.Require | undefined;
 
 function loadSelector<F>(name: string): BuildFromPool<F> {
+  requireFromFastify ??= createRequire(createRequire(import.meta.url).resolve('fastify'));
   return (requireFromFastify(name) as () => BuildFromPool<F>)();
 }
 

@@ -141,7 +141,8 @@ describe('start-up cost', () => {
   // The build bundles each subcommand into an entry of its own (dist/cli/<name>.js and the files it
   // loads, scripts/bundle.ts): "loading the check" means loading the entry that holds its code (check's
   // own, or the one that registers every subcommand), or the Kubernetes schema types in node_modules.
-  // Records every module the CLI loads (module hooks run before the CLI's own code).
+  // Records every module the CLI loads (module hooks run before the CLI's own code), and what CommonJS
+  // code requires (serve's entry is a CommonJS bundle, which those hooks do not see on Node 20).
   const hooks = join(dir, 'hooks.mjs');
   // Anchored at the project's own dist/, so a checkout under a folder named "check" cannot match.
   const checkEntries = ['check.js', 'all.js'].map(
@@ -159,7 +160,14 @@ export async function resolve(specifier, context, next) {
   );
   writeFileSync(
     register,
-    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+    `import { writeSync } from 'node:fs';
+import Module, { register } from 'node:module';
+register(${JSON.stringify(pathToFileURL(hooks).href)});
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  if (/kubernetes-models/.test(request)) writeSync(2, 'loaded ' + request + '\\n');
+  return load.call(this, request, parent, isMain);
+};\n`,
   );
   const env = { NODE_OPTIONS: `--import ${pathToFileURL(register).href}` };
   // The sources in each entry's files (scripts/bundle.ts writes the list from esbuild's metafile).

@@ -2,7 +2,8 @@
  * A signal at any moment of start-up ends `bluegreen serve` within drain + shutdown timeout: before it
  * listens, while it loads, between listening and ready, during the start delay, right after ready.
  * Start-up is slowed on purpose (every module loads late, as on a busy node) so those windows are wide.
- * (The build bundles serve into a few files: the window while the app's own file loads is the one left.)
+ * (The build bundles serve into one file, read after the dispatcher took the signals: the window while
+ * that file loads is the one left.)
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -124,10 +125,10 @@ describe('signals during start-up', () => {
   }, 60_000);
 
   it('before the app is built: exits 0 at once and says why', async () => {
-    // The app (fastify and the routes) loads as one file once the command line is parsed, after our
-    // first module took the signals (scripts/bundle.ts): signal while that file is being loaded.
+    // The dispatcher (dist/cli.js) takes the signals first; serve's entry, which holds the app (fastify
+    // and the routes), loads after it (scripts/bundle.ts): signal while that entry is being loaded.
     const outcome = await signalAt(
-      { onLog: /^slow-start: loading \S*\/dist\/server\/main\.js$/m },
+      { onLog: /^slow-start: loading \S*\/dist\/cli\/serve\.js$/m },
       { SLOW_START_MS_PER_MODULE: '1000' },
     );
     expect(outcome.exit).toBe(0);
