@@ -2,8 +2,10 @@
  * `bluegreen load` at maximum rate vs bare autocannon (no hooks) vs wrk, in alternating rounds against
  * one warmed node:http target in its own process. Compares the generator's CPU time per completed
  * request (user + system of the generator process) and req/s, then checks that the loadtester's memory
- * stays flat over a longer run. Env: BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_MEMORY_SECONDS (60),
- * BENCH_CONNECTIONS (10).
+ * stays flat over a longer run. Ratios are paired: each generator against bare autocannon in the same
+ * round, the median over rounds (a busy machine moves both). Env: BENCH_ROUNDS (3), BENCH_SECONDS (5),
+ * BENCH_MEMORY_SECONDS (60), BENCH_CONNECTIONS (10), BENCH_LOAD_BASELINE (another build's dist/cli.js, run
+ * as `bg-baseline` with the undici engine: before and after a change, in the same rounds).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 60);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const BASELINE = process.env.BENCH_LOAD_BASELINE ?? null;
 const WRK = '/usr/bin/wrk';
 const TIME = '/usr/bin/time';
 const cli = join(packageRoot, 'dist', 'cli.js');
@@ -79,11 +82,17 @@ async function bareAutocannon(url: string, dir: string, preload: string): Promis
   return { requests: (JSON.parse(m[1]!) as { requests: number }).requests, cpuMs: r.cpuMs, wallMs: r.wallMs };
 }
 
-async function bluegreen(url: string, dir: string, preload: string, engine: string): Promise<Result> {
+async function bluegreen(
+  url: string,
+  dir: string,
+  preload: string,
+  engine: string,
+  entry: string = cli,
+): Promise<Result> {
   const file = join(dir, 'report.json');
   const r = await runNode(
     [
-      cli,
+      entry,
       'load',
       url,
       '--engine',
@@ -215,17 +224,20 @@ export async function run(): Promise<void> {
     const url = `http://127.0.0.1:${port}/`;
     console.log(`target ${url}; ${ROUNDS} rounds of ${SECONDS}s, ${CONNECTIONS} connections`);
     await bareAutocannon(url, dir, preload); // warm the target
-    type Name = 'autocannon' | 'bg-undici' | 'bg-autocannon';
-    const runners: Record<Name, () => Promise<Result>> = {
+    type Name = 'autocannon' | 'bg-undici' | 'bg-autocannon' | 'bg-baseline';
+    const runners: Partial<Record<Name, () => Promise<Result>>> = {
       autocannon: () => bareAutocannon(url, dir, preload),
       'bg-undici': () => bluegreen(url, dir, preload, 'undici'),
       'bg-autocannon': () => bluegreen(url, dir, preload, 'autocannon'),
+      ...(BASELINE ? { 'bg-baseline': () => bluegreen(url, dir, preload, 'undici', BASELINE) } : {}),
     };
     const names = Object.keys(runners) as Name[];
+    if (BASELINE) console.log(`bg-baseline: ${BASELINE}`);
     const results: Record<Name | 'wrk', Result[]> = {
       autocannon: [],
       'bg-undici': [],
       'bg-autocannon': [],
+      'bg-baseline': [],
       wrk: [],
     };
     const show = (round: number, name: string, r: Result): void =>
@@ -236,7 +248,7 @@ export async function run(): Promise<void> {
       // Rotate the order so no generator always runs first (or last) in a round.
       const order = names.map((_, i) => names[(i + round) % names.length]!);
       for (const name of order) {
-        const r = await runners[name]();
+        const r = await runners[name]!();
         results[name].push(r);
         show(round, name, r);
       }
@@ -258,20 +270,28 @@ export async function run(): Promise<void> {
         `  ${name.padEnd(14)} ${String(Math.round(s.rps)).padStart(6)} req/s  ${s.usPerReq.toFixed(1)} µs CPU/req`,
       );
     }
-    const ac = summary('autocannon');
-    const w = results.wrk.length > 0 ? summary('wrk') : null;
-    if (!w)
+    const hasWrk = results.wrk.length === ROUNDS;
+    if (results.wrk.length === 0)
       console.log(
         '  wrk not installed (Debian: apt-get install wrk, with /usr/bin/time): its row is left out',
       );
-    for (const name of ['bg-undici', 'bg-autocannon'] as const) {
-      const bg = summary(name);
-      const cpu = bg.usPerReq / ac.usPerReq;
+    /** Round by round, `of` ÷ `to` in the same round; the median and the range over rounds. */
+    const paired = (of: Name, to: Name | 'wrk', measure: (r: Result) => number): string => {
+      const ratios = results[of].map((r, i) => measure(r) / measure(results[to][i]!)).sort((a, b) => a - b);
+      return `${median(ratios).toFixed(2)}× (${ratios[0]!.toFixed(2)}–${ratios.at(-1)!.toFixed(2)})`;
+    };
+    console.log('\npaired ratios (median over rounds, range)');
+    for (const name of names.filter((n) => n !== 'autocannon')) {
+      const cpu = median(results[name].map((r, i) => perReq(r) / perReq(results.autocannon[i]!)));
       console.log(
-        `  ${name} / bare autocannon: CPU per request ${cpu.toFixed(2)}× (target ≤ 0.9: ${cpu <= 0.9 ? 'met' : 'MISSED'}), req/s ${(bg.rps / ac.rps).toFixed(2)}× (target ≥ 0.9)` +
-          (w ? `; / wrk: CPU per request ${(bg.usPerReq / w.usPerReq).toFixed(2)}× (toward 1)` : ''),
+        `  ${name} / bare autocannon: CPU per request ${paired(name, 'autocannon', perReq)} (target ≤ 0.9: ${cpu <= 0.9 ? 'met' : 'MISSED'}), req/s ${paired(name, 'autocannon', rps)} (target ≥ 0.9)` +
+          (hasWrk ? `; / wrk: CPU per request ${paired(name, 'wrk', perReq)} (toward 1)` : ''),
       );
     }
+    if (BASELINE)
+      console.log(
+        `  bg-undici / bg-baseline: CPU per request ${paired('bg-undici', 'bg-baseline', perReq)}, req/s ${paired('bg-undici', 'bg-baseline', rps)}`,
+      );
 
     if (MEMORY_SECONDS > 0) {
       console.log(`\nmemory: bluegreen load (undici engine) at max rate for ${MEMORY_SECONDS}s`);

@@ -6,7 +6,9 @@
  * then), and later latencies on that connection are measured from its start. The default undici
  * engine has none of that; see test/loadtester/autocannon-defect.test.ts.
  */
-import autocannon, { type AutocannonClient, type Instance } from 'autocannon';
+import { createRequire } from 'node:module';
+import type autocannonType from 'autocannon';
+import type { AutocannonClient, Instance } from 'autocannon';
 import { readIdentity } from '../protocol/identity.js';
 import {
   newConnectionTrack,
@@ -23,6 +25,11 @@ interface ClientState {
   pod: string | null;
   track: ConnectionTrack;
 }
+
+// Loaded when a run uses this engine: autocannon and its dependencies are most of `load`'s start-up
+// otherwise, and the default engine does not need them.
+const loadAutocannon = (): typeof autocannonType =>
+  createRequire(import.meta.url)('autocannon') as typeof autocannonType;
 
 // autocannon needs a duration; the run stops it. setTimeout caps at 2^31 ms.
 const FOREVER_S = 2_000_000;
@@ -49,7 +56,7 @@ export class AutocannonEngine implements LoadEngine {
 
   start(): void {
     const recorder = this.recorder;
-    const instance = autocannon({
+    const instance = loadAutocannon()({
       url: this.options.url.href,
       connections: this.options.connections,
       pipelining: 1,

@@ -32,6 +32,8 @@ export interface Recorder {
     pod: string | null,
     latencyMs: number,
     conn: ConnectionTrack,
+    /** When the response ended, on performance.now()'s clock, if the engine read it already; else now. */
+    endedAt?: number,
   ): void;
   /**
    * `error`, when there is one, is what the engine saw: the run describes the first of each kind. Called

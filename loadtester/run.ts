@@ -94,8 +94,8 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
   const recorder: Recorder = {
     sent: () => tally.sent(),
     unsent: (count) => tally.unsent(count),
-    response(status, color, pod, latencyMs, conn) {
-      tally.response(status, color, pod, latencyMs, performance.now() - t0, conn);
+    response(status, color, pod, latencyMs, conn, endedAt = performance.now()) {
+      tally.response(status, color, pod, latencyMs, endedAt - t0, conn);
       owner.onResponse?.(color, latencyMs);
       sample(status < 400 ? responseSampler : failureSampler, 'response', status, color, pod, latencyMs);
     },

@@ -221,6 +221,13 @@ export class Tally {
   private lastSolo: { color: string; endMs: number } | null = null;
   private pendingFrom: { color: string; endMs: number } | null = null;
   switchOver: SoloSwitch | null = null;
+  /**
+   * The latest response's colour and pod as named, with their keys and groups: a name's key and group
+   * never change within a run (a name kept stays kept, one folded stays folded), so repeating names skip
+   * the folders and the maps.
+   */
+  private lastColor: { name: string; key: string; group: Group } | null = null;
+  private lastPod: { name: string; key: string; group: PodGroup } | null = null;
 
   sent(): void {
     this.bucket.sent++;
@@ -252,14 +259,20 @@ export class Tally {
     atMs: number,
     conn: ConnectionTrack | null = null,
   ): void {
-    const color = name === null ? null : this.colorFolder.key(name);
-    const pod = podName === null ? null : this.podFolder.key(podName);
     countResponse(this.bucket, status);
     const latencyUs = Math.max(1, Math.round(latencyMs * 1000));
     this.runBars.record(latencyMs);
+    let color: string | null = null;
     let colorGroup: Group | null = null;
-    if (color !== null) {
-      colorGroup = this.colorGroup(color);
+    if (name !== null) {
+      // Responses mostly name the colour of the one before: then its key and group are known already.
+      let last = this.lastColor;
+      if (last === null || last.name !== name) {
+        const key = this.colorFolder.key(name);
+        this.lastColor = last = { name, key, group: this.colorGroup(key) };
+      }
+      color = last.key;
+      colorGroup = last.group;
       colorGroup.named++;
       const seen = colorGroup.seen;
       if (seen) {
@@ -267,9 +280,16 @@ export class Tally {
         seen.lastSeenMs = atMs;
       } else this.colors.set(color, (colorGroup.seen = { count: 1, firstSeenMs: atMs, lastSeenMs: atMs }));
     }
+    let pod: string | null = null;
     let podGroup: PodGroup | null = null;
-    if (pod !== null) {
-      podGroup = this.podGroups.get(pod) ?? this.newPodGroup(pod);
+    if (podName !== null) {
+      let last = this.lastPod;
+      if (last === null || last.name !== podName) {
+        const key = this.podFolder.key(podName);
+        this.lastPod = last = { name: podName, key, group: this.podGroups.get(key) ?? this.newPodGroup(key) };
+      }
+      pod = last.key;
+      podGroup = last.group;
       podGroup.named++;
       podGroup.seen.count++;
       if (color !== null) podGroup.seen.color = color;

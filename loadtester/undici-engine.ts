@@ -2,7 +2,10 @@
  * Sends the requests: one undici Client per connection (pipelining 1), our own pacing, recycling, backoff
  * and request deadlines, and exactly one outcome reported for every request sent.
  */
-import { Client, type Dispatcher } from 'undici';
+// The Client class alone, not undici's index: the index also loads fetch, WebSocket, the cache and the
+// mocks, about 60 ms of `load`'s start-up that a run never uses.
+import Client from 'undici/lib/dispatcher/client.js';
+import type { Dispatcher } from 'undici';
 import {
   IDENTITY_BODY_LIMIT,
   incomplete,
@@ -35,14 +38,16 @@ interface Conn {
   connectedAt: number;
   backoffMs: number;
   readyAt: number;
-  /** The request in flight (at most one: pipelining 1) and when it must have ended. */
-  handler: ResponseHandler | null;
+  /** The connection's one handler, reused by each of its requests (at most one in flight: pipelining 1). */
+  handler: ResponseHandler;
+  /** When the request in flight must have ended; Infinity when none is in flight or it has expired. */
   deadline: number;
   /** The recorder's per-connection state (which pod the socket last named). */
   track: ConnectionTrack;
 }
 
 class ResponseHandler implements Dispatcher.DispatchHandler {
+  private dueMs = 0;
   private status = 0;
   private identity: ResponseIdentity | null = null;
   /** Kept only when the headers leave the colour or the pod unnamed: then the body may name it (see readIdentity). */
@@ -55,8 +60,19 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
   constructor(
     private readonly engine: UndiciEngine,
     private readonly conn: Conn,
-    private readonly dueMs: number,
   ) {}
+
+  /** Readies the handler for the connection's next request: undici is done with the one before. */
+  begin(dueMs: number): void {
+    this.dueMs = dueMs;
+    this.status = 0;
+    this.identity = null;
+    this.body = null;
+    this.rawHeaders = null;
+    this.bodyBytes = 0;
+    this.abort = null;
+    this.expired = null;
+  }
 
   /** undici hands over the request's abort once it is written to a connected socket. */
   onConnect(abort: (error: Error) => void): void {
@@ -162,7 +178,7 @@ export class UndiciEngine implements LoadEngine {
     this.sweeper = setInterval(() => this.sweep(), sweepMs(this.options.timeoutMs)).unref();
     const now = clock();
     if (this.rate === null) {
-      for (const conn of this.conns) this.dispatch(conn, now);
+      for (const conn of this.conns) this.dispatch(conn, now, now);
     } else {
       this.idle.push(...this.conns);
       this.pacer = new Pacer(this.rate, now);
@@ -182,10 +198,10 @@ export class UndiciEngine implements LoadEngine {
       while (this.queueHead < this.queue.length && this.busy < this.conns.length) {
         const conn = this.idle.shift();
         if (!conn) break;
-        this.dispatch(conn, this.queue[this.queueHead++]!);
+        this.dispatch(conn, this.queue[this.queueHead++]!, now);
       }
       this.skipQueued();
-      for (const conn of this.idle.splice(0)) this.dispatch(conn, now);
+      for (const conn of this.idle.splice(0)) this.dispatch(conn, now, now);
     } else if (wasOpen && this.pacer) {
       this.pacer.setRate(rate, clock());
       this.clearTimer();
@@ -223,7 +239,7 @@ export class UndiciEngine implements LoadEngine {
     const now = clock();
     conn.served++;
     conn.backoffMs = 0;
-    this.recorder.response(status, color, pod, now - dueMs, conn.track);
+    this.recorder.response(status, color, pod, now - dueMs, conn.track, now);
     this.release(conn, now);
   }
 
@@ -249,17 +265,18 @@ export class UndiciEngine implements LoadEngine {
   }
 
   private newConn(): Conn {
-    const conn: Conn = {
+    // The handler and its connection name each other: the handler is set right after.
+    const conn = {
       client: this.newClient(),
       busy: false,
       served: 0,
       connectedAt: 0,
       backoffMs: 0,
       readyAt: 0,
-      handler: null,
-      deadline: 0,
+      deadline: Infinity,
       track: newConnectionTrack(),
-    };
+    } as Conn;
+    conn.handler = new ResponseHandler(this, conn);
     this.watch(conn);
     return conn;
   }
@@ -308,7 +325,8 @@ export class UndiciEngine implements LoadEngine {
     });
   }
 
-  private dispatch(conn: Conn, dueMs: number): void {
+  /** `now` is the engine's clock as the caller last read it (one read per request ending, not one per use). */
+  private dispatch(conn: Conn, dueMs: number, now: number): void {
     if (this.options.requests !== null && this.dispatched >= this.options.requests) {
       this.idle.push(conn);
       this.endSendingOnLimit();
@@ -318,27 +336,26 @@ export class UndiciEngine implements LoadEngine {
     this.busy++;
     this.dispatched++;
     this.recorder.sent();
-    const handler = new ResponseHandler(this, conn, dueMs);
-    conn.handler = handler;
-    conn.deadline = clock() + this.options.timeoutMs;
+    conn.handler.begin(dueMs);
+    conn.deadline = now + this.options.timeoutMs;
     conn.client.dispatch(
-      { path: this.path, method: 'GET', headers: this.headers, reset: this.shouldClose(conn) },
-      handler,
+      { path: this.path, method: 'GET', headers: this.headers, reset: this.shouldClose(conn, now) },
+      conn.handler,
     );
     if (this.options.requests !== null && this.dispatched >= this.options.requests) this.endSendingOnLimit();
   }
 
   /** Recycling: the request that reaches the limit asks for `Connection: close`, so no request is cut off. */
-  private shouldClose(conn: Conn): boolean {
+  private shouldClose(conn: Conn, now: number): boolean {
     if (!this.options.keepAlive) return true;
     const recycle = this.recycle;
     if (!recycle) return false;
     if (recycle.afterRequests !== null && conn.served + 1 >= recycle.afterRequests) return true;
-    return recycle.afterMs !== null && conn.connectedAt > 0 && clock() - conn.connectedAt >= recycle.afterMs;
+    return recycle.afterMs !== null && conn.connectedAt > 0 && now - conn.connectedAt >= recycle.afterMs;
   }
 
   private release(conn: Conn, now: number): void {
-    conn.handler = null;
+    conn.deadline = Infinity;
     conn.busy = false;
     this.busy--;
     if (!this.sending) {
@@ -349,19 +366,19 @@ export class UndiciEngine implements LoadEngine {
       this.backingOff++;
       setTimeout(() => {
         this.backingOff--;
-        this.reuse(conn);
+        this.reuse(conn, clock());
       }, conn.readyAt - now).unref();
       return;
     }
-    this.reuse(conn);
+    this.reuse(conn, now);
   }
 
-  private reuse(conn: Conn): void {
+  private reuse(conn: Conn, now: number): void {
     if (!this.sending) return;
-    if (this.rate === null) return this.dispatch(conn, clock());
-    const due = this.nextQueued(clock());
+    if (this.rate === null) return this.dispatch(conn, now, now);
+    const due = this.nextQueued(now);
     if (due === null) this.idle.push(conn);
-    else this.dispatch(conn, due);
+    else this.dispatch(conn, due, now);
   }
 
   private nextQueued(now: number): number | null {
@@ -388,7 +405,7 @@ export class UndiciEngine implements LoadEngine {
       // Least recently used first: paced requests rotate over every connection, so behind an L4
       // Service each connection's pod gets its share instead of one hot connection taking all.
       const conn = this.idle.shift();
-      if (conn) this.dispatch(conn, due);
+      if (conn) this.dispatch(conn, due, now);
       else {
         // No connection free: the request waits. Why is decided now, and is its label if it is skipped.
         this.queue.push(due);
@@ -406,11 +423,10 @@ export class UndiciEngine implements LoadEngine {
   private sweep(): void {
     const now = clock();
     for (const conn of this.conns) {
-      const handler = conn.handler;
-      if (handler && now >= conn.deadline) {
-        conn.handler = null;
+      if (now >= conn.deadline) {
+        conn.deadline = Infinity;
         // Not on a socket yet (connecting): only destroying the client ends it.
-        const unsent = handler.expire(this.options.timeoutMs);
+        const unsent = conn.handler.expire(this.options.timeoutMs);
         if (unsent) this.renewClient(conn, unsent);
       }
     }

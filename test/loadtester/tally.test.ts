@@ -184,6 +184,26 @@ describe('Tally attribution', () => {
     const podSent = Object.values(a.pods).reduce((n, p) => n + p.sent, 0);
     expect(podSent).toBe(sum((g) => g.sent) - a.frontDoor.sent - a.unknown.sent);
   });
+
+  it('counts runs of responses naming the same colour and pod as it counts them interleaved, past the caps too', () => {
+    // The tally remembers the latest response's names: the same responses in runs (the memory hits) and
+    // interleaved (it always misses) must add up to the same run, folded names and all.
+    const names = Array.from({ length: 300 }, (_, i) => [`c${i % 40}`, `pod-${i}`] as const);
+    const tally = (order: (typeof names)[number][]) => {
+      const t = new Tally();
+      for (const [color, pod] of order) {
+        t.sent();
+        t.response(200, color, pod, 1, 5);
+      }
+      t.response(200, null, 'pod-3', 1, 5); // a pod without a colour counts in the pod's colour
+      return { flushed: t.flush(1000), colors: t.colors, pods: t.pods, folded: t.folded };
+    };
+    const inRuns = tally(names.flatMap((n) => [n, n, n]));
+    const interleaved = tally([...names, ...names, ...names]);
+    expect(inRuns).toEqual(interleaved);
+    expect(inRuns.folded).toEqual({ colors: 40 - MAX_RUN_COLORS, pods: 300 - MAX_RUN_PODS });
+    expect(inRuns.pods.get('pod-3')).toEqual({ color: 'c3', count: 4 });
+  });
 });
 
 describe('PeakLatency', () => {
