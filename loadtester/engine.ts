@@ -57,6 +57,11 @@ export interface EngineOptions {
   recycle: Recycle;
   headers: Record<string, string>;
   requests: number | null;
+  /**
+   * How long the run sends (--duration), from start(): a paced request due at or after that moment is not
+   * the run's, even when the end of the run comes late on a busy machine. null: until stopped.
+   */
+  durationMs: number | null;
   /** TLS: skip certificate verification (`--insecure`), or trust only these CA certificates (`--ca`, PEM). */
   insecure: boolean;
   ca: string | null;

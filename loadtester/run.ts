@@ -116,6 +116,7 @@ export function startLoad(options: RunOptions, owner: RunOwner): LoadRun {
     recycle: owner.recycle(),
     headers,
     requests: options.requests,
+    durationMs: options.durationMs,
     insecure: options.insecure,
     ca: options.ca,
   };

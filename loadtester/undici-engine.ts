@@ -149,6 +149,8 @@ export class UndiciEngine implements LoadEngine {
   private busy = 0;
   private dispatched = 0;
   private sending = false;
+  /** No paced request is due at or after this (clock() time; null: no duration). */
+  private sendUntil: number | null = null;
   private drainWaiters: (() => void)[] = [];
   /** Paced requests never sent because no connection was free within the timeout, by why none was. */
   readonly skipped: SkipCounts = { backoff: 0, busy: 0 };
@@ -177,6 +179,7 @@ export class UndiciEngine implements LoadEngine {
     // the whole-request deadline is checked here, one sweep over the connections for all requests.
     this.sweeper = setInterval(() => this.sweep(), sweepMs(this.options.timeoutMs)).unref();
     const now = clock();
+    this.sendUntil = this.options.durationMs === null ? null : now + this.options.durationMs;
     if (this.rate === null) {
       for (const conn of this.conns) this.dispatch(conn, now, now);
     } else {
@@ -400,7 +403,13 @@ export class UndiciEngine implements LoadEngine {
     const pacer = this.pacer;
     if (!this.sending || !pacer) return;
     const now = clock();
-    for (let due = pacer.take(now); due !== null; due = pacer.take(now)) {
+    // Due at or past the run's duration: not the run's requests (the run's end timer is merely late).
+    const until = this.sendUntil ?? Infinity;
+    for (
+      let due = pacer.take(Math.min(now, until));
+      due !== null && due < until;
+      due = pacer.take(Math.min(now, until))
+    ) {
       if (!this.sending) return;
       // Least recently used first: paced requests rotate over every connection, so behind an L4
       // Service each connection's pod gets its share instead of one hot connection taking all.
@@ -417,7 +426,8 @@ export class UndiciEngine implements LoadEngine {
       this.queueWhy = this.queueWhy.slice(this.queueHead);
       this.queueHead = 0;
     }
-    if (this.sending) this.timer = setTimeout(() => this.tick(), Math.max(0, pacer.nextDueMs() - clock()));
+    if (this.sending && pacer.nextDueMs() < until)
+      this.timer = setTimeout(() => this.tick(), Math.max(0, pacer.nextDueMs() - clock()));
   }
 
   private sweep(): void {

@@ -48,6 +48,7 @@ describe('UndiciEngine', () => {
       recycle: null,
       headers: {},
       requests: 20,
+      durationMs: null,
       insecure: false,
       ca: null,
     };
@@ -61,5 +62,46 @@ describe('UndiciEngine', () => {
     expect(seen).toEqual(
       Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? '200 blue b-1' : '200 green g-1')),
     );
+  });
+
+  it('sends no paced request due past the run’s duration, however late the run’s end comes', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      res.end('ok');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    let sent = 0;
+    const recorder: Recorder = {
+      sent: () => void sent++,
+      unsent: () => undefined,
+      response: () => undefined,
+      failure: () => undefined,
+      closed: () => undefined,
+    };
+    const engine = new UndiciEngine(
+      {
+        url: new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`),
+        rate: 100,
+        connections: 2,
+        timeoutMs: 5000,
+        keepAlive: true,
+        recycle: null,
+        headers: {},
+        requests: null,
+        durationMs: 300,
+        insecure: false,
+        ca: null,
+      },
+      recorder,
+    );
+    engine.start();
+    // The run's end, late: a busy machine had let a paced run send past its duration until the timer fired.
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    await engine.finish();
+    // Due at 0, 10, …, 290 ms: 30 requests, none of the 60 due from 300 to 890 ms.
+    expect(sent).toBe(30);
+    expect(engine.skipped).toEqual({ backoff: 0, busy: 0 });
   });
 });
