@@ -43,8 +43,10 @@ export async function closeAllBrowsers(): Promise<void> {
 export async function newPage(
   browser: Browser,
   viewport = { width: 1400, height: 1000 },
+  /** The browser's language (navigator.language), e.g. `ko-KR`; the browser's own by default. */
+  locale?: string,
 ): Promise<{ page: Page; errors: string[]; console: string[] }> {
-  const page = await browser.newPage({ viewport });
+  const page = await browser.newPage({ viewport, ...(locale ? { locale } : {}) });
   const errors: string[] = [];
   const console: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));

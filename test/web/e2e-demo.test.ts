@@ -11,7 +11,8 @@ import {
   screenshot,
   waitForExpression,
 } from '../helpers/browser.js';
-import { killAllCli, spawnCli } from '../helpers/cli.js';
+import { killAllCli } from '../helpers/cli.js';
+import { startRolloutDemo } from './rollout-demo.js';
 
 afterAll(async () => {
   await closeAllBrowsers();
@@ -23,22 +24,10 @@ describe('dashboard, live mode with the demo', () => {
     'rolls out from the page and shows pods, events and share move to green',
     { timeout: 180_000 },
     async () => {
-      const demo = spawnCli([
-        'demo',
-        '--ui',
-        '0',
-        '--allow-control',
-        '--rate',
-        '50',
-        '--drain-seconds',
-        '1',
-        '--via',
-        'ingress',
-      ]);
-      const [, pageUrl] = await demo.waitFor(/dashboard: (http:\/\/\S+)/, 60_000);
+      const { pageUrl } = await startRolloutDemo();
       const browser = await launchBrowser();
       const { page, errors } = await newPage(browser);
-      await page.goto(pageUrl!);
+      await page.goto(pageUrl);
       await page.waitForSelector('[data-testid="connection"][data-status="open"]', { timeout: 30_000 });
       await page.waitForSelector('[data-testid="pods"] [data-color="blue"][data-state="ready"]', {
         timeout: 60_000,

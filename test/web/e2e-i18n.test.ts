@@ -6,8 +6,9 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeAllBrowsers, launchBrowser, screenshot } from '../helpers/browser.js';
+import { closeAllBrowsers, launchBrowser, newPage, screenshot } from '../helpers/browser.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
+import { startRolloutDemo } from './rollout-demo.js';
 import { behindService, startApp, type Service } from './apps.js';
 
 let proxy: Service | null = null;
@@ -50,10 +51,7 @@ describe('dashboard languages', () => {
       const [, pageUrl] = await load.waitFor(/dashboard: (http:\/\/\S+)/, 30_000);
 
       const browser = await launchBrowser();
-      const context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 1400, height: 1000 } });
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
+      const { page, errors } = await newPage(browser, undefined, 'ko-KR');
       await page.goto(pageUrl!);
       expect(await page.evaluate('navigator.language')).toBe('ko-KR');
 
@@ -121,25 +119,10 @@ describe('dashboard languages', () => {
     'rolls out from a Korean page: the bar, the banner and the rollout card speak Korean',
     { timeout: 180_000 },
     async () => {
-      const demo = spawnCli([
-        'demo',
-        '--ui',
-        '0',
-        '--allow-control',
-        '--rate',
-        '50',
-        '--drain-seconds',
-        '1',
-        '--via',
-        'ingress',
-      ]);
-      const [, pageUrl] = await demo.waitFor(/dashboard: (http:\/\/\S+)/, 60_000);
+      const { demo, pageUrl } = await startRolloutDemo();
       const browser = await launchBrowser();
-      const context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 1400, height: 1000 } });
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      await page.goto(pageUrl!);
+      const { page, errors } = await newPage(browser, undefined, 'ko-KR');
+      await page.goto(pageUrl);
       await page.waitForSelector('[data-testid="pods"] [data-color="blue"][data-state="ready"]', {
         timeout: 60_000,
       });
