@@ -15,6 +15,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from './context.js';
 import type { Identity } from './identity.js';
 import type { RateLimit } from './rate-limit.js';
+import { wantsHtml } from './routes/web.js';
 
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 
@@ -84,7 +85,7 @@ export function createFastPath(ctx: ServerContext, options: FastPathOptions): Fa
       return true;
     }
     if (url === '/') {
-      if (servesPage && req.headers.accept?.includes('text/html')) return false;
+      if (servesPage && wantsHtml(req)) return false;
       info(res, '/', rootHeaders, startedAt);
       return true;
     }

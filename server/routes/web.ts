@@ -15,7 +15,8 @@ export function usableWebDir(dir: string | null | undefined): string | null {
   return dir && existsSync(join(dir, 'index.html')) ? resolve(dir) : null;
 }
 
-export function wantsHtml(request: FastifyRequest): boolean {
+/** A browser asking for a page (fastify's request or node:http's, for the fast path). */
+export function wantsHtml(request: Pick<FastifyRequest, 'headers'>): boolean {
   const accept = request.headers.accept;
   return accept !== undefined && accept.includes('text/html');
 }
