@@ -2,7 +2,7 @@
 import { registerCheck } from '../check/command.js';
 import { registerDemo } from '../demo/command.js';
 import { registerLoad } from '../loadtester/command.js';
-import { registerReport } from '../loadtester/report-command.js';
+import { registerReport } from '../report/command.js';
 import { registerServe } from '../server/command.js';
 import { runCli } from './program.js';
 

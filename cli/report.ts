@@ -1,5 +1,5 @@
 /** `bluegreen report`'s own entry: reprints a saved run (and writes its page). */
-import { registerReport } from '../loadtester/report-command.js';
+import { registerReport } from '../report/command.js';
 import { runCli } from './program.js';
 
 await runCli([registerReport]);

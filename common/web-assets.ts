@@ -1,6 +1,6 @@
 /**
  * The built dashboard's files (dist/web) for the two servers that hand them out: the app
- * (server/routes/web.ts) and `load --ui` (loadtester/ui-server.ts). Each keeps its own routes and caching.
+ * (server/routes/web.ts) and `load --ui` (loadtester/dashboard/ui-server.ts). Each keeps its own routes and caching.
  */
 import { stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';

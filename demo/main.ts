@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ControlMessage } from '../protocol/stream.js';
 import { LoadSession } from '../loadtester/session.js';
-import { printable } from '../loadtester/format.js';
+import { printable } from '../loadtester/report/format.js';
 import { UsageError } from '../common/usage-error.js';
 import { parseColor } from '../common/parsers.js';
 import type { Backend } from './backends.js';

@@ -24,10 +24,10 @@ export interface LoadOptions {
   jsonFile: string | null;
   /** `--timeline FILE.csv|.ndjson`: a row per interval and colour, written as the run goes. */
   timelineFile?: string | null;
-  /** `--html FILE`: the run as a self-contained dashboard page, written at the end (loadtester/html-report.ts). */
+  /** `--html FILE`: the run as a self-contained dashboard page, written at the end (loadtester/report/html-report.ts). */
   htmlFile?: string | null;
   quiet: boolean;
-  /** false with `--no-color`; colour is used only on a TTY without NO_COLOR (loadtester/style.ts). */
+  /** false with `--no-color`; colour is used only on a TTY without NO_COLOR (loadtester/outputs/style.ts). */
   color: boolean;
   thresholds: Thresholds;
   /**

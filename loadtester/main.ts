@@ -1,9 +1,9 @@
 /** `bluegreen load`: wiring only — options → load session (dashboard, run, report) → exit code. */
 import type { KubeOptions, LoadOptions } from './api.js';
-import { printable } from './format.js';
+import { printable } from './report/format.js';
 import type { ClusterWatch } from './kube/watch-cluster.js';
 import { LoadSession } from './session.js';
-import { shownTarget } from './target.js';
+import { shownTarget } from './run/target.js';
 
 export async function runLoadCommand(options: LoadOptions): Promise<number> {
   const session = await LoadSession.open(options, { mode: 'load' });

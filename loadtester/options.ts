@@ -17,7 +17,7 @@ import {
 import { UsageError } from '../common/usage-error.js';
 import { nameRecord } from '../protocol/outcomes.js';
 import type { AddLoadFlags, LoadOptions, ResolveLoadOptions } from './api.js';
-import { parseOrigins } from './origin.js';
+import { parseOrigins } from './dashboard/origin.js';
 
 /** Everything but the target: `demo` resolves these before its front door has a port. */
 export type LoadSettings = Omit<LoadOptions, 'url'>;

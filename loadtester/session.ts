@@ -20,18 +20,18 @@ import type {
 import { UsageError } from '../common/usage-error.js';
 import { ControlRefused } from '../protocol/control.js';
 import type { LoadOptions } from './api.js';
-import { brokenThresholds } from './format.js';
-import { IncidentFinder } from './incidents.js';
-import { reportText } from './report-text.js';
-import { Hub } from './hub.js';
-import { startLoad, type LoadRun } from './run.js';
-import { shownTarget } from './target.js';
-import { Terminal } from './terminal.js';
-import { startUiServer, type UiServer } from './ui-server.js';
-import { EventLog, TimelineRecorder } from './timeline.js';
-import { TimelineFile } from './timeline-rows.js';
-import { reportJson } from './report-json.js';
-import type { LoadMetrics } from './prom.js';
+import { brokenThresholds } from './report/format.js';
+import { IncidentFinder } from './count/incidents.js';
+import { reportText } from './report/report-text.js';
+import { Hub } from './dashboard/hub.js';
+import { startLoad, type LoadRun } from './run/run.js';
+import { shownTarget } from './run/target.js';
+import { Terminal } from './outputs/terminal.js';
+import { startUiServer, type UiServer } from './dashboard/ui-server.js';
+import { EventLog, TimelineRecorder } from './count/timeline.js';
+import { TimelineFile } from './outputs/timeline-rows.js';
+import { reportJson } from './report/report-json.js';
+import type { LoadMetrics } from './outputs/prom.js';
 
 export interface SessionOptions {
   mode: RunSettings['mode'];
@@ -114,7 +114,7 @@ export class LoadSession {
       if (file) checkWritable(flag, file);
     }
     if (options.serve) {
-      const { LoadMetrics } = await import('./prom.js');
+      const { LoadMetrics } = await import('./outputs/prom.js');
       s.metrics = new LoadMetrics();
     }
     if (options.ui) {
@@ -323,7 +323,7 @@ export class LoadSession {
     if (file) await writeFile(file, reportJson(report));
     const html = this.options.htmlFile;
     if (html) {
-      const { renderHtmlReport } = await import('./html-report.js');
+      const { renderHtmlReport } = await import('./report/html-report.js');
       await writeFile(html, await renderHtmlReport(report));
     }
     for (const line of brokenThresholds(report)) this.err.write(`bluegreen: ${line}\n`);

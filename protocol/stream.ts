@@ -121,7 +121,7 @@ export interface Bucket extends Outcomes {
   byColor: Record<string, number>;
   byPod: Record<string, PodTally>;
   latency: LatencySummary;
-  /** Due requests never sent in this interval, by why (see SkipCounts in loadtester/engine.ts). */
+  /** Due requests never sent in this interval, by why (see SkipCounts in loadtester/run/engine/engine.ts). */
   skipped: { backoff: number; busy: number };
   attribution: Attribution;
 }
@@ -295,7 +295,7 @@ export interface RolloutProgress {
   progressDeadlineExceeded?: boolean;
 }
 
-/** Why a burst of failures happened, as far as the run's evidence tells (loadtester/incidents.ts). */
+/** Why a burst of failures happened, as far as the run's evidence tells (loadtester/count/incidents.ts). */
 export const INCIDENT_CAUSES = [
   'no-ready-endpoints',
   'bad-new-version',
@@ -422,7 +422,7 @@ export interface ColorReport {
 export interface Report extends Outcomes {
   /** Requests due (open model: at the asked rate; closed loop: as sent): `due = sent + rate.skipped`. Absent in older reports. */
   due?: number;
-  /** Due requests never sent, by why (see SkipCounts in loadtester/engine.ts); their sum is `rate.skipped`. Absent in older reports. */
+  /** Due requests never sent, by why (see SkipCounts in loadtester/run/engine/engine.ts); their sum is `rate.skipped`. Absent in older reports. */
   skipped?: { backoff: number; busy: number };
   target: string;
   startedAt: string;

@@ -77,7 +77,7 @@ const external = [
 
 /**
  * Bundled into one entry only: `load` starts by reading undici's Client and hdr-histogram-js's one
- * histogram class (loadtester/undici-engine.ts, loadtester/histogram.ts) from its own file instead of
+ * histogram class (loadtester/run/engine/undici-engine.ts, loadtester/count/histogram.ts) from its own file instead of
  * resolving and reading about 40 module files.
  */
 const BUNDLED_FOR: Record<string, Set<string>> = {

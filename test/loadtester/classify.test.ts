@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Client } from 'undici';
-import { classifyError } from '../../loadtester/classify.js';
+import { classifyError } from '../../loadtester/run/classify.js';
 
 describe('classifyError', () => {
   it.each([

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ControlResultMessage } from '../../protocol/stream.js';
-import { CONTROL_BURST } from '../../loadtester/control-limit.js';
+import { CONTROL_BURST } from '../../loadtester/dashboard/control-limit.js';
 import { resolveLoadOptions } from '../../loadtester/options.js';
 import type { SessionOptions } from '../../loadtester/session.js';
 import { closeSessions, connect, openSession } from './sessions.js';

@@ -1,12 +1,12 @@
 /** The terminal output: progress bar and live line, free of control codes. */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { Tally } from '../../loadtester/tally.js';
-import { formatReport, liveLine, printable, progressBar } from '../../loadtester/format.js';
-import { buildReport } from '../../loadtester/report.js';
+import { Tally } from '../../loadtester/count/tally.js';
+import { formatReport, liveLine, printable, progressBar } from '../../loadtester/report/format.js';
+import { buildReport } from '../../loadtester/report/report.js';
 import type { Thresholds } from '../../loadtester/api.js';
-import { Terminal } from '../../loadtester/terminal.js';
-import { styled } from '../../loadtester/style.js';
+import { Terminal } from '../../loadtester/outputs/terminal.js';
+import { styled } from '../../loadtester/outputs/style.js';
 
 describe('format', () => {
   it('renders a bar and a live line without control codes', () => {

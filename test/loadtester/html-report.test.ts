@@ -10,8 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LatencySummary, Report, RunSettings } from '../../protocol/stream.js';
 import type { TimelineTick } from '../../protocol/timeline.js';
 import { REPORT_ELEMENT_ID } from '../../protocol/replay-embed.js';
-import { DashboardNotBuilt, renderHtmlReport } from '../../loadtester/html-report.js';
-import { TimelineRecorder } from '../../loadtester/timeline.js';
+import { DashboardNotBuilt, renderHtmlReport } from '../../loadtester/report/html-report.js';
+import { TimelineRecorder } from '../../loadtester/count/timeline.js';
 import { syntheticRun } from './run-ticks.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-html-report-'));

@@ -4,9 +4,9 @@
  * ticks even when many pods are named. A page that joins late still shows the run's totals.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { HISTORY_TICK_BYTES } from '../../loadtester/hub.js';
+import { HISTORY_TICK_BYTES } from '../../loadtester/dashboard/hub.js';
 import { resolveLoadOptions } from '../../loadtester/options.js';
-import { startUiServer } from '../../loadtester/ui-server.js';
+import { startUiServer } from '../../loadtester/dashboard/ui-server.js';
 import { emptyAttribution } from '../../protocol/outcomes.js';
 import type { Attribution, HelloMessage } from '../../protocol/stream.js';
 import { DashboardModel } from '../../web/src/lib/stores/dashboard.js';

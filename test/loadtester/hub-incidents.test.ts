@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveLoadOptions } from '../../loadtester/options.js';
-import { startUiServer } from '../../loadtester/ui-server.js';
+import { startUiServer } from '../../loadtester/dashboard/ui-server.js';
 import type { Incident } from '../../protocol/stream.js';
 import { closeSessions, connect, idleHub } from './sessions.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventMessage, GroupStats, PodStats, TickMessage } from '../../protocol/stream.js';
-import { FRONT_DOOR, IncidentFinder } from '../../loadtester/incidents.js';
+import { FRONT_DOOR, IncidentFinder } from '../../loadtester/count/incidents.js';
 
 const T0 = 1_800_000_000_000;
 const S = 1000;
@@ -243,7 +243,7 @@ describe('incidents over runs', () => {
 
 describe('incidents as text', () => {
   it('a line per incident, its advice and evidence, a target-given name escaped', async () => {
-    const { formatIncidents } = await import('../../loadtester/incidents-text.js');
+    const { formatIncidents } = await import('../../loadtester/report/incidents-text.js');
     const events = [event(0, 'endpoint-added', 'b\u001b1'), event(3, 'pod-terminating', 'b\u001b1')];
     const text = formatIncidents(
       finder(events, [tick(4, { 'b\u001b1': ['blue', { reset: 2 }] })]).incidents(),

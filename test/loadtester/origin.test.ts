@@ -1,6 +1,6 @@
 /** Which origins may open the dashboard's stream, and how `--ui-origin` is read. */
 import { describe, expect, it } from 'vitest';
-import { originAllowed, parseOrigins } from '../../loadtester/origin.js';
+import { originAllowed, parseOrigins } from '../../loadtester/dashboard/origin.js';
 
 describe('originAllowed', () => {
   it("accepts the dashboard's own origin, whatever the default port or case", () => {

@@ -1,6 +1,6 @@
 /** Open-model pacing: due times spread evenly, none skipped after a stall, rate changes without a burst. */
 import { describe, expect, it } from 'vitest';
-import { Pacer } from '../../loadtester/pacing.js';
+import { Pacer } from '../../loadtester/run/pacing.js';
 
 describe('Pacer', () => {
   it('spreads requests evenly through each second', () => {

@@ -3,8 +3,8 @@
  * blue then replaced by green over the run, a few failures of every kind, a few responses without identity.
  */
 import type { TickMessage } from '../../protocol/stream.js';
-import { newConnectionTrack } from '../../loadtester/engine.js';
-import { Tally } from '../../loadtester/tally.js';
+import { newConnectionTrack } from '../../loadtester/run/engine/engine.js';
+import { Tally } from '../../loadtester/count/tally.js';
 
 export interface SyntheticRun {
   ticks: TickMessage[];

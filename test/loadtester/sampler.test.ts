@@ -1,6 +1,6 @@
 /** The bounded per-interval sample of individual responses for the box grid. */
 import { describe, expect, it } from 'vitest';
-import { Sampler } from '../../loadtester/sampler.js';
+import { Sampler } from '../../loadtester/run/sampler.js';
 
 describe('Sampler', () => {
   it('keeps at most its size per interval and resets', () => {

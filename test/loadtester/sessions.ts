@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import WebSocket from 'ws';
 import type { ServerMessage } from '../../protocol/stream.js';
 import type { LoadOptions } from '../../loadtester/api.js';
-import { Hub } from '../../loadtester/hub.js';
+import { Hub } from '../../loadtester/dashboard/hub.js';
 import { LoadSession, type SessionOptions } from '../../loadtester/session.js';
 
 const open: (() => Promise<void> | void)[] = [];

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { request } from 'node:http';
 import { PROTOCOL_VERSION, type Report, type TickMessage } from '../../protocol/stream.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
-import { SKIP_BYTES } from '../../loadtester/hub.js';
+import { SKIP_BYTES } from '../../loadtester/dashboard/hub.js';
 import { resolveLoadOptions } from '../../loadtester/options.js';
 import type { SessionOptions } from '../../loadtester/session.js';
-import { startUiServer } from '../../loadtester/ui-server.js';
+import { startUiServer } from '../../loadtester/dashboard/ui-server.js';
 import { closeSessions, connect, idleHub, openSession } from './sessions.js';
 import { app, startTarget } from './targets.js';
 

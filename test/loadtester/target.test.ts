@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requestTarget, shownTarget } from '../../loadtester/target.js';
+import { requestTarget, shownTarget } from '../../loadtester/run/target.js';
 
 describe('credentials in the target URL', () => {
   it('are never shown', () => {

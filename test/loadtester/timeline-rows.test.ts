@@ -8,7 +8,7 @@ import {
   TimelineFile,
   timelineRows,
   type TimelineRow,
-} from '../../loadtester/timeline-rows.js';
+} from '../../loadtester/outputs/timeline-rows.js';
 import { syntheticRun } from './run-ticks.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-timeline-rows-'));

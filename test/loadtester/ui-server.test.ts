@@ -5,7 +5,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { resolveLoadOptions } from '../../loadtester/options.js';
-import { candidateFiles, isStreamPath, startUiServer, type UiServer } from '../../loadtester/ui-server.js';
+import {
+  candidateFiles,
+  isStreamPath,
+  startUiServer,
+  type UiServer,
+} from '../../loadtester/dashboard/ui-server.js';
 import { closeSessions, idleHub } from './sessions.js';
 
 describe('UI paths', () => {

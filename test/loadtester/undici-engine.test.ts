@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { UndiciEngine } from '../../loadtester/undici-engine.js';
-import type { EngineOptions, Recorder } from '../../loadtester/engine.js';
+import { UndiciEngine } from '../../loadtester/run/engine/undici-engine.js';
+import type { EngineOptions, Recorder } from '../../loadtester/run/engine/engine.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -11,8 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report, RunSettings } from '../../protocol/stream.js';
 import { webDistDir } from '../../common/package-info.js';
-import { Hub } from '../../loadtester/hub.js';
-import { startUiServer, type UiServer } from '../../loadtester/ui-server.js';
+import { Hub } from '../../loadtester/dashboard/hub.js';
+import { startUiServer, type UiServer } from '../../loadtester/dashboard/ui-server.js';
 import {
   closeAllBrowsers,
   launchBrowser,

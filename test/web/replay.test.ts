@@ -3,7 +3,7 @@ import type { Report, RunSettings, ServerMessage } from '../../protocol/stream.j
 import { DashboardModel } from '../../web/src/lib/stores/dashboard.js';
 import type { ConnectionState } from '../../web/src/lib/stores/store.js';
 import { parseReplay, reportUrl, ReplaySource, toReplay } from '../../web/src/lib/sources/replay.js';
-import { TimelineRecorder } from '../../loadtester/timeline.js';
+import { TimelineRecorder } from '../../loadtester/count/timeline.js';
 import { syntheticRun } from '../loadtester/run-ticks.js';
 
 const settings = {

@@ -1,7 +1,7 @@
 /**
  * The page's third source: a saved run (a report with its timeline, protocol/timeline.ts) played into the same
  * stores as the live stream, so every view shows it as it showed the run. Where the report comes from: embedded
- * in a self-contained HTML report (loadtester/html-report.ts), `?report=URL` (a file served beside the page),
+ * in a self-contained HTML report (loadtester/report/html-report.ts), `?report=URL` (a file served beside the page),
  * or a file dropped on the page. `seek(n)` shows the run as it stood after its first n ticks.
  */
 import type {

@@ -60,7 +60,7 @@ export const MAX_TALLY_PODS = 256;
 
 /**
  * A response that names a pod and no colour counts under its pod's colour as last seen, else under this
- * name: the loadtester's rule (UNNAMED_COLOR in loadtester/tally.ts), so the groups still add up.
+ * name: the loadtester's rule (UNNAMED_COLOR in loadtester/count/tally.ts), so the groups still add up.
  */
 export const UNNAMED_COLOR = '?';
 

@@ -11,7 +11,7 @@ import {
   incomplete,
   readIdentity,
   type ResponseIdentity,
-} from '../protocol/identity.js';
+} from '../../../protocol/identity.js';
 import {
   newConnectionTrack,
   type ConnectionTrack,
@@ -21,8 +21,8 @@ import {
   type Recycle,
   type SkipCounts,
 } from './engine.js';
-import { Pacer } from './pacing.js';
-import { classifyError } from './classify.js';
+import { Pacer } from '../pacing.js';
+import { classifyError } from '../classify.js';
 
 const MIN_BACKOFF_MS = 50;
 const MAX_BACKOFF_MS = 2000;

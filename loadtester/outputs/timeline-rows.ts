@@ -5,7 +5,7 @@
  * report's totals. Pure row building; TimelineFile writes them as the run goes.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { GroupStats, TickMessage } from '../protocol/stream.js';
+import type { GroupStats, TickMessage } from '../../protocol/stream.js';
 
 export interface TimelineRow {
   /** ISO time at the end of the interval. */

@@ -2,7 +2,7 @@
  * The engine contract: what a run needs from whatever sends its requests (undici-engine.ts by default,
  * autocannon-engine.ts for raw throughput), and what an engine reports back.
  */
-import type { FailureKind } from '../protocol/outcomes.js';
+import type { FailureKind } from '../../../protocol/outcomes.js';
 
 /**
  * One per connection, created by the engine once (not per request) and handed back with each outcome: the

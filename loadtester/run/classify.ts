@@ -1,5 +1,5 @@
 /** Maps a request's error to one outcome, and describes it for the report. */
-import type { FailureKind } from '../protocol/outcomes.js';
+import type { FailureKind } from '../../protocol/outcomes.js';
 
 const TIMEOUT_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',

@@ -4,14 +4,14 @@
  * so the run's start grows coarser (2, 4, 8… intervals per tick) while its latest minutes keep every interval.
  * No I/O and no clock.
  */
-import type { EventMessage, RunSettings, Sample, TickMessage } from '../protocol/stream.js';
+import type { EventMessage, RunSettings, Sample, TickMessage } from '../../protocol/stream.js';
 import {
   LATENCY_MERGE_NOTE,
   mergeTicks,
   timelineTick,
   type RunTimeline,
   type TimelineTick,
-} from '../protocol/timeline.js';
+} from '../../protocol/timeline.js';
 
 /**
  * The ticks' budget. A 10-minute run with 8 pods at one tick per second takes about 2.8 MB (every tick

@@ -9,10 +9,10 @@
  * Colour and pod labels are bounded as the tally bounds them (past its limits they read "other").
  */
 import { Counter, Histogram, Registry } from 'prom-client';
-import { ERROR_KINDS, STATUS_CLASSES, type GroupStats, type TickMessage } from '../protocol/stream.js';
-import { LATENCY_EDGES_MS } from './histogram.js';
-import { MAX_RUN_COLORS } from './tally.js';
-import { OTHER_BUCKET } from '../protocol/stream.js';
+import { ERROR_KINDS, STATUS_CLASSES, type GroupStats, type TickMessage } from '../../protocol/stream.js';
+import { LATENCY_EDGES_MS } from '../count/histogram.js';
+import { MAX_RUN_COLORS } from '../count/tally.js';
+import { OTHER_BUCKET } from '../../protocol/stream.js';
 
 /** Each way a due request ends, as the `outcome` label. */
 function outcomes(g: GroupStats): [string, number][] {

@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import type autocannonType from 'autocannon';
 import type { AutocannonClient, Instance } from 'autocannon';
-import { readIdentity } from '../protocol/identity.js';
+import { readIdentity } from '../../../protocol/identity.js';
 import {
   newConnectionTrack,
   type ConnectionTrack,
@@ -17,7 +17,7 @@ import {
   type LoadEngine,
   type Recorder,
 } from './engine.js';
-import { classifyError } from './classify.js';
+import { classifyError } from '../classify.js';
 
 interface ClientState {
   pending: number;

@@ -13,7 +13,7 @@ import {
   type Outcomes,
   type PodStats,
   type PodTally,
-} from '../protocol/stream.js';
+} from '../../protocol/stream.js';
 import {
   addOutcomes,
   countFailure,
@@ -23,9 +23,9 @@ import {
   nameRecord,
   settled,
   type FailureKind,
-} from '../protocol/outcomes.js';
+} from '../../protocol/outcomes.js';
 import { createHistogram, LatencyBars, PeakLatency, summarise, type Histogram } from './histogram.js';
-import type { ConnectionTrack, SkipCounts } from './engine.js';
+import type { ConnectionTrack, SkipCounts } from '../run/engine/engine.js';
 
 export interface ColorSeen {
   count: number;

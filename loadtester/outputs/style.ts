@@ -3,7 +3,7 @@
  * marks become ANSI colours, anywhere else they are dropped. NO_COLOR (https://no-color.org) and
  * `--no-color` turn colour off; TERM=dumb has none.
  */
-import { MARKS } from './format.js';
+import { MARKS } from '../report/format.js';
 
 const ANSI: Record<string, string> = {
   [MARKS.end]: '\x1b[0m',

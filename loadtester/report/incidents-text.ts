@@ -1,7 +1,7 @@
 /** The report's incidents as text: a line per incident (window, failures, cause), its advice and evidence. */
-import type { Incident } from '../protocol/stream.js';
+import type { Incident } from '../../protocol/stream.js';
 import { printable } from './format.js';
-import { describeCounts } from './incidents.js';
+import { describeCounts } from '../count/incidents.js';
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 

@@ -6,8 +6,8 @@
  * Host), and handshakes without Origin: those come from programs (curl, ws clients, tests), never from a
  * page, and a control token still guards what they may do.
  */
-import type { Parse } from '../common/parsers.js';
-import { UsageError } from '../common/usage-error.js';
+import type { Parse } from '../../common/parsers.js';
+import { UsageError } from '../../common/usage-error.js';
 
 /** `https://dash.example.com[:port]`, normalised as browsers send it (lower case, no default port). */
 function normalOrigin(raw: string): string | null {

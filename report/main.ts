@@ -1,11 +1,11 @@
 /** `bluegreen report RUN.json [--html FILE]`: wiring only — read the saved report → text report (and the page). */
 import { readFile, writeFile } from 'node:fs/promises';
 import { UsageError } from '../common/usage-error.js';
-import { brokenThresholds } from './format.js';
-import { DashboardNotBuilt, renderHtmlReport } from './html-report.js';
-import { reportText } from './report-text.js';
+import { brokenThresholds } from '../loadtester/report/format.js';
+import { DashboardNotBuilt, renderHtmlReport } from '../loadtester/report/html-report.js';
+import { reportText } from '../loadtester/report/report-text.js';
 import { parseSavedReport } from './saved-report.js';
-import { Terminal } from './terminal.js';
+import { Terminal } from '../loadtester/outputs/terminal.js';
 
 export async function runReportCommand(
   file: string,

@@ -15,7 +15,13 @@
  *   traffic: kept-alive connections behind an L4 Service stay on their pod (use --recycle, or an L7 route).
  * - unexplained: none of these; the raw facts are the evidence.
  */
-import type { EventMessage, GroupStats, Incident, IncidentCause, TickMessage } from '../protocol/stream.js';
+import type {
+  EventMessage,
+  GroupStats,
+  Incident,
+  IncidentCause,
+  TickMessage,
+} from '../../protocol/stream.js';
 
 export interface IncidentOptions {
   /** Failing intervals at most this far apart belong to one incident. */

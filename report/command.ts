@@ -38,7 +38,7 @@ export function registerReport(program: Command): void {
     );
   addSettings(report, REPORT_TABLE).action(async (file: string, flags: Flags) => {
     const { values } = resolveSettings(REPORT_TABLE, flags, process.env);
-    const { runReportCommand } = await import('./report-main.js');
+    const { runReportCommand } = await import('./main.js');
     process.exitCode = await runReportCommand(file, { htmlFile: values.html, color: values.color });
   });
 }

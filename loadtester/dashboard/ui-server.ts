@@ -9,9 +9,9 @@ import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { STREAM_PATH } from '../protocol/stream.js';
-import { webDistDir } from '../common/package-info.js';
-import { dashboardCsp, findWebFile, type WebFile } from '../common/web-assets.js';
+import { STREAM_PATH } from '../../protocol/stream.js';
+import { webDistDir } from '../../common/package-info.js';
+import { dashboardCsp, findWebFile, type WebFile } from '../../common/web-assets.js';
 import type { Hub } from './hub.js';
 import { originAllowed } from './origin.js';
 

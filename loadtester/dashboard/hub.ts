@@ -13,9 +13,9 @@ import {
   type RunSettings,
   type ServerMessage,
   type TickMessage,
-} from '../protocol/stream.js';
-import { emptyAttribution } from '../protocol/outcomes.js';
-import { ControlRefused, parseControl } from '../protocol/control.js';
+} from '../../protocol/stream.js';
+import { emptyAttribution } from '../../protocol/outcomes.js';
+import { ControlRefused, parseControl } from '../../protocol/control.js';
 import { CONTROLS_PER_SECOND, ControlLimit } from './control-limit.js';
 
 export const HISTORY_TICKS = 300;

@@ -11,12 +11,12 @@ import type {
   Report,
   ReportAttribution,
   ThresholdResult,
-} from '../protocol/stream.js';
-import { emptyAttribution, errorRate, nameRecord } from '../protocol/outcomes.js';
-import type { LoadOptions, Thresholds } from './api.js';
-import type { SkipCounts } from './engine.js';
-import type { ColorSeen, SoloSwitch } from './tally.js';
-import type { PodTally } from '../protocol/stream.js';
+} from '../../protocol/stream.js';
+import { emptyAttribution, errorRate, nameRecord } from '../../protocol/outcomes.js';
+import type { LoadOptions, Thresholds } from '../api.js';
+import type { SkipCounts } from '../run/engine/engine.js';
+import type { ColorSeen, SoloSwitch } from '../count/tally.js';
+import type { PodTally } from '../../protocol/stream.js';
 
 export const LATENCY_NOTE =
   'ms, responses only, measured from when each request was due to be sent (includes any wait for a free connection: no coordinated omission)';

@@ -6,7 +6,7 @@ import type {
   ReportAttribution,
   ThresholdResult,
   TickMessage,
-} from '../protocol/stream.js';
+} from '../../protocol/stream.js';
 
 /**
  * Control characters (C0, DEL, C1 such as CSI), line and paragraph separators and bidi overrides: a target
