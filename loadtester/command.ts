@@ -24,7 +24,7 @@ export function registerLoad(program: Command): void {
     .addHelpText('after', '\nExit codes: 0 pass, 1 a threshold was broken, 2 bad usage.');
   addLoadFlags(load).action(async (url: string, flags: Record<string, unknown>) => {
     const options = resolveLoadOptions(url, flags, process.env);
-    const { runLoadCommand } = await import('./main.js');
-    process.exitCode = await runLoadCommand(options);
+    const { runLoad } = await import('./main.js');
+    process.exitCode = await runLoad(options);
   });
 }

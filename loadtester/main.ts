@@ -1,11 +1,11 @@
 /** `bluegreen load`: wiring only — options → load session (dashboard, run, report) → exit code. */
-import type { KubeOptions, LoadOptions } from './api.js';
+import type { KubeOptions, LoadOptions } from './options.js';
 import { printable } from './report/format.js';
 import type { ClusterWatch } from './kube/watch-cluster.js';
 import { LoadSession } from './session.js';
 import { shownTarget } from './run/target.js';
 
-export async function runLoadCommand(options: LoadOptions): Promise<number> {
+export async function runLoad(options: LoadOptions): Promise<number> {
   const session = await LoadSession.open(options, { mode: 'load' });
   let cluster: ClusterWatch | null = null;
   try {

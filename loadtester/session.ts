@@ -19,7 +19,7 @@ import type {
 } from '../protocol/stream.js';
 import { UsageError } from '../common/usage-error.js';
 import { ControlRefused } from '../protocol/control.js';
-import type { LoadOptions } from './api.js';
+import type { LoadOptions } from './options.js';
 import { brokenThresholds } from './report/format.js';
 import { IncidentFinder } from './count/incidents.js';
 import { reportText } from './report/report-text.js';

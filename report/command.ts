@@ -1,19 +1,7 @@
 import type { Command } from 'commander';
 import { subcommand } from '../common/command-options.js';
-import { addSettings, examples, optional, resolveSettings, toggle, type Flags } from '../common/settings.js';
-
-export const REPORT_TABLE = {
-  html: optional({
-    flag: '--html',
-    arg: '<file>',
-    help: 'also write the run as one self-contained HTML page (the dashboard replaying it; opens offline)',
-    parse: (raw: string) => raw,
-  }),
-  color: toggle({
-    flag: '--no-color',
-    help: 'no colour on a terminal (also NO_COLOR; pipes and files never get colour)',
-  }),
-};
+import { addSettings, examples, type Flags } from '../common/settings.js';
+import { REPORT_TABLE, resolveReportOptions } from './options.js';
 
 export function registerReport(program: Command): void {
   const report = subcommand(
@@ -37,8 +25,8 @@ export function registerReport(program: Command): void {
       '\nExit codes: 0 the run passed, 1 it broke a threshold, 2 bad usage (an unreadable report).',
     );
   addSettings(report, REPORT_TABLE).action(async (file: string, flags: Flags) => {
-    const { values } = resolveSettings(REPORT_TABLE, flags, process.env);
-    const { runReportCommand } = await import('./main.js');
-    process.exitCode = await runReportCommand(file, { htmlFile: values.html, color: values.color });
+    const options = resolveReportOptions(file, flags, process.env);
+    const { runReport } = await import('./main.js');
+    process.exitCode = await runReport(options);
   });
 }

@@ -4,15 +4,16 @@ import { UsageError } from '../common/usage-error.js';
 import { brokenThresholds } from '../loadtester/report/format.js';
 import { DashboardNotBuilt, renderHtmlReport } from '../loadtester/report/html-report.js';
 import { reportText } from '../loadtester/report/report-text.js';
-import { parseSavedReport } from './saved-report.js';
 import { Terminal } from '../loadtester/outputs/terminal.js';
+import type { ReportOptions } from './options.js';
+import { parseSavedReport } from './saved-report.js';
 
-export async function runReportCommand(
-  file: string,
-  options: { htmlFile: string | null; color: boolean },
+export async function runReport(
+  options: ReportOptions,
   out: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
   err: NodeJS.WritableStream = process.stderr,
 ): Promise<number> {
+  const { file } = options;
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -4,7 +4,7 @@
  * when --kube is given. Nothing here may end the load: a missing permission or an unreachable API server is
  * said once (and said again when it is over), and the watches keep trying in the background.
  */
-import type { KubeOptions } from '../api.js';
+import type { KubeOptions } from '../options.js';
 import { ApiStatusError, connectApi, type ApiClient } from './api-client.js';
 import { ClusterView, type ClusterEvent, type Resource } from './cluster-view.js';
 import { listWatch, type ListWatchSpec } from './list-watch.js';

@@ -3,7 +3,7 @@
  * (reports, the demo's events) printed without tearing the bar.
  */
 import type { TickMessage } from '../../protocol/stream.js';
-import type { LoadOptions } from '../api.js';
+import type { LoadOptions } from '../options.js';
 import { liveLine, printable, progressBar } from '../report/format.js';
 import { styled, wantsColor } from './style.js';
 

@@ -13,7 +13,7 @@ import type {
   ThresholdResult,
 } from '../../protocol/stream.js';
 import { emptyAttribution, errorRate, nameRecord } from '../../protocol/outcomes.js';
-import type { LoadOptions, Thresholds } from '../api.js';
+import type { LoadOptions, Thresholds } from '../options.js';
 import type { SkipCounts } from '../run/engine/engine.js';
 import type { ColorSeen, SoloSwitch } from '../count/tally.js';
 import type { PodTally } from '../../protocol/stream.js';

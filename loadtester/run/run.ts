@@ -4,7 +4,7 @@
  * the asked rate from the owner (the load session), which is the only place the rate is kept.
  */
 import type { Report, Sample, SampleOutcome, TickMessage } from '../../protocol/stream.js';
-import type { LoadOptions } from '../api.js';
+import type { LoadOptions } from '../options.js';
 import type { EngineOptions, LoadEngine, Recorder, Recycle } from './engine/engine.js';
 import { UndiciEngine } from './engine/undici-engine.js';
 import { AutocannonEngine } from './engine/autocannon-engine.js';

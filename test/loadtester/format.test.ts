@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Tally } from '../../loadtester/count/tally.js';
 import { formatReport, liveLine, printable, progressBar } from '../../loadtester/report/format.js';
 import { buildReport } from '../../loadtester/report/report.js';
-import type { Thresholds } from '../../loadtester/api.js';
+import type { Thresholds } from '../../loadtester/options.js';
 import { Terminal } from '../../loadtester/outputs/terminal.js';
 import { styled } from '../../loadtester/outputs/style.js';
 

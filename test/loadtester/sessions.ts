@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import WebSocket from 'ws';
 import type { ServerMessage } from '../../protocol/stream.js';
-import type { LoadOptions } from '../../loadtester/api.js';
+import type { LoadOptions } from '../../loadtester/options.js';
 import { Hub } from '../../loadtester/dashboard/hub.js';
 import { LoadSession, type SessionOptions } from '../../loadtester/session.js';
 
