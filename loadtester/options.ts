@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseDuration } from '../common/duration.js';
 import { decimal, duration, oneOf, port, secret, text, wholeNumber, type Parse } from '../common/parsers.js';
 import { MIN_RATE } from '../protocol/control.js';
+import { nameRecord } from '../protocol/outcomes.js';
 import {
   addSettings,
   list,
@@ -15,7 +16,6 @@ import {
   type Flags,
 } from '../common/settings.js';
 import { UsageError } from '../common/usage-error.js';
-import { nameRecord } from '../protocol/outcomes.js';
 import type { AddLoadFlags, LoadOptions, ResolveLoadOptions } from './api.js';
 import { parseOrigins } from './dashboard/origin.js';
 

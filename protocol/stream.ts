@@ -87,9 +87,3 @@ export type ControlMessage = { type: 'control'; id?: string; token?: string } & 
   /** The gateway's weights by colour (demo --via gateway); colours left out keep theirs. */
   | { action: 'set-weights'; weights: Record<string, number> }
 );
-
-// For the importers not yet moved to the module that defines each name; goes once none is left.
-export * from './events.js';
-export * from './outcomes.js';
-export * from './report.js';
-export * from './run.js';

@@ -2,7 +2,7 @@
  * A report read back from a file (`bluegreen report`): JSON that has what the text report prints, checked so
  * a wrong file is a clear usage error rather than a crash halfway through printing.
  */
-import type { Report } from '../protocol/stream.js';
+import type { Report } from '../protocol/report.js';
 import { UsageError } from '../common/usage-error.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   IDENTITY_BODY_LIMIT,
   IDENTITY_HEADER_NAMES,
-  isColor,
   incomplete,
+  isColor,
   readIdentity,
 } from '../../protocol/identity.js';
 import { IDENTITY_VALUE_LIMIT } from '../../protocol/outcomes.js';
