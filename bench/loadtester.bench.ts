@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { packageRoot } from '../common/package-info.js';
-import type { Report } from '../protocol/stream.js';
+import type { Report } from '../protocol/report.js';
 import { slope } from './slope.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

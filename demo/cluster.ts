@@ -3,7 +3,7 @@
  * the way the ReplicaSet controller picks them, replacing crashed ones with a back-off), pod
  * availability after minReadySeconds, and the Service's endpoints (ready, not terminating, selected).
  */
-import type { EventMessage } from '../protocol/stream.js';
+import type { EventMessage } from '../protocol/events.js';
 import type { Backend } from './backends.js';
 import { podName, replicaSetName } from './names.js';
 import { Pod, type PodChange, type PodConfig, type ProbeConfig } from './pod.js';

@@ -4,7 +4,7 @@
  * another runs (a rollback in the middle, say) supersedes it and carries on from there.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RolloutProgress } from '../protocol/stream.js';
+import type { RolloutProgress } from '../protocol/events.js';
 import type { Cluster, ClusterEvent, ReplicaSet, Template } from './cluster.js';
 import { canarySteps, planRollingStep, type RollingParams } from './rollout-math.js';
 import type { RouteWeights } from './route-weights.js';

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parseDuration } from '../common/duration.js';
 import { decimal, duration, oneOf, port, secret, text, wholeNumber, type Parse } from '../common/parsers.js';
 import { MIN_RATE } from '../protocol/control.js';
+import { nameRecord } from '../protocol/outcomes.js';
 import {
   addSettings,
   list,
@@ -20,7 +21,6 @@ import {
   type Flags,
 } from '../common/settings.js';
 import { UsageError } from '../common/usage-error.js';
-import { nameRecord } from '../protocol/outcomes.js';
 import { parseOrigins } from './dashboard/origin.js';
 
 export interface LoadOptions {

@@ -9,16 +9,12 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type {
-  ControlMessage,
-  EventMessage,
-  Report,
-  RunSettings,
-  Sample,
-  TickMessage,
-} from '../protocol/stream.js';
-import { UsageError } from '../common/usage-error.js';
 import { ControlRefused } from '../protocol/control.js';
+import type { EventMessage } from '../protocol/events.js';
+import type { Report } from '../protocol/report.js';
+import type { RunSettings, Sample, TickMessage } from '../protocol/run.js';
+import type { ControlMessage } from '../protocol/stream.js';
+import { UsageError } from '../common/usage-error.js';
 import type { LoadOptions } from './options.js';
 import { brokenThresholds } from './report/format.js';
 import { IncidentFinder } from './count/incidents.js';

@@ -4,6 +4,7 @@
  * readIdentity, so the tally never parses a body from our own app (only from targets whose headers leave
  * the colour or the pod unnamed).
  */
+import { IDENTITY_VALUE_LIMIT } from './outcomes.js';
 
 export const COLOR_HEADER = 'color';
 export const POD_HEADER = 'x-pod-name';
@@ -12,12 +13,6 @@ export const IDENTITY_HEADER_NAMES = [COLOR_HEADER, POD_HEADER, VERSION_HEADER] 
 
 /** Bodies this long or longer are not read for identity: a page or a file, not an identity document. */
 export const IDENTITY_BODY_LIMIT = 16 * 1024;
-
-/**
- * Colour and pod names longer than this are cut (ending in `…`): a target we do not control may send
- * kilobytes per response, and every name is kept per run and sent in every tick.
- */
-export const IDENTITY_VALUE_LIMIT = 128;
 
 /**
  * What counts as a colour: a hex colour or a plain word (CSS has many named colours; the browser decides).

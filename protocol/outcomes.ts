@@ -1,8 +1,144 @@
 /**
- * Counting outcomes (see Outcomes in stream.ts) the same way on both ends: the loadtester's tally and
- * the page's own tally in browser mode. No I/O.
+ * How outcomes are counted, the same way on both ends (the loadtester's tally and the page's own tally in
+ * browser mode): the count types every tick, timeline and report is made of, their arithmetic, and the
+ * vocabulary of the groups they are counted under (the limits on names, and how the groups without a
+ * colour or pod are keyed and shown). No I/O, and no import: every other protocol module builds on this one.
  */
-import type { Attribution, ErrorKind, GroupStats, LatencySummary, Outcomes, StatusClass } from './stream.js';
+
+export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+export type StatusClass = (typeof STATUS_CLASSES)[number];
+
+/** Why a request got no response. `refused`: connect refused; `reset`: ECONNRESET/EPIPE; `other`: anything else. */
+export const ERROR_KINDS = ['refused', 'reset', 'other'] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/**
+ * Every request sent ends in exactly one outcome. For a running total:
+ *   sent = sum(responses) + sum(errors) + timeouts + dropped + inFlight
+ * and at the end of a run inFlight is 0, so sent = responses + errors + timeouts + dropped.
+ */
+export interface Outcomes {
+  sent: number;
+  responses: Record<StatusClass, number>;
+  errors: Record<ErrorKind, number>;
+  timeouts: number;
+  /** The connection closed (or was recycled) with this request in flight. */
+  dropped: number;
+  /** Everything that is not a 2xx/3xx response: errors + timeouts + dropped + 1xx/4xx/5xx. */
+  failed: number;
+}
+
+/** Milliseconds, measured from when each request was due to be sent (no coordinated omission). */
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+/** Responses whose latency is at most `leMs` (and above the previous bucket's); `leMs: null` is the rest. */
+export interface LatencyBucket {
+  leMs: number | null;
+  count: number;
+}
+
+/** How many distinct colours and pods were counted under OTHER_BUCKET since the run started. */
+export interface FoldCounts {
+  colors: number;
+  pods: number;
+}
+
+export interface PodTally {
+  color: string;
+  count: number;
+}
+
+/**
+ * One group's outcomes in an interval or over the run (see "Attribution" in docs/loadtester.md): a colour, a
+ * pod, the front door (responses without identity) or unknown (no response, and no connection history).
+ * `failed` includes `skipped`; `latency` is over this group's responses only.
+ */
+export interface GroupStats extends Outcomes {
+  /** Due requests never sent (only the unknown group has any: they were never on a connection). */
+  skipped: number;
+  /** Of the no-response failures (errors, timeouts, dropped), how many were attributed from the connection's history rather than a response. */
+  inferred: number;
+  latency: LatencySummary;
+}
+
+/** A connection counts for a pod from its first response naming that pod until it closes. */
+export interface ConnectionStats {
+  /** Open at the end of the interval. */
+  open: number;
+  /** Newly attributed to this pod / closed, in the interval (or over the run). */
+  opened: number;
+  closed: number;
+  /** Requests sent on this pod's connections in the interval (or run); divided by connections used, requests per connection. */
+  requests: number;
+}
+
+export interface PodStats extends GroupStats {
+  color: string;
+  connections: ConnectionStats;
+}
+
+/**
+ * Every outcome of an interval (or the run) by who it belongs to. Colours and pods fold under OTHER_BUCKET
+ * past the run's caps. Sums over `colors` + `frontDoor` + `unknown` equal the bucket's own outcomes (plus
+ * skipped); `pods` is a finer split of the colours (a response with a colour and no pod counts in its colour only).
+ */
+export interface Attribution {
+  colors: Record<string, GroupStats>;
+  pods: Record<string, PodStats>;
+  frontDoor: GroupStats;
+  unknown: GroupStats;
+}
+
+/** One interval's counts. `byColor`/`byPod` count responses that carried those identities (kept from protocol 1). */
+export interface Bucket extends Outcomes {
+  byColor: Record<string, number>;
+  byPod: Record<string, PodTally>;
+  latency: LatencySummary;
+  /** Due requests never sent in this interval, by why (see SkipCounts in loadtester/run/engine/engine.ts). */
+  skipped: { backoff: number; busy: number };
+  attribution: Attribution;
+}
+
+/**
+ * A run keeps at most this many colours and pods by name (the loadtester's tally and the page's own); the
+ * rest are counted under OTHER_BUCKET, so a target that names a new pod in every response cannot grow a
+ * run's maps, ticks or history without bound.
+ */
+export const MAX_RUN_COLORS = 32;
+export const MAX_RUN_PODS = 256;
+
+/**
+ * Colour and pod names longer than this are cut (ending in `…`, see readIdentity in identity.ts): a target
+ * we do not control may send kilobytes per response, and every name is kept per run and sent in every tick.
+ */
+export const IDENTITY_VALUE_LIMIT = 128;
+
+/** Where colours and pods past MAX_RUN_COLORS and MAX_RUN_PODS are counted (see FoldCounts). */
+export const OTHER_BUCKET = 'other';
+
+/**
+ * The colour a response counts under when it names a pod but no colour, and its pod has never been seen
+ * with one (so that colours + front door + unknown still add up to every outcome).
+ */
+export const UNNAMED_COLOR = '?';
+
+/**
+ * The two groups that are neither a colour nor a pod (see Attribution): the front door (responses without
+ * identity) and unknown (no response, and no connection history). `…_KEY` is how machine-read output keys
+ * them (the Prometheus `group` label, the `--timeline` file's `group` column, the page's rows); `…_LABEL` is
+ * how they are shown among colours and pods (the report's outcome table, an incident's pods).
+ */
+export const FRONT_DOOR_KEY = 'front-door';
+export const UNKNOWN_KEY = 'unknown';
+export const FRONT_DOOR_LABEL = '(front door)';
+export const UNKNOWN_LABEL = '(unknown)';
 
 /** Every way a request can end without a response. */
 export type FailureKind = ErrorKind | 'timeout' | 'dropped';

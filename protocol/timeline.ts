@@ -4,19 +4,7 @@
  * buckets (the loadtester, past its size budget) and summing the running totals back (the page's replay).
  * No I/O.
  */
-import type {
-  Attribution,
-  Bucket,
-  ConnectionStats,
-  EventMessage,
-  GroupStats,
-  LatencySummary,
-  Outcomes,
-  PodStats,
-  RunSettings,
-  Sample,
-  TickMessage,
-} from './stream.js';
+import type { EventMessage } from './events.js';
 import {
   addOutcomes,
   emptyAttribution,
@@ -24,7 +12,15 @@ import {
   emptyLatency,
   emptyOutcomes,
   nameRecord,
+  type Attribution,
+  type Bucket,
+  type ConnectionStats,
+  type GroupStats,
+  type LatencySummary,
+  type Outcomes,
+  type PodStats,
 } from './outcomes.js';
+import type { RunSettings, Sample, TickMessage } from './run.js';
 
 /** One interval as the stream's tick carried it, without the running totals (summed again on replay). */
 export type TimelineTick = Omit<TickMessage, 'type' | 'total' | 'totalAttribution'>;
@@ -53,7 +49,7 @@ export interface RunTimeline {
   droppedEvents: number;
 }
 
-/** What the report gains for replay (see Report in stream.ts). */
+/** What the report gains for replay (see Report in report.ts). */
 export interface ReplayParts {
   timeline: RunTimeline;
   events: EventMessage[];

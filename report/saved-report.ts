@@ -3,7 +3,7 @@
  * a wrong or incomplete file is a clear usage error naming what is wrong, rather than a crash halfway through
  * printing.
  */
-import type { Report } from '../protocol/stream.js';
+import type { Report } from '../protocol/report.js';
 import { UsageError } from '../common/usage-error.js';
 
 type Check = (v: unknown) => boolean;

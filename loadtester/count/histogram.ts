@@ -8,7 +8,7 @@ import type * as hdr from 'hdr-histogram-js';
 type Int32HistogramClass = typeof int32Histogram.default;
 const Int32Histogram: Int32HistogramClass =
   'default' in int32Histogram ? int32Histogram.default : (int32Histogram as unknown as Int32HistogramClass);
-import type { LatencyBucket, LatencySummary } from '../../protocol/stream.js';
+import type { LatencyBucket, LatencySummary } from '../../protocol/outcomes.js';
 
 /** Latencies are recorded in microseconds (integers) and summarised in milliseconds. */
 export type Histogram = hdr.Histogram;

@@ -15,13 +15,10 @@
  *   traffic: kept-alive connections behind an L4 Service stay on their pod (use --recycle, or an L7 route).
  * - unexplained: none of these; the raw facts are the evidence.
  */
-import type {
-  EventMessage,
-  GroupStats,
-  Incident,
-  IncidentCause,
-  TickMessage,
-} from '../../protocol/stream.js';
+import type { EventMessage } from '../../protocol/events.js';
+import { FRONT_DOOR_LABEL, UNKNOWN_LABEL, type GroupStats } from '../../protocol/outcomes.js';
+import type { Incident, IncidentCause } from '../../protocol/report.js';
+import type { TickMessage } from '../../protocol/run.js';
 
 export interface IncidentOptions {
   /** Failing intervals at most this far apart belong to one incident. */
@@ -47,9 +44,6 @@ export const DEFAULT_INCIDENT_OPTIONS: IncidentOptions = {
 const MAX_FAILING_TICKS = 3600;
 const MAX_EVENTS = 5000;
 const MAX_INCIDENTS = 50;
-/** The front door and unknown, as incident pods are named. */
-export const FRONT_DOOR = '(front door)';
-export const UNKNOWN = '(unknown)';
 
 interface FailingTick {
   t: number;
@@ -100,8 +94,8 @@ export class IncidentFinder {
         byPod.set(name, { failed: stats.failed, connection: connectionFailures(stats), color });
     };
     for (const [pod, stats] of Object.entries(a.pods)) add(pod, stats, stats.color);
-    add(FRONT_DOOR, a.frontDoor, null);
-    add(UNKNOWN, a.unknown, null);
+    add(FRONT_DOOR_LABEL, a.frontDoor, null);
+    add(UNKNOWN_LABEL, a.unknown, null);
     const colors = new Map<string, { sent: number; failed: number; p99: number }>();
     for (const [color, stats] of Object.entries(a.colors))
       colors.set(color, { sent: stats.sent, failed: stats.failed, p99: stats.latency.p99 });
@@ -309,7 +303,7 @@ export class IncidentFinder {
     }
     if (culprits.size === 0) return null;
     const onCulprits = [...culprits].reduce((n, pod) => n + (pods.get(pod)?.failed ?? 0), 0);
-    const atDoor = (pods.get(FRONT_DOOR)?.failed ?? 0) + (pods.get(UNKNOWN)?.failed ?? 0);
+    const atDoor = (pods.get(FRONT_DOOR_LABEL)?.failed ?? 0) + (pods.get(UNKNOWN_LABEL)?.failed ?? 0);
     if ((onCulprits + atDoor) * 2 < failed) return null;
     if (atDoor > 0)
       evidence.push(

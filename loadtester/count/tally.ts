@@ -3,26 +3,27 @@
  * times (ms since the run started), so it is tested directly.
  */
 import {
+  addOutcomes,
+  countFailure,
+  countResponse,
+  emptyLatency,
+  emptyOutcomes,
+  MAX_RUN_COLORS,
+  MAX_RUN_PODS,
+  nameRecord,
   OTHER_BUCKET,
+  settled,
+  UNNAMED_COLOR,
   type Attribution,
   type Bucket,
   type ConnectionStats,
+  type FailureKind,
   type FoldCounts,
   type GroupStats,
   type LatencySummary,
   type Outcomes,
   type PodStats,
   type PodTally,
-} from '../../protocol/stream.js';
-import {
-  addOutcomes,
-  countFailure,
-  countResponse,
-  emptyLatency,
-  emptyOutcomes,
-  nameRecord,
-  settled,
-  type FailureKind,
 } from '../../protocol/outcomes.js';
 import { createHistogram, LatencyBars, PeakLatency, summarise, type Histogram } from './histogram.js';
 import type { ConnectionTrack, SkipCounts } from '../run/engine/engine.js';
@@ -41,9 +42,6 @@ export interface SoloSwitch {
   endMs: number;
 }
 
-/** A run keeps at most this many colours and pods by name; the rest are counted under OTHER_BUCKET. */
-export const MAX_RUN_COLORS = 32;
-export const MAX_RUN_PODS = 256;
 /** Distinct folded names are counted (by a 32-bit hash) up to this many; past it the count is a lower bound. */
 export const FOLD_COUNT_LIMIT = 100_000;
 
@@ -72,12 +70,6 @@ function fnv1a(text: string): number {
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
-
-/**
- * The colour a response counts under when it names a pod but no colour, and its pod has never been seen
- * with one (so that colours + front door + unknown still add up to every outcome).
- */
-export const UNNAMED_COLOR = '?';
 
 /** The front door's key among the latency groups (a symbol: no colour name can equal it). */
 const FRONT_DOOR = Symbol('front door');

@@ -4,7 +4,8 @@
  * so the run's start grows coarser (2, 4, 8… intervals per tick) while its latest minutes keep every interval.
  * No I/O and no clock.
  */
-import type { EventMessage, RunSettings, Sample, TickMessage } from '../../protocol/stream.js';
+import type { EventMessage } from '../../protocol/events.js';
+import type { RunSettings, Sample, TickMessage } from '../../protocol/run.js';
 import {
   LATENCY_MERGE_NOTE,
   mergeTicks,

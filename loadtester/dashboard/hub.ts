@@ -5,17 +5,16 @@
  * belong to the owner (the load session).
  */
 import type { WebSocket } from 'ws';
+import { ControlRefused, parseControl } from '../../protocol/control.js';
+import type { EventMessage } from '../../protocol/events.js';
+import { emptyAttribution } from '../../protocol/outcomes.js';
+import type { RunSettings, TickMessage } from '../../protocol/run.js';
 import {
   PROTOCOL_VERSION,
   type ControlMessage,
   type ControlResultMessage,
-  type EventMessage,
-  type RunSettings,
   type ServerMessage,
-  type TickMessage,
 } from '../../protocol/stream.js';
-import { emptyAttribution } from '../../protocol/outcomes.js';
-import { ControlRefused, parseControl } from '../../protocol/control.js';
 import { CONTROLS_PER_SECOND, ControlLimit } from './control-limit.js';
 
 export const HISTORY_TICKS = 300;

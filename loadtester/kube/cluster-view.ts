@@ -4,7 +4,7 @@
  * emits come out (pod-added, pod-scheduled, pod-ready…, endpoint-*, rollout-*, warning), one per change.
  * Each resource's relist is a diff against what the view knew, so a reconnect does not repeat events.
  */
-import type { EndpointConditions, EventMessage, RolloutProgress } from '../../protocol/stream.js';
+import type { EndpointConditions, EventMessage, RolloutProgress } from '../../protocol/events.js';
 import type { KubeObject, WatchType } from './list-watch.js';
 
 export type ClusterEvent = Omit<EventMessage, 'type' | 't'> & { t: number };

@@ -9,10 +9,17 @@
  * Colour and pod labels are bounded as the tally bounds them (past its limits they read "other").
  */
 import { Counter, Histogram, Registry } from 'prom-client';
-import { ERROR_KINDS, STATUS_CLASSES, type GroupStats, type TickMessage } from '../../protocol/stream.js';
+import {
+  ERROR_KINDS,
+  FRONT_DOOR_KEY,
+  MAX_RUN_COLORS,
+  OTHER_BUCKET,
+  STATUS_CLASSES,
+  UNKNOWN_KEY,
+  type GroupStats,
+} from '../../protocol/outcomes.js';
+import type { TickMessage } from '../../protocol/run.js';
 import { LATENCY_EDGES_MS } from '../count/histogram.js';
-import { MAX_RUN_COLORS } from '../count/tally.js';
-import { OTHER_BUCKET } from '../../protocol/stream.js';
 
 /** Each way a due request ends, as the `outcome` label. */
 function outcomes(g: GroupStats): [string, number][] {
@@ -55,8 +62,8 @@ export class LoadMetrics {
       for (const [outcome, n] of outcomes(g)) if (n > 0) counter.inc({ ...labels, outcome }, n);
     };
     for (const [color, g] of Object.entries(a.colors)) add(this.requests, { group: 'color', color }, g);
-    add(this.requests, { group: 'front-door', color: '' }, a.frontDoor);
-    add(this.requests, { group: 'unknown', color: '' }, a.unknown);
+    add(this.requests, { group: FRONT_DOOR_KEY, color: '' }, a.frontDoor);
+    add(this.requests, { group: UNKNOWN_KEY, color: '' }, a.unknown);
     for (const [pod, p] of Object.entries(a.pods)) add(this.podRequests, { color: p.color, pod }, p);
   }
 

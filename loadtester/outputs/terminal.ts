@@ -2,7 +2,7 @@
  * A load session's terminal: a live line per interval, a progress bar under it on a TTY, and other lines
  * (reports, the demo's events) printed without tearing the bar.
  */
-import type { TickMessage } from '../../protocol/stream.js';
+import type { TickMessage } from '../../protocol/run.js';
 import type { LoadOptions } from '../options.js';
 import { liveLine, printable, progressBar } from '../report/format.js';
 import { styled, wantsColor } from './style.js';

@@ -5,7 +5,8 @@
  * report's totals. Pure row building; TimelineFile writes them as the run goes.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { GroupStats, TickMessage } from '../../protocol/stream.js';
+import { FRONT_DOOR_KEY, UNKNOWN_KEY, type GroupStats } from '../../protocol/outcomes.js';
+import type { TickMessage } from '../../protocol/run.js';
 
 export interface TimelineRow {
   /** ISO time at the end of the interval. */
@@ -13,7 +14,7 @@ export interface TimelineRow {
   elapsed_ms: number;
   interval_ms: number;
   /** `color`, `front-door` or `unknown`. */
-  group: 'color' | 'front-door' | 'unknown';
+  group: 'color' | typeof FRONT_DOOR_KEY | typeof UNKNOWN_KEY;
   /** The colour's name; empty for the front door and unknown. */
   color: string;
   /** Sent in the interval. */
@@ -90,8 +91,8 @@ export function timelineRows(tick: TickMessage): TimelineRow[] {
   const rows = Object.entries(a.colors)
     .filter(([, g]) => active(g))
     .map(([name, g]) => row(tick, 'color', name, g));
-  if (active(a.frontDoor)) rows.push(row(tick, 'front-door', '', a.frontDoor));
-  if (active(a.unknown)) rows.push(row(tick, 'unknown', '', a.unknown));
+  if (active(a.frontDoor)) rows.push(row(tick, FRONT_DOOR_KEY, '', a.frontDoor));
+  if (active(a.unknown)) rows.push(row(tick, UNKNOWN_KEY, '', a.unknown));
   return rows;
 }
 

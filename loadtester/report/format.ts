@@ -1,12 +1,12 @@
 /** Terminal text: the live line per bucket, the progress bar, the final report. Pure string building. */
-import type {
-  GroupReport,
-  LatencyBucket,
-  Report,
-  ReportAttribution,
-  ThresholdResult,
-  TickMessage,
-} from '../../protocol/stream.js';
+import {
+  FRONT_DOOR_LABEL,
+  UNKNOWN_LABEL,
+  UNNAMED_COLOR,
+  type LatencyBucket,
+} from '../../protocol/outcomes.js';
+import type { GroupReport, Report, ReportAttribution, ThresholdResult } from '../../protocol/report.js';
+import type { TickMessage } from '../../protocol/run.js';
 
 /**
  * Control characters (C0, DEL, C1 such as CSI), line and paragraph separators and bidi overrides: a target
@@ -137,7 +137,7 @@ export function formatReport(report: Report): string {
     lines.push(`Pods       ${responses > 0 ? 'responses carry no pod identity' : 'none (no responses)'}`);
   else lines.push('Pods');
   for (const [pod, p] of pods.sort((a, b) => b[1].count - a[1].count)) {
-    const row = `  ${printable(pod).padEnd(28)} ${printable(p.color || '?').padEnd(8)} ${String(p.count).padStart(8)}`;
+    const row = `  ${printable(pod).padEnd(28)} ${printable(p.color || UNNAMED_COLOR).padEnd(8)} ${String(p.count).padStart(8)}`;
     const stats = report.attribution?.pods[pod];
     lines.push(stats ? `${row}  ${podColumns(stats)}` : row);
   }
@@ -174,8 +174,8 @@ export function formatReport(report: Report): string {
  */
 function outcomeTable(a: ReportAttribution): string[] {
   const rows: [string, GroupReport][] = Object.entries(a.colors).sort((x, y) => y[1].sent - x[1].sent);
-  if (a.frontDoor.sent + a.frontDoor.skipped > 0) rows.push(['(front door)', a.frontDoor]);
-  if (a.unknown.sent + a.unknown.skipped > 0) rows.push(['(unknown)', a.unknown]);
+  if (a.frontDoor.sent + a.frontDoor.skipped > 0) rows.push([FRONT_DOOR_LABEL, a.frontDoor]);
+  if (a.unknown.sent + a.unknown.skipped > 0) rows.push([UNKNOWN_LABEL, a.unknown]);
   if (rows.length === 0) return [];
   const head = `${'requests'.padStart(8)} ${'share'.padStart(5)} ${'errors'.padStart(7)} ${'p50'.padStart(8)} ${'p90'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)}  failed`;
   const lines = [`Outcomes   ${''.padEnd(12)} ${head}`];

@@ -10,8 +10,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Report } from '../../protocol/stream.js';
 import { REPORT_ELEMENT_ID, REPORT_ENCODING } from '../../protocol/replay-embed.js';
+import type { Report } from '../../protocol/report.js';
 import { webDistDir } from '../../common/package-info.js';
 
 const SCRIPT_TAG = /<script\b[^>]*\bsrc="([^"]+)"[^>]*><\/script>/g;

@@ -1,5 +1,5 @@
 /** The report's incidents as text: a line per incident (window, failures, cause), its advice and evidence. */
-import type { Incident } from '../../protocol/stream.js';
+import type { Incident } from '../../protocol/report.js';
 import { printable } from './format.js';
 import { describeCounts } from '../count/incidents.js';
 

@@ -2,7 +2,7 @@
  * The report as a file (`--json FILE`): indented like any JSON for reading, except the timeline's ticks,
  * samples and the events, one per line, so a 10-minute run stays a few MB and reads with grep, jq or head.
  */
-import type { Report } from '../../protocol/stream.js';
+import type { Report } from '../../protocol/report.js';
 
 const lines = (items: readonly unknown[], indent: string): string =>
   items.length === 0

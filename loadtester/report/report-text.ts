@@ -1,5 +1,5 @@
 /** The final report as text: what a run prints at its end and `bluegreen report` prints again, byte for byte. */
-import type { Report } from '../../protocol/stream.js';
+import type { Report } from '../../protocol/report.js';
 import { formatReport } from './format.js';
 import { formatIncidents } from './incidents-text.js';
 

@@ -1,22 +1,26 @@
 /** Builds the final Report and evaluates thresholds. Pure: everything it needs is passed in. */
+import {
+  emptyAttribution,
+  errorRate,
+  nameRecord,
+  type Attribution,
+  type FoldCounts,
+  type GroupStats,
+  type LatencySummary,
+  type Outcomes,
+  type PodStats,
+  type PodTally,
+} from '../../protocol/outcomes.js';
 import type {
-  Attribution,
-  FoldCounts,
   GroupReport,
-  GroupStats,
-  LatencySummary,
-  Outcomes,
   PodReport,
-  PodStats,
   Report,
   ReportAttribution,
   ThresholdResult,
-} from '../../protocol/stream.js';
-import { emptyAttribution, errorRate, nameRecord } from '../../protocol/outcomes.js';
+} from '../../protocol/report.js';
 import type { LoadOptions, Thresholds } from '../options.js';
 import type { SkipCounts } from '../run/engine/engine.js';
 import type { ColorSeen, SoloSwitch } from '../count/tally.js';
-import type { PodTally } from '../../protocol/stream.js';
 
 export const LATENCY_NOTE =
   'ms, responses only, measured from when each request was due to be sent (includes any wait for a free connection: no coordinated omission)';

@@ -3,7 +3,9 @@
  * nothing of the stream or the terminal: it hands each tick and its final report to its owner, and reads
  * the asked rate from the owner (the load session), which is the only place the rate is kept.
  */
-import type { Report, Sample, SampleOutcome, TickMessage } from '../../protocol/stream.js';
+import type { FailureKind } from '../../protocol/outcomes.js';
+import type { Report } from '../../protocol/report.js';
+import type { Sample, SampleOutcome, TickMessage } from '../../protocol/run.js';
 import type { LoadOptions } from '../options.js';
 import type { EngineOptions, LoadEngine, Recorder, Recycle } from './engine/engine.js';
 import { UndiciEngine } from './engine/undici-engine.js';
@@ -13,7 +15,6 @@ import { describeError } from './classify.js';
 import { requestTarget, shownTarget } from './target.js';
 import { MAX_DURATION_MS } from '../../common/duration.js';
 import { Sampler } from './sampler.js';
-import type { FailureKind } from '../../protocol/outcomes.js';
 import { Tally } from '../count/tally.js';
 
 export const SAMPLES_PER_INTERVAL = 48;

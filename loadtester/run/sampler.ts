@@ -1,4 +1,4 @@
-import type { Sample } from '../../protocol/stream.js';
+import type { Sample } from '../../protocol/run.js';
 
 /** A uniform reservoir of at most `size` samples per interval (Algorithm R); never every request. */
 export class Sampler {

@@ -6,7 +6,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import type { ServerMessage, TickMessage } from '../../protocol/stream.js';
+import type { TickMessage } from '../../protocol/run.js';
+import type { ServerMessage } from '../../protocol/stream.js';
 
 export interface DemoOutput {
   pods: Set<string>;

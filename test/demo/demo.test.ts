@@ -7,7 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
-import type { Report, ServerMessage, TickMessage } from '../../protocol/stream.js';
+import type { Report } from '../../protocol/report.js';
+import type { TickMessage } from '../../protocol/run.js';
+import type { ServerMessage } from '../../protocol/stream.js';
 import {
   eventSeconds,
   invariantHolds,

@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
-import type { Report, ServerMessage } from '../../protocol/stream.js';
+import type { Report } from '../../protocol/report.js';
+import type { ServerMessage } from '../../protocol/stream.js';
 import { invariantHolds, leftovers, listen, parseDemoOutput, ticksOf } from './demo-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-gateway-demo-'));

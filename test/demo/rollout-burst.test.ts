@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import type { ControlResultMessage, EventMessage, ServerMessage } from '../../protocol/stream.js';
+import type { EventMessage } from '../../protocol/events.js';
+import type { ControlResultMessage, ServerMessage } from '../../protocol/stream.js';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
 import { leftovers, parseDemoOutput } from './demo-helpers.js';
 

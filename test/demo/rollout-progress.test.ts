@@ -4,7 +4,7 @@
  * on rollout-started and rollout-finished, all under one id.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EventMessage, RolloutProgress } from '../../protocol/stream.js';
+import type { EventMessage, RolloutProgress } from '../../protocol/events.js';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
 import { leftovers, listen, parseDemoOutput } from './demo-helpers.js';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import WebSocket from 'ws';
 import type { CliProcess } from '../helpers/cli.js';
-import type { Report } from '../../protocol/stream.js';
+import type { Report } from '../../protocol/report.js';
 import type { HostileRequest } from './generate.js';
 
 /** Whether a 5xx is one the part answers on purpose (documented in each test file). */

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../common/package-info.js';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
-import type { Report } from '../../protocol/stream.js';
+import type { Report } from '../../protocol/report.js';
 import { leftovers, parseDemoOutput } from '../demo/demo-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-lab-'));

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Report } from '../../protocol/stream.js';
+import type { Report } from '../../protocol/report.js';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
 import { expectInvariant, startTarget, type Target } from './targets.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveLoadOptions } from '../../loadtester/options.js';
 import { startUiServer } from '../../loadtester/dashboard/ui-server.js';
-import type { Incident } from '../../protocol/stream.js';
+import type { Incident } from '../../protocol/report.js';
 import { closeSessions, connect, idleHub } from './sessions.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { EventMessage, GroupStats, PodStats, TickMessage } from '../../protocol/stream.js';
-import { FRONT_DOOR, IncidentFinder } from '../../loadtester/count/incidents.js';
+import type { EventMessage } from '../../protocol/events.js';
+import { FRONT_DOOR_LABEL, type GroupStats, type PodStats } from '../../protocol/outcomes.js';
+import type { TickMessage } from '../../protocol/run.js';
+import { IncidentFinder } from '../../loadtester/count/incidents.js';
 
 const T0 = 1_800_000_000_000;
 const S = 1000;
@@ -146,7 +148,7 @@ describe('incidents', () => {
     ];
     const ticks = [healthy(3), tick(4, { b2: ['blue', { ok: 50 }] }, { '5xx': 6 })];
     const [incident] = finder(events, ticks).incidents();
-    expect(incident).toMatchObject({ cause: 'missing-drain', pods: { [FRONT_DOOR]: 6 } });
+    expect(incident).toMatchObject({ cause: 'missing-drain', pods: { [FRONT_DOOR_LABEL]: 6 } });
   });
 
   it('no ready endpoints: that, before a missing drain', () => {

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveLoadOptions } from '../../loadtester/options.js';
-import type { Report } from '../../protocol/stream.js';
+import type { Report } from '../../protocol/report.js';
 import { closeSessions, openSession } from './sessions.js';
 import { startTarget, type Target } from './targets.js';
 

@@ -3,10 +3,11 @@
  * any other name, and a target naming a new pod or colour in every response cannot grow a run without bound.
  */
 import { describe, expect, it } from 'vitest';
-import { FOLD_COUNT_LIMIT, MAX_RUN_COLORS, MAX_RUN_PODS, Tally } from '../../loadtester/count/tally.js';
+import { FOLD_COUNT_LIMIT, Tally } from '../../loadtester/count/tally.js';
 import { buildReport } from '../../loadtester/report/report.js';
 import { formatReport } from '../../loadtester/report/format.js';
-import { OTHER_BUCKET, type Report } from '../../protocol/stream.js';
+import { MAX_RUN_COLORS, MAX_RUN_PODS, OTHER_BUCKET } from '../../protocol/outcomes.js';
+import type { Report } from '../../protocol/report.js';
 
 const HOSTILE = ['__proto__', 'constructor', 'toString'] as const;
 

@@ -9,7 +9,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../protocol/stream.js';
+import type { Report } from '../../protocol/report.js';
 import { TIMELINE_COLUMNS } from '../../loadtester/outputs/timeline-rows.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
 import { startApp } from '../web/apps.js';

@@ -1,8 +1,7 @@
 /** The final report: shares, achieved rate, and thresholds that say which one broke. */
 import { describe, expect, it } from 'vitest';
 import { buildReport, evaluateThresholds } from '../../loadtester/report/report.js';
-import { emptyAttribution, emptyGroup } from '../../protocol/outcomes.js';
-import type { Attribution, GroupStats } from '../../protocol/stream.js';
+import { emptyAttribution, emptyGroup, type Attribution, type GroupStats } from '../../protocol/outcomes.js';
 
 describe('report and thresholds', () => {
   const total = {

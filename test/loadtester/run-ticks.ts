@@ -2,7 +2,7 @@
  * A run's ticks made by the real Tally (pure, no I/O) from a seeded pseudo-random rollout: `pods` pods, half
  * blue then replaced by green over the run, a few failures of every kind, a few responses without identity.
  */
-import type { TickMessage } from '../../protocol/stream.js';
+import type { TickMessage } from '../../protocol/run.js';
 import { newConnectionTrack } from '../../loadtester/run/engine/engine.js';
 import { Tally } from '../../loadtester/count/tally.js';
 

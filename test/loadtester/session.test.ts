@@ -4,7 +4,8 @@
  * real commands.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ServerMessage, TickMessage } from '../../protocol/stream.js';
+import type { TickMessage } from '../../protocol/run.js';
+import type { ServerMessage } from '../../protocol/stream.js';
 import { resolveLoadOptions } from '../../loadtester/options.js';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
 import { leftovers, parseDemoOutput } from '../demo/demo-helpers.js';

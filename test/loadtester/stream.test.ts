@@ -3,7 +3,9 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
-import { PROTOCOL_VERSION, type Report, type TickMessage } from '../../protocol/stream.js';
+import type { Report } from '../../protocol/report.js';
+import type { TickMessage } from '../../protocol/run.js';
+import { PROTOCOL_VERSION } from '../../protocol/stream.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
 import { SKIP_BYTES } from '../../loadtester/dashboard/hub.js';
 import { resolveLoadOptions } from '../../loadtester/options.js';

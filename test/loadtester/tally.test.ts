@@ -1,7 +1,7 @@
 /** The per-second tally: running totals, bucket flushes, the run histogram and the switch-over window. */
 import { describe, expect, it } from 'vitest';
-import { MAX_RUN_COLORS, MAX_RUN_PODS, Tally, UNNAMED_COLOR } from '../../loadtester/count/tally.js';
-import { errorRate, settled } from '../../protocol/outcomes.js';
+import { Tally } from '../../loadtester/count/tally.js';
+import { errorRate, MAX_RUN_COLORS, MAX_RUN_PODS, settled, UNNAMED_COLOR } from '../../protocol/outcomes.js';
 import { newConnectionTrack, type ConnectionTrack } from '../../loadtester/run/engine/engine.js';
 import { PeakLatency } from '../../loadtester/count/histogram.js';
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EventMessage, Report, RunSettings } from '../../protocol/stream.js';
+import type { EventMessage } from '../../protocol/events.js';
+import type { Report } from '../../protocol/report.js';
+import type { RunSettings } from '../../protocol/run.js';
 import { EventLog, TimelineRecorder } from '../../loadtester/count/timeline.js';
 import { reportJson } from '../../loadtester/report/report-json.js';
 import { syntheticRun } from './run-ticks.js';

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   IDENTITY_BODY_LIMIT,
   IDENTITY_HEADER_NAMES,
-  IDENTITY_VALUE_LIMIT,
-  isColor,
   incomplete,
+  isColor,
   readIdentity,
 } from '../../protocol/identity.js';
+import { IDENTITY_VALUE_LIMIT } from '../../protocol/outcomes.js';
 import { parseColor } from '../../common/parsers.js';
 
 const bytes = (...pairs: string[]): Buffer[] => pairs.map((s) => Buffer.from(s));

@@ -4,10 +4,11 @@ import {
   countFailure,
   countResponse,
   emptyOutcomes,
+  ERROR_KINDS,
   settled,
+  STATUS_CLASSES,
   statusClass,
 } from '../../protocol/outcomes.js';
-import { ERROR_KINDS, STATUS_CLASSES } from '../../protocol/stream.js';
 
 describe('outcomes', () => {
   it('starts every count of the protocol at zero, in a fresh object each time', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { GroupStats, LatencySummary } from '../../protocol/stream.js';
+import { settled, type GroupStats, type LatencySummary } from '../../protocol/outcomes.js';
 import { mergeLatency, mergeTicks, replayTicks, timelineTick } from '../../protocol/timeline.js';
-import { settled } from '../../protocol/outcomes.js';
 import { syntheticRun } from '../loadtester/run-ticks.js';
 
 const summary = (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventMessage, RolloutProgress } from '../../protocol/stream.js';
+import type { EventMessage, RolloutProgress } from '../../protocol/events.js';
 import {
   bandLabel,
   eventsInInterval,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventMessage } from '../../protocol/stream.js';
+import type { EventMessage } from '../../protocol/events.js';
 import { ClusterBoard } from '../../web/src/lib/stores/cluster.js';
 
 let t = 0;

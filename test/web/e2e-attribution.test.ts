@@ -18,7 +18,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { webDistDir } from '../../common/package-info.js';
 import { IngressProxy } from '../../demo/ingress-proxy.js';
-import type { Report } from '../../protocol/stream.js';
+import type { Report } from '../../protocol/report.js';
 import { closeAllBrowsers, launchBrowser, newPage, screenshot } from '../helpers/browser.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
 import { startApp } from './apps.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TickMessage } from '../../protocol/stream.js';
+import type { TickMessage } from '../../protocol/run.js';
 import {
   isDark,
   notSent,

@@ -3,7 +3,7 @@
  * and pods, and a colour that is no colour is drawn neutral (its text is still shown).
  */
 import { describe, expect, it } from 'vitest';
-import type { TickMessage } from '../../protocol/stream.js';
+import type { TickMessage } from '../../protocol/run.js';
 import { NEUTRAL_COLOR, drawable, notAColor } from '../../web/src/lib/drawable.js';
 import { BoxRing } from '../../web/src/lib/stores/boxes.js';
 import { DashboardModel } from '../../web/src/lib/stores/dashboard.js';

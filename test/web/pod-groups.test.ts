@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventMessage } from '../../protocol/stream.js';
+import type { EventMessage } from '../../protocol/events.js';
 import { groupPods, PodBoard } from '../../web/src/lib/stores/pods.js';
 import { tick } from './ticks.js';
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Report, RunSettings, ServerMessage } from '../../protocol/stream.js';
+import type { Report } from '../../protocol/report.js';
+import type { RunSettings } from '../../protocol/run.js';
+import type { ServerMessage } from '../../protocol/stream.js';
 import { DashboardModel } from '../../web/src/lib/stores/dashboard.js';
 import type { ConnectionState } from '../../web/src/lib/stores/store.js';
 import { parseReplay, reportUrl, ReplaySource, toReplay } from '../../web/src/lib/sources/replay.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventMessage } from '../../protocol/stream.js';
+import type { EventMessage } from '../../protocol/events.js';
 import { currentColor, defaultRolloutColor } from '../../web/src/lib/rollout-colors.js';
 import { PodBoard } from '../../web/src/lib/stores/pods.js';
 import { event } from './ticks.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EventMessage, RolloutProgress, TickMessage } from '../../protocol/stream.js';
+import type { EventMessage, RolloutProgress } from '../../protocol/events.js';
+import type { TickMessage } from '../../protocol/run.js';
 import { MAX_ROLLOUTS, RolloutTracker } from '../../web/src/lib/stores/rollouts.js';
 import { settings, tick } from './ticks.js';
 

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { statusClass } from '../../protocol/outcomes.js';
-import {
-  BrowserTally,
-  MAX_TALLY_COLORS,
-  MAX_TALLY_PODS,
-  UNNAMED_COLOR,
-  percentile,
-  summarize,
-} from '../../web/src/lib/stores/tally.js';
+import { MAX_RUN_COLORS, MAX_RUN_PODS, statusClass, UNNAMED_COLOR } from '../../protocol/outcomes.js';
+import { BrowserTally, percentile, summarize } from '../../web/src/lib/stores/tally.js';
 import { LatencyHistogram } from '../../web/src/lib/stores/histogram.js';
 import { sample } from './ticks.js';
 
@@ -102,11 +95,11 @@ describe('BrowserTally', () => {
 
   it('folds colours and pods past its caps under "other"', () => {
     const tally = new BrowserTally(0);
-    for (let i = 0; i < MAX_TALLY_PODS * 2; i++) tally.add(sample({ color: `c${i}`, pod: `p${i}` }));
+    for (let i = 0; i < MAX_RUN_PODS * 2; i++) tally.add(sample({ color: `c${i}`, pod: `p${i}` }));
     const t = tally.tick(1000, 0, null);
-    expect(Object.keys(t.totalAttribution.colors)).toHaveLength(MAX_TALLY_COLORS);
-    expect(Object.keys(t.totalAttribution.pods)).toHaveLength(MAX_TALLY_PODS);
-    expect(t.totalAttribution.pods.other!.sent).toBe(MAX_TALLY_PODS + 1);
+    expect(Object.keys(t.totalAttribution.colors)).toHaveLength(MAX_RUN_COLORS);
+    expect(Object.keys(t.totalAttribution.pods)).toHaveLength(MAX_RUN_PODS);
+    expect(t.totalAttribution.pods.other!.sent).toBe(MAX_RUN_PODS + 1);
   });
 
   it('reset() starts a new run', () => {

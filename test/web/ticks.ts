@@ -1,20 +1,16 @@
 /** Builders for stream messages in the dashboard's unit tests (plain data, shaped by protocol/stream.ts). */
-import type {
-  Attribution,
-  EventMessage,
-  GroupStats,
-  LatencySummary,
-  RunSettings,
-  Sample,
-  TickMessage,
-} from '../../protocol/stream.js';
+import type { EventMessage } from '../../protocol/events.js';
 import {
   emptyAttribution,
   emptyGroup,
   emptyLatency,
   emptyOutcomes,
   nameRecord,
+  type Attribution,
+  type GroupStats,
+  type LatencySummary,
 } from '../../protocol/outcomes.js';
+import type { RunSettings, Sample, TickMessage } from '../../protocol/run.js';
 
 export interface TickSpec {
   seq: number;

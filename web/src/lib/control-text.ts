@@ -1,5 +1,5 @@
 /** What the run panel says when a control was carried out: what it did, not just "Done.". Pure. */
-import type { ControlMessage } from '../../../protocol/stream.js';
+import type { ControlMessage } from '$protocol/stream.js';
 import { ENGLISH, type Words } from './i18n/index.js';
 
 /** `control`: the control the result answers (null when the page does not know which). */

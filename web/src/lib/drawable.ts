@@ -3,7 +3,7 @@
  * (isColor) is put into CSS or a canvas; any other name is still shown as text, drawn in a neutral grey.
  * No DOM here, so it is tested directly.
  */
-import { isColor } from '../../../protocol/identity.js';
+import { isColor } from '$protocol/identity.js';
 
 export const NEUTRAL_COLOR = '#9e9e9e';
 

@@ -2,7 +2,7 @@
  * The kinds of failure the dashboard counts, each with the one line that says what it means. The same list
  * labels the failure table and the rollout cards.
  */
-import type { Outcomes } from '../../../protocol/stream.js';
+import { FRONT_DOOR_KEY, UNKNOWN_KEY, type Outcomes } from '$protocol/outcomes.js';
 import { en } from './i18n/en.js';
 
 export type FailureKey =
@@ -14,8 +14,8 @@ export type FailureKey =
   | '4xx'
   | '5xx'
   | 'skipped'
-  | 'front-door'
-  | 'unknown';
+  | typeof FRONT_DOOR_KEY
+  | typeof UNKNOWN_KEY;
 
 /** A kind's label and meaning in English; the page shows them in its language (catalogue `failure.<key>`). */
 export interface FailureKind {
@@ -46,6 +46,6 @@ export const COUNTED_KINDS: readonly CountedKind[] = [
 export const NOT_SENT: FailureKind = words('skipped');
 
 /** Who a failure belongs to when no pod can be named (see "Attribution" in docs/loadtester.md). */
-export const FRONT_DOOR: FailureKind = words('front-door');
+export const FRONT_DOOR: FailureKind = words(FRONT_DOOR_KEY);
 
-export const UNKNOWN: FailureKind = words('unknown');
+export const UNKNOWN: FailureKind = words(UNKNOWN_KEY);

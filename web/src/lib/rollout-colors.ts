@@ -1,5 +1,5 @@
 /** Which colour the demo's pods run now, and which one a rollout should offer by default. */
-import type { EventMessage } from '../../../protocol/stream.js';
+import type { EventMessage } from '$protocol/events.js';
 import type { PodTile } from './stores/pods.js';
 
 /** The roll-out bar's choices: our own constants, so they are safe in a style attribute. */

@@ -9,7 +9,7 @@
  * the tooltip's footer): tools and the end-to-end tests read the chart from there, not by guessing at pixels.
  */
 import type { Chart, Plugin } from 'chart.js';
-import type { EventKind, EventMessage } from '../../../../protocol/stream.js';
+import type { EventKind, EventMessage } from '$protocol/events.js';
 import { FAILURE_COLOR, rgba } from '../colors.js';
 import { RUN_KINDS, isDetailEvent, type RolloutBand } from './rollouts.js';
 import type { ClippedPoint } from './scale.js';

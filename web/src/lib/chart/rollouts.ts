@@ -3,7 +3,7 @@
  * "rolling → green"; pod events and rollout steps only in the tooltip of the second they happened in
  * (or as lines when asked for), so a rollout of many pods does not draw a forest. Pure: no DOM, no chart.
  */
-import type { EventKind, EventMessage } from '../../../../protocol/stream.js';
+import type { EventKind, EventMessage } from '$protocol/events.js';
 
 export interface RolloutBand {
   /** Epoch ms; null when the start has left the capped event log. */

@@ -4,7 +4,7 @@
  * x axis set from the points held.
  */
 import type { TooltipItem } from 'chart.js';
-import type { EventMessage } from '../../../../protocol/stream.js';
+import type { EventMessage } from '$protocol/events.js';
 import type { SeriesPoint } from '../stores/series.js';
 import { timeRange } from '../stores/series.js';
 import { markerPlugin, MARKER_SYMBOLS, type MarkerOptions } from './markers.js';

@@ -4,8 +4,9 @@
  * the tab is hidden. Each settled request becomes a sample (box grid) and goes into a per-second tally whose
  * ticks feed the same store as the live stream.
  */
-import { readIdentity } from '../../../../protocol/identity.js';
-import type { ControlMessage, Sample } from '../../../../protocol/stream.js';
+import { readIdentity } from '$protocol/identity.js';
+import type { Sample } from '$protocol/run.js';
+import type { ControlMessage } from '$protocol/stream.js';
 import { BrowserTally } from '../stores/tally.js';
 import type { DataSource, SourceSink } from './source.js';
 import { targetUrl } from './urls.js';

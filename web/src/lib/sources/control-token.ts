@@ -4,7 +4,7 @@
  * settings): then the token lives as long as the page.
  */
 import { writable } from 'svelte/store';
-import type { ControlMessage } from '../../../../protocol/stream.js';
+import type { ControlMessage } from '$protocol/stream.js';
 
 const KEY = 'bluegreen.controlToken';
 let fallback = '';

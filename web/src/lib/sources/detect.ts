@@ -8,7 +8,7 @@
  *  4. Neither: assume live mode (a loadtester that is restarting) and let the live source retry with backoff.
  * The order matters: a loadtester may proxy or mimic other paths, but only it answers the stream.
  */
-import { COLOR_HEADER } from '../../../../protocol/identity.js';
+import { COLOR_HEADER } from '$protocol/identity.js';
 import { streamUrl, targetUrl } from './urls.js';
 
 /** An open stream plus the frames that arrived before the live source took it over. */

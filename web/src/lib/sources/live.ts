@@ -3,7 +3,7 @@
  * with exponential backoff. Every (re)connection starts with a `hello` that carries the recent history, so
  * the store is rebuilt from it rather than patched.
  */
-import type { ControlMessage, ServerMessage } from '../../../../protocol/stream.js';
+import type { ControlMessage, ServerMessage } from '$protocol/stream.js';
 import { get } from 'svelte/store';
 import { words } from '../i18n/index.js';
 import { backoffDelay } from './backoff.js';

@@ -1,5 +1,5 @@
 /** Where a replay's report comes from, in the browser: embedded in the page, or fetched from `?report=URL`. */
-import { REPORT_ELEMENT_ID, REPORT_ENCODING } from '../../../../protocol/replay-embed.js';
+import { REPORT_ELEMENT_ID, REPORT_ENCODING } from '$protocol/replay-embed.js';
 import { parseReplay, ReplayError, type Replay } from './replay.js';
 
 /** The report embedded in this page, inflated (gzip, then base64); null when there is none. */

@@ -4,16 +4,11 @@
  * in a self-contained HTML report (loadtester/report/html-report.ts), `?report=URL` (a file served beside the page),
  * or a file dropped on the page. `seek(n)` shows the run as it stood after its first n ticks.
  */
-import type {
-  ControlMessage,
-  EventMessage,
-  Report,
-  RunSettings,
-  ServerMessage,
-  TickMessage,
-} from '../../../../protocol/stream.js';
-import { PROTOCOL_VERSION } from '../../../../protocol/stream.js';
-import { replayTicks } from '../../../../protocol/timeline.js';
+import type { EventMessage } from '$protocol/events.js';
+import type { Report } from '$protocol/report.js';
+import type { RunSettings, TickMessage } from '$protocol/run.js';
+import { PROTOCOL_VERSION, type ControlMessage, type ServerMessage } from '$protocol/stream.js';
+import { replayTicks } from '$protocol/timeline.js';
 import type { DataSource, SourceSink } from './source.js';
 import { ENGLISH, type MessageKey } from '../i18n/index.js';
 import type { Params } from '../i18n/translate.js';

@@ -1,5 +1,5 @@
 /** What feeds the dashboard store: the loadtester's stream (live mode), the page's own requests, or a saved run (replay). */
-import type { ControlMessage, ServerMessage } from '../../../../protocol/stream.js';
+import type { ControlMessage, ServerMessage } from '$protocol/stream.js';
 import type { ConnectionState } from '../stores/store.js';
 
 export interface SourceSink {

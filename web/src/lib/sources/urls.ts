@@ -1,5 +1,5 @@
 /** URLs relative to the page's own path, so the dashboard works under any sub-path (an Ingress's /dashboard/). */
-import { STREAM_PATH } from '../../../../protocol/stream.js';
+import { STREAM_PATH } from '$protocol/stream.js';
 
 export function streamUrl(pageHref: string): string {
   const url = new URL(STREAM_PATH, pageHref);

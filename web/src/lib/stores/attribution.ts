@@ -4,12 +4,17 @@
  * any. Every count is the loadtester's own (see "Attribution" in docs/loadtester.md); nothing is apportioned.
  * Pure.
  */
-import type { Attribution, GroupStats } from '../../../../protocol/stream.js';
-import { errorRate } from '../../../../protocol/outcomes.js';
+import {
+  errorRate,
+  FRONT_DOOR_KEY,
+  UNKNOWN_KEY,
+  type Attribution,
+  type GroupStats,
+} from '$protocol/outcomes.js';
 
 export interface AttributionRow {
   key: string;
-  kind: 'color' | 'front-door' | 'unknown';
+  kind: 'color' | typeof FRONT_DOOR_KEY | typeof UNKNOWN_KEY;
   /** The colour's name, or what the row stands for. */
   label: string;
   /** Due requests: sent, plus those never sent (skipped). */
@@ -57,7 +62,7 @@ export function attributionRows(a: Attribution): AttributionRow[] {
   const rows = colors
     .map(([color, g]) => row(`color:${color}`, 'color', color, g, all))
     .sort((x, y) => y.requests - x.requests || x.label.localeCompare(y.label));
-  if (due(a.frontDoor) > 0) rows.push(row('front-door', 'front-door', 'front door', a.frontDoor, all));
-  if (due(a.unknown) > 0) rows.push(row('unknown', 'unknown', 'unknown', a.unknown, all));
+  if (due(a.frontDoor) > 0) rows.push(row(FRONT_DOOR_KEY, FRONT_DOOR_KEY, 'front door', a.frontDoor, all));
+  if (due(a.unknown) > 0) rows.push(row(UNKNOWN_KEY, UNKNOWN_KEY, 'unknown', a.unknown, all));
   return rows;
 }

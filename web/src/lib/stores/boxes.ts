@@ -2,8 +2,8 @@
  * The box grid: a ring of the last N responses (the seed's 1000 boxes), one box per sample, overwritten
  * oldest first. Pure; the component repaints only the boxes written since its last repaint.
  */
-import type { Sample } from '../../../../protocol/stream.js';
-import { nameRecord } from '../../../../protocol/outcomes.js';
+import { nameRecord } from '$protocol/outcomes.js';
+import type { Sample } from '$protocol/run.js';
 
 export const BOX_COUNT = 1000;
 

@@ -3,7 +3,7 @@
  * `--kube`'s): whether a pod is pending, ready, in the Service's endpoints, terminating (and whether the
  * endpoints still list it) or gone. Pure and bounded (pods forgotten with the pod board's limits).
  */
-import type { EndpointConditions, EventMessage, RolloutProgress } from '../../../../protocol/stream.js';
+import type { EndpointConditions, EventMessage, RolloutProgress } from '$protocol/events.js';
 import { en, type MessageKey } from '../i18n/en.js';
 
 export type ClusterState = 'pending' | 'ready' | 'in-endpoints' | 'terminating' | 'gone';

@@ -3,22 +3,21 @@
  * browser mode's own tally). Pure and bounded: a fixed window of points, a capped event log, a capped pod
  * board, a fixed ring of boxes, and per-colour run totals (bounded by the colours seen).
  */
-import type {
-  Attribution,
-  ControlResultMessage,
-  EventMessage,
-  Incident,
-  Outcomes,
-  Report,
-  RunSettings,
-  ServerMessage,
-  TickMessage,
-} from '../../../../protocol/stream.js';
+import type { EventMessage } from '$protocol/events.js';
+import {
+  emptyAttribution,
+  emptyOutcomes,
+  nameRecord,
+  type Attribution,
+  type Outcomes,
+} from '$protocol/outcomes.js';
+import type { Incident, Report } from '$protocol/report.js';
+import type { RunSettings, TickMessage } from '$protocol/run.js';
+import type { ControlResultMessage, ServerMessage } from '$protocol/stream.js';
 import { BoxRing } from './boxes.js';
 import { ClusterBoard } from './cluster.js';
 import { PodBoard } from './pods.js';
 import { MAX_COLORS, OTHER_COLOR, SeriesWindow } from './series.js';
-import { emptyAttribution, emptyOutcomes, nameRecord } from '../../../../protocol/outcomes.js';
 
 export const MAX_EVENTS = 200;
 

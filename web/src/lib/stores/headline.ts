@@ -2,8 +2,8 @@
  * The headline's arithmetic, from ticks: the share of the last few seconds with the requests that got no
  * answer from a pod counted in (so an outage cannot read "100 % green"), and outages themselves. Pure.
  */
-import type { TickMessage } from '../../../../protocol/stream.js';
-import { nameRecord } from '../../../../protocol/outcomes.js';
+import { nameRecord } from '$protocol/outcomes.js';
+import type { TickMessage } from '$protocol/run.js';
 
 /** Below this many, a shortfall of sent requests is only the pacer's phase against the tick boundary. */
 const PACING_SLACK = 1;

@@ -3,7 +3,7 @@
  * percentiles are within 2 % of the truth, and memory is a few hundred counters whatever the run's length
  * (an interval keeps its latencies and is exact; a run cannot). Count, mean and max are exact.
  */
-import type { LatencySummary } from '../../../../protocol/stream.js';
+import type { LatencySummary } from '$protocol/outcomes.js';
 
 const GROWTH = 1.02;
 const LOG_GROWTH = Math.log(GROWTH);

@@ -3,7 +3,8 @@
  * (a pod that answers but was never announced is "seen"). Pure and bounded: gone pods and pods that stopped
  * answering are forgotten after a while, and there are never more than `maxPods`.
  */
-import type { EventMessage, TickMessage } from '../../../../protocol/stream.js';
+import type { EventMessage } from '$protocol/events.js';
+import type { TickMessage } from '$protocol/run.js';
 
 export type PodState = 'seen' | 'starting' | 'ready' | 'not-ready' | 'draining' | 'gone' | 'crashed';
 

@@ -4,12 +4,9 @@
  * without a successful answer, the worst latency. Also the headline's recent ticks and outages. Pure and
  * bounded; a Svelte store on top that redraws with the dashboard store.
  */
-import type {
-  EventMessage,
-  RolloutProgress,
-  ServerMessage,
-  TickMessage,
-} from '../../../../protocol/stream.js';
+import type { EventMessage, RolloutProgress } from '$protocol/events.js';
+import type { TickMessage } from '$protocol/run.js';
+import type { ServerMessage } from '$protocol/stream.js';
 import { COUNTED_KINDS, NOT_SENT } from '../failures.js';
 import {
   due,

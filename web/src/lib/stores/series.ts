@@ -4,8 +4,8 @@
  * Nothing is apportioned: every count comes from the tick's attribution (who it belongs to). Pure: no DOM,
  * no timers; the window never holds more than `maxPoints`.
  */
-import { OTHER_BUCKET, type GroupStats, type TickMessage } from '../../../../protocol/stream.js';
-import { nameRecord } from '../../../../protocol/outcomes.js';
+import { nameRecord, OTHER_BUCKET, type GroupStats } from '$protocol/outcomes.js';
+import type { TickMessage } from '$protocol/run.js';
 import { notSent } from './headline.js';
 
 export interface SeriesPoint {

@@ -3,7 +3,7 @@
  * fed by whichever source is active. Messages are applied at once; subscribers are told at most once per
  * `throttleMs`, so charts redraw a few times a second however fast messages arrive.
  */
-import type { ServerMessage } from '../../../../protocol/stream.js';
+import type { ServerMessage } from '$protocol/stream.js';
 import { DashboardModel } from './dashboard.js';
 
 /**

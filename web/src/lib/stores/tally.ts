@@ -5,17 +5,6 @@
  * without identity belongs to the front door; a fetch that failed belongs to unknown (the browser hides
  * which connection it used, so nothing is inferred). Pure: the caller passes the clock.
  */
-import type {
-  Attribution,
-  Bucket,
-  GroupStats,
-  LatencySummary,
-  Outcomes,
-  PodStats,
-  Sample,
-  TickMessage,
-} from '../../../../protocol/stream.js';
-import { OTHER_BUCKET } from '../../../../protocol/stream.js';
 import {
   countFailure,
   countResponse,
@@ -23,7 +12,18 @@ import {
   emptyGroup,
   emptyOutcomes,
   nameRecord,
-} from '../../../../protocol/outcomes.js';
+  MAX_RUN_COLORS,
+  MAX_RUN_PODS,
+  OTHER_BUCKET,
+  UNNAMED_COLOR,
+  type Attribution,
+  type Bucket,
+  type GroupStats,
+  type LatencySummary,
+  type Outcomes,
+  type PodStats,
+} from '$protocol/outcomes.js';
+import type { Sample, TickMessage } from '$protocol/run.js';
 import { LatencyHistogram } from './histogram.js';
 
 /** Nearest-rank percentile of an ascending array. */
@@ -54,15 +54,6 @@ function record(o: Outcomes, sample: Sample): void {
 
 /** At most this many latencies are kept per interval (a 1 ms interval sends far fewer than this). */
 const MAX_LATENCIES = 10_000;
-/** Colours and pods past these counts fold under OTHER_BUCKET, as the loadtester's do. */
-export const MAX_TALLY_COLORS = 32;
-export const MAX_TALLY_PODS = 256;
-
-/**
- * A response that names a pod and no colour counts under its pod's colour as last seen, else under this
- * name: the loadtester's rule (UNNAMED_COLOR in loadtester/count/tally.ts), so the groups still add up.
- */
-export const UNNAMED_COLOR = '?';
 
 /** Where a sample belongs, by the rules above: a colour (and maybe a pod), the front door, or unknown. */
 type Owner =
@@ -107,13 +98,13 @@ class AttributionCounter<L> {
     else {
       let color = owner.color;
       if (owner.pod) {
-        const podKey = capKey(this.pods, owner.pod, MAX_TALLY_PODS);
+        const podKey = capKey(this.pods, owner.pod, MAX_RUN_PODS);
         const pod = (this.pods[podKey] ??= { ...this.group(), color: '' });
         if (color) pod.color = color;
         color = pod.color || UNNAMED_COLOR;
         groups.push(pod);
       }
-      const colorKey = capKey(this.colors, color ?? UNNAMED_COLOR, MAX_TALLY_COLORS);
+      const colorKey = capKey(this.colors, color ?? UNNAMED_COLOR, MAX_RUN_COLORS);
       groups.push((this.colors[colorKey] ??= this.group()));
     }
     for (const group of groups) {
@@ -144,7 +135,10 @@ class AttributionCounter<L> {
   }
 }
 
-/** The name itself while there is room (or it is already counted), else OTHER_BUCKET. */
+/**
+ * The name itself while there is room (or it is already counted), else OTHER_BUCKET: the loadtester's
+ * limits (MAX_RUN_COLORS, MAX_RUN_PODS), and a pod without a colour counts under UNNAMED_COLOR as there.
+ */
 function capKey(record: Record<string, unknown>, name: string, cap: number): string {
   if (name in record || Object.keys(record).length < cap - 1) return name;
   return OTHER_BUCKET;
