@@ -13,7 +13,7 @@ import {
 } from '../common/settings.js';
 import { UsageError } from '../common/usage-error.js';
 import { resolveLoadSettings, type LoadSettings } from '../loadtester/options.js';
-import { SERVE_TABLE } from '../server/config.js';
+import { SERVE_TABLE } from '../server/options.js';
 import type { AppDeployment } from './manifest.js';
 import type { ProbeConfig } from './pod.js';
 import { isIntOrPercent, resolveRollingParams, type RollingParams } from './rollout-math.js';
