@@ -8,9 +8,9 @@ import {
   IDENTITY_ENV,
   SERVE_ENV_NAMES,
   SERVE_SETTINGS,
-  resolveServeConfig,
-  type ServeConfig,
-} from '../server/config.js';
+  resolveServeOptions,
+  type ServeOptions,
+} from '../server/options.js';
 import type { Finding } from './findings.js';
 import type { Manifest } from './manifest.js';
 import {
@@ -95,7 +95,7 @@ function checkServeEnv({ container, path }: ContainerRef, report: Report): void 
 export function appTiming(c: IContainer): { startDelaySeconds: number; drainSeconds: number } | undefined {
   if (!runsServe(c)) return undefined;
   try {
-    const { startDelaySeconds, drainSeconds } = resolveServeConfig({}, literalEnv(c));
+    const { startDelaySeconds, drainSeconds } = resolveServeOptions({}, literalEnv(c));
     return { startDelaySeconds, drainSeconds };
   } catch {
     // A rejected env is reported by env-value and drain-grace; count it as no delay here.
@@ -104,16 +104,16 @@ export function appTiming(c: IContainer): { startDelaySeconds: number; drainSeco
 }
 
 /** The config the server would resolve from the container's env; a rejected combination is a finding. */
-function serveConfig({ container, path }: ContainerRef, report: Report): ServeConfig | undefined {
+function serveConfig({ container, path }: ContainerRef, report: Report): ServeOptions | undefined {
   try {
-    return resolveServeConfig({}, literalEnv(container));
+    return resolveServeOptions({}, literalEnv(container));
   } catch (error) {
     report('drain-grace', `${path}.env`, (error as Error).message);
     return undefined;
   }
 }
 
-function checkAppPort({ container, path }: ContainerRef, config: ServeConfig, report: Report): void {
+function checkAppPort({ container, path }: ContainerRef, config: ServeOptions, report: Report): void {
   if (!declaresPort(container, config.port)) {
     report(
       'app-port',
@@ -125,7 +125,7 @@ function checkAppPort({ container, path }: ContainerRef, config: ServeConfig, re
 
 function checkDrainGrace(
   { path, workload, container }: ContainerRef,
-  config: ServeConfig,
+  config: ServeOptions,
   report: Report,
 ): void {
   const longestRequestSeconds = (config.maxDelayMs + config.latency.maxMs) / 1000;
@@ -150,7 +150,7 @@ function checkDrainGrace(
 
 function checkPrometheus(
   { workload }: ContainerRef,
-  config: ServeConfig,
+  config: ServeOptions,
   contract: Contract,
   report: Report,
 ): void {

@@ -1,21 +1,19 @@
 /** `bluegreen check`: wiring only. Load the sets, build the contract if bluegreen's image runs, check, print. */
 import { deployDir, packageRoot } from '../common/package-info.js';
-import type { SettingValues } from '../common/settings.js';
-import type { CHECK_TABLE } from './command.js';
 import type { Finding } from './findings.js';
 import { checkManifests, loadSets, needsContract, realContract } from './index.js';
+import type { CheckOptions } from './options.js';
 import { RULE_CATALOGUE, severityRank } from './rules.js';
 import { toSarif } from './sarif.js';
 import { counts, formatText } from './text-report.js';
-
-export type CheckOptions = SettingValues<typeof CHECK_TABLE>;
 
 function useColor(stream: NodeJS.WriteStream): boolean {
   return stream.isTTY === true && !process.env['NO_COLOR'] && stream.hasColors?.() !== false;
 }
 
 /** Checks, prints the findings on stdout, and returns the exit code. */
-export async function runCheck(paths: readonly string[], options: CheckOptions): Promise<number> {
+export async function runCheck(options: CheckOptions): Promise<number> {
+  const { paths } = options;
   // With no path: the deploy/ this package ships, named as in the repository (deploy/…).
   const sets = paths.length > 0 ? loadSets(paths, process.cwd()) : loadSets([deployDir], packageRoot);
   const built = sets.some(needsContract) ? await realContract() : null;

@@ -1,7 +1,7 @@
 /** The real contract for the deploy/ checks: the package version, the real server's routes, the real load flags. */
 import { Command } from 'commander';
 import { buildApp } from '../server/app.js';
-import { resolveServeConfig } from '../server/config.js';
+import { resolveServeOptions } from '../server/options.js';
 import { packageVersion } from '../common/package-info.js';
 import { addLoadFlags, resolveLoadOptions } from '../loadtester/options.js';
 import type { Contract, LoadSettings } from './contract.js';
@@ -24,7 +24,7 @@ function parseLoadArgs(args: readonly string[], env: Record<string, string>): Lo
 }
 
 export async function realContract(): Promise<{ contract: Contract; close: () => Promise<void> }> {
-  const app = buildApp(resolveServeConfig({}, {}), { webDir: null, logger: false });
+  const app = buildApp(resolveServeOptions({}, {}), { webDir: null, logger: false });
   await app.ready();
   return {
     contract: {

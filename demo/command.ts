@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { subcommand } from '../common/command-options.js';
-import { deployDir } from '../common/package-info.js';
 import { addSettings, examples, type Flags } from '../common/settings.js';
 import { addLoadFlags, LOAD_TABLE } from '../loadtester/options.js';
-import { readAppDeployment } from './manifest.js';
 import { DEMO_TABLE, HEADLESS_DURATION, resolveDemoOptions } from './options.js';
 
 export function registerDemo(program: Command): void {
@@ -44,8 +42,7 @@ export function registerDemo(program: Command): void {
     )
     .addHelpText('after', '\nExit codes: 0 pass, 1 a threshold was broken, 2 bad usage.');
   demo.action(async (flags: Flags) => {
-    const deployment = readAppDeployment(deployDir);
-    const options = resolveDemoOptions(flags, process.env, deployment);
+    const options = resolveDemoOptions(flags, process.env);
     const { runDemo } = await import('./main.js');
     process.exitCode = await runDemo(options);
   });

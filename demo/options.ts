@@ -1,5 +1,9 @@
-/** `bluegreen demo` settings: one table of flags (and the app's env variables) over the app Deployment's values. */
+/**
+ * `bluegreen demo`'s options: its settings table (flags, and the app's env variables), the resolver and the
+ * resolved type. The resolved values lie over the app Deployment's in deploy/.
+ */
 import { parseDuration } from '../common/duration.js';
+import { deployDir } from '../common/package-info.js';
 import { decimal, duration, oneOf, parseColor, port, wholeNumber, type Parse } from '../common/parsers.js';
 import {
   list,
@@ -13,8 +17,8 @@ import {
 } from '../common/settings.js';
 import { UsageError } from '../common/usage-error.js';
 import { resolveLoadSettings, type LoadSettings } from '../loadtester/options.js';
-import { SERVE_TABLE } from '../server/config.js';
-import type { AppDeployment } from './manifest.js';
+import { SERVE_TABLE } from '../server/options.js';
+import { readAppDeployment, type AppDeployment } from './manifest.js';
 import type { ProbeConfig } from './pod.js';
 import { isIntOrPercent, resolveRollingParams, type RollingParams } from './rollout-math.js';
 import { STRATEGIES, WEIGHTED_STRATEGIES, type Strategy } from './rollout.js';
@@ -196,8 +200,12 @@ function appValue<T>(appEnv: Record<string, string>, setting: ValueSetting<T>): 
   return setting.parse(appEnv[name] ?? setting.default!, `${name} in deploy/`);
 }
 
-/** Resolves the demo's flags (and env) over the app Deployment read from deploy/. */
-export function resolveDemoOptions(flags: Flags, env: Env, manifest: AppDeployment): DemoOptions {
+/** Resolves the demo's flags (and env) over the app Deployment read from deploy/ (or the one given). */
+export function resolveDemoOptions(
+  flags: Flags,
+  env: Env,
+  manifest: AppDeployment = readAppDeployment(deployDir),
+): DemoOptions {
   const { values: v } = resolveSettings(DEMO_TABLE, flags, env);
   const replicas = v.replicas ?? manifest.replicas;
   if (replicas < 1 || replicas > MAX_PODS)

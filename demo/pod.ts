@@ -7,7 +7,7 @@ import { get } from 'node:http';
 import { extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { distDir } from '../common/package-info.js';
-import { SERVE_ENV_NAMES } from '../server/config.js';
+import { SERVE_ENV_NAMES } from '../server/options.js';
 import { DEMO_PARENT_ENV } from './parent-env.js';
 
 export interface ProbeConfig {

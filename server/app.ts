@@ -13,7 +13,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { webDistDir } from '../common/package-info.js';
-import type { ServeConfig } from './config.js';
+import type { ServeOptions } from './options.js';
 import { EXEMPT, type ServerContext } from './context.js';
 import { errorBody, errorHandler, notFound, sendError } from './errors.js';
 import { createFastPath, type FastPath } from './fast-path.js';
@@ -49,7 +49,7 @@ export const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 const BODY_LIMIT_BYTES = 64 * 1024;
 const PROCESS_METRICS_DELAY_MS = 1000;
 
-function loggerOptions(config: ServeConfig, identity: Identity): FastifyServerOptions['logger'] {
+function loggerOptions(config: ServeOptions, identity: Identity): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
     // process.stdout writes synchronously to files and pipes on Linux, so the last lines before
@@ -97,7 +97,7 @@ function serverWithFastPath(fastPath: FastPath, handler: Handler, options: Fasti
   return server;
 }
 
-export function buildApp(config: ServeConfig, options: BuildOptions = {}): FastifyInstance {
+export function buildApp(config: ServeOptions, options: BuildOptions = {}): FastifyInstance {
   const identity = resolveIdentity(config, options.env);
   const ctx: ServerContext = {
     config,

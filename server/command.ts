@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { subcommand } from '../common/command-options.js';
 import { addSettings, examples, type Flags } from '../common/settings.js';
-import { IDENTITY_ENV, SERVE_TABLE, resolveServeConfig } from './config.js';
+import { IDENTITY_ENV, SERVE_TABLE, resolveServeOptions } from './options.js';
 
 export function registerServe(program: Command): void {
   const serve = subcommand(program, 'serve', 'run the colour-tagged target app').addHelpText(
@@ -18,8 +18,8 @@ export function registerServe(program: Command): void {
     ]),
   );
   addSettings(serve, SERVE_TABLE).action(async (flags: Flags) => {
-    const config = resolveServeConfig(flags, process.env);
+    const options = resolveServeOptions(flags, process.env);
     const { runServe } = await import('./main.js');
-    await runServe(config);
+    await runServe(options);
   });
 }

@@ -1,4 +1,4 @@
-import type { ServeConfig } from './config.js';
+import type { ServeOptions } from './options.js';
 import type { Faults } from './faults.js';
 import type { Identity } from './identity.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -6,7 +6,7 @@ import type { Metrics } from './metrics.js';
 
 /** What the routes share: settings, identity and the app's mutable state. */
 export interface ServerContext {
-  config: ServeConfig;
+  config: ServeOptions;
   identity: Identity;
   lifecycle: Lifecycle;
   faults: Faults;

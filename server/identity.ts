@@ -4,7 +4,7 @@
  */
 import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { COLOR_HEADER, IDENTITY_HEADER_NAMES, POD_HEADER, VERSION_HEADER } from '../protocol/identity.js';
-import type { ServeConfig } from './config.js';
+import type { ServeOptions } from './options.js';
 
 export interface Identity {
   color: string;
@@ -30,7 +30,7 @@ function nonEmpty(value: string | undefined): string | null {
 }
 
 export function resolveIdentity(
-  config: Pick<ServeConfig, 'color' | 'version'>,
+  config: Pick<ServeOptions, 'color' | 'version'>,
   env: NodeJS.ProcessEnv = process.env,
   startedAt: Date = new Date(),
 ): Identity {

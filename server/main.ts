@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { UsageError } from '../common/usage-error.js';
 import { buildApp } from './app.js';
-import type { ServeConfig } from './config.js';
+import type { ServeOptions } from './options.js';
 import { handOverSignals } from './early-signals.js';
 import { Lifecycle, createShutdown } from './lifecycle.js';
 
@@ -16,7 +16,7 @@ function countConnections(server: Server): () => number {
   return () => open;
 }
 
-export async function runServe(config: ServeConfig): Promise<void> {
+export async function runServe(config: ServeOptions): Promise<void> {
   const lifecycle = new Lifecycle();
   const app = buildApp(config, { lifecycle });
   const openConnections = countConnections(app.server);

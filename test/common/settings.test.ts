@@ -15,7 +15,7 @@ import {
 import { UsageError } from '../../common/usage-error.js';
 import { DEMO_TABLE } from '../../demo/options.js';
 import { LOAD_TABLE } from '../../loadtester/options.js';
-import { SERVE_TABLE } from '../../server/config.js';
+import { SERVE_TABLE } from '../../server/options.js';
 
 const TABLE = {
   count: value({

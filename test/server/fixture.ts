@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type BuildOptions } from '../../server/app.js';
-import { resolveServeConfig, type ServeConfig } from '../../server/config.js';
+import { resolveServeOptions, type ServeOptions } from '../../server/options.js';
 import { Lifecycle } from '../../server/lifecycle.js';
 
 const apps: FastifyInstance[] = [];
@@ -23,8 +23,8 @@ const POD_ENV = {
 export function makeApp(
   env: Record<string, string> = {},
   options: BuildOptions = {},
-): { app: FastifyInstance; config: ServeConfig; lifecycle: Lifecycle } {
-  const config = resolveServeConfig({}, { COLOR: 'green', APP_VERSION: 'v2', ...env });
+): { app: FastifyInstance; config: ServeOptions; lifecycle: Lifecycle } {
+  const config = resolveServeOptions({}, { COLOR: 'green', APP_VERSION: 'v2', ...env });
   const lifecycle = options.lifecycle ?? new Lifecycle();
   lifecycle.state = 'ready';
   const app = buildApp(config, { logger: false, webDir: null, env: POD_ENV, ...options, lifecycle });

@@ -7,7 +7,7 @@ import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
-import { SERVE_SETTINGS } from '../../server/config.js';
+import { SERVE_SETTINGS } from '../../server/options.js';
 
 afterEach(killAllCli);
 

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
-import { resolveServeConfig } from '../../server/config.js';
+import { resolveServeOptions } from '../../server/options.js';
 
 const apps: FastifyInstance[] = [];
 afterEach(async () => {
@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 function make(env: Record<string, string> = {}): FastifyInstance {
-  const app = buildApp(resolveServeConfig({}, { COLOR: 'green', ...env }), { logger: false, webDir: null });
+  const app = buildApp(resolveServeOptions({}, { COLOR: 'green', ...env }), { logger: false, webDir: null });
   apps.push(app);
   return app;
 }
@@ -90,7 +90,7 @@ describe('write guard', () => {
     ['FAULTS_TOKEN', 'short', /8 to 256/],
     ['LOAD_ENDPOINTS', '1', /must be on or off/],
   ])('%s=%s is refused naming the setting', (name, value, message) => {
-    expect(() => resolveServeConfig({}, { [name]: value })).toThrow(
+    expect(() => resolveServeOptions({}, { [name]: value })).toThrow(
       new RegExp(`${name}: .*${message.source}`),
     );
   });

@@ -1,7 +1,8 @@
 /**
- * `bluegreen serve` settings: one table (flag, env variable, default, parser, help), validated once at
- * start; a bad value is a UsageError (exit code 2). The deploy/ validation reads SERVE_SETTINGS to check
- * the env names and values set in manifests, and the demo sets the app's env through SERVE_TABLE's names.
+ * `bluegreen serve`'s options: its settings table (flag, env variable, default, parser, help), the
+ * resolver and the resolved type. Validated once at start; a bad value is a UsageError (exit code 2).
+ * `bluegreen check` reads the table to check the env names and values set in manifests, and the demo
+ * sets the app's env through SERVE_TABLE's names.
  */
 import {
   decimal,
@@ -21,7 +22,7 @@ import { UsageError } from '../common/usage-error.js';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export interface ServeConfig {
+export interface ServeOptions {
   port: number;
   host: string;
   color: string;
@@ -189,13 +190,13 @@ export const IDENTITY_ENV = ['POD_NAME', 'POD_NAMESPACE', 'NODE_NAME', 'POD_IP']
 /** Every environment variable `bluegreen serve` reads. */
 export const SERVE_ENV_NAMES: readonly string[] = [...envNames(SERVE_TABLE), ...IDENTITY_ENV];
 
-/** Resolves the config from commander's flags and the environment; a flag wins over env, env over default. */
-export function resolveServeConfig(flags: Flags, env: Env = process.env): ServeConfig {
-  const config: ServeConfig = resolveSettings(SERVE_TABLE, flags, env).values;
-  if (config.drainSeconds >= config.shutdownTimeoutSeconds) {
+/** Resolves the options from commander's flags and the environment; a flag wins over env, env over default. */
+export function resolveServeOptions(flags: Flags, env: Env = process.env): ServeOptions {
+  const options: ServeOptions = resolveSettings(SERVE_TABLE, flags, env).values;
+  if (options.drainSeconds >= options.shutdownTimeoutSeconds) {
     throw new UsageError(
-      `${SERVE_TABLE.drainSeconds.env} (${config.drainSeconds}) must be less than ${SERVE_TABLE.shutdownTimeoutSeconds.env} (${config.shutdownTimeoutSeconds}): the drain would hit the hard timer`,
+      `${SERVE_TABLE.drainSeconds.env} (${options.drainSeconds}) must be less than ${SERVE_TABLE.shutdownTimeoutSeconds.env} (${options.shutdownTimeoutSeconds}): the drain would hit the hard timer`,
     );
   }
-  return config;
+  return options;
 }
