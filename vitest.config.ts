@@ -29,7 +29,7 @@ const serial = {
     'test/demo/port-clash.test.ts',
     'test/demo/rollout-burst.test.ts',
     'test/demo/rollout-progress.test.ts',
-    'test/deploy/command.test.ts',
+    'test/check/command.test.ts',
     'test/fuzz/app.test.ts',
     'test/fuzz/demo.test.ts',
     'test/fuzz/loadtester-ui.test.ts',
