@@ -42,7 +42,7 @@ const serial = {
     'test/loadtester/kube/load-kube.test.ts',
     'test/loadtester/load.test.ts',
     'test/loadtester/metrics.test.ts',
-    'test/loadtester/report-command.test.ts',
+    'test/report/command.test.ts',
     'test/loadtester/session.test.ts',
     'test/loadtester/stream.test.ts',
     'test/loadtester/tls.test.ts',

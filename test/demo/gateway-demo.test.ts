@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
 import type { Report, ServerMessage } from '../../protocol/stream.js';
-import { invariantHolds, leftovers, listen, parseDemoOutput, ticksOf } from './demo-helpers.js';
+import { invariantHolds, leftovers, listen, parseDemoOutput, ticksOf } from '../helpers/demo.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-gateway-demo-'));
 const started: CliProcess[] = [];

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import type { ControlResultMessage, EventMessage, ServerMessage } from '../../protocol/stream.js';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
-import { leftovers, parseDemoOutput } from './demo-helpers.js';
+import { leftovers, parseDemoOutput } from '../helpers/demo.js';
 
 let cli: CliProcess | null = null;
 afterEach(async () => {

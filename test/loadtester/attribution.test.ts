@@ -17,7 +17,7 @@ import type { Attribution, Report, TickMessage } from '../../protocol/stream.js'
 import { addOutcomes, emptyGroup } from '../../protocol/outcomes.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
 import { connect } from './sessions.js';
-import { closedPort, expectInvariant, runLoad } from './targets.js';
+import { closedPort, expectInvariant, runLoad } from '../helpers/targets.js';
 
 const host = '127.0.0.1';
 const cleanups: (() => Promise<void> | void)[] = [];

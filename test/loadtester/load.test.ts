@@ -4,7 +4,7 @@ import { createServer as createTcpServer } from 'node:net';
 import { once } from 'node:events';
 import { ServiceProxy } from '../../demo/service-proxy.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
-import { app, closedPort, expectInvariant, runLoad, startTarget, type Target } from './targets.js';
+import { app, closedPort, expectInvariant, runLoad, startTarget, type Target } from '../helpers/targets.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SummaryMessage } from '../../protocol/stream.js';
 import { resolveLoadOptions } from '../../loadtester/options.js';
 import { closeSessions, connect, openSession } from './sessions.js';
-import { app, startTarget, type Target } from './targets.js';
+import { app, startTarget, type Target } from '../helpers/targets.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

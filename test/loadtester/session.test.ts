@@ -7,9 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerMessage, TickMessage } from '../../protocol/stream.js';
 import { resolveLoadOptions } from '../../loadtester/options.js';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
-import { leftovers, parseDemoOutput } from '../demo/demo-helpers.js';
+import { leftovers, parseDemoOutput } from '../helpers/demo.js';
 import { closeSessions, connect, openSession, type Client } from './sessions.js';
-import { app, startTarget, type Target } from './targets.js';
+import { app, startTarget, type Target } from '../helpers/targets.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -10,7 +10,7 @@ import { resolveLoadOptions } from '../../loadtester/options.js';
 import type { SessionOptions } from '../../loadtester/session.js';
 import { startUiServer } from '../../loadtester/dashboard/ui-server.js';
 import { closeSessions, connect, idleHub, openSession } from './sessions.js';
-import { app, startTarget } from './targets.js';
+import { app, startTarget } from '../helpers/targets.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventMessage, Report, RunSettings } from '../../protocol/stream.js';
 import { EventLog, TimelineRecorder } from '../../loadtester/count/timeline.js';
 import { reportJson } from '../../loadtester/report/report-json.js';
-import { syntheticRun } from './run-ticks.js';
+import { syntheticRun } from '../helpers/run-ticks.js';
 
 const settings = { mode: 'load', target: 'http://127.0.0.1:1/', intervalMs: 1000 } as RunSettings;
 

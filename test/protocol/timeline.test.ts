@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GroupStats, LatencySummary } from '../../protocol/stream.js';
 import { mergeLatency, mergeTicks, replayTicks, timelineTick } from '../../protocol/timeline.js';
 import { settled } from '../../protocol/outcomes.js';
-import { syntheticRun } from '../loadtester/run-ticks.js';
+import { syntheticRun } from '../helpers/run-ticks.js';
 
 const summary = (
   p50: number,

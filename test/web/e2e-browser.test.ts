@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeAllBrowsers, launchBrowser, newPage, screenshot } from '../helpers/browser.js';
 import { killAllCli } from '../helpers/cli.js';
-import { startApp } from './apps.js';
+import { startApp } from '../helpers/apps.js';
 
 afterAll(async () => {
   await closeAllBrowsers();

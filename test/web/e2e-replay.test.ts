@@ -23,7 +23,7 @@ import {
 import { killAllCli, spawnCli } from '../helpers/cli.js';
 import { ServiceProxy } from '../../demo/service-proxy.js';
 import { until } from '../helpers/until.js';
-import { startApp } from './apps.js';
+import { startApp } from '../helpers/apps.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-e2e-replay-'));
 const jsonFile = join(dir, 'run.json');

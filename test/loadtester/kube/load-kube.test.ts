@@ -12,12 +12,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ServiceProxy } from '../../../demo/service-proxy.js';
 import type { EventMessage, Report, TickMessage } from '../../../protocol/stream.js';
-import { startApp } from '../../web/apps.js';
+import { startApp } from '../../helpers/apps.js';
 import { spawnCli, type CliProcess } from '../../helpers/cli.js';
 import { FakeKubeApi } from '../../helpers/fake-kube-api.js';
-import { closedPort } from '../targets.js';
+import { closedPort } from '../../helpers/targets.js';
 import { connect } from '../sessions.js';
-import { B1, B2, before, G1, G2, NS, PATHS, ROLLOUT, SELECTOR } from './rolling-update.js';
+import { B1, B2, before, G1, G2, NS, PATHS, ROLLOUT, SELECTOR } from '../../helpers/rolling-update.js';
 
 let api: FakeKubeApi;
 let dir: string;

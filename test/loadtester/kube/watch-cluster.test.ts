@@ -13,7 +13,18 @@ import type { ClusterEvent } from '../../../loadtester/kube/cluster-view.js';
 import { connectApi } from '../../../loadtester/kube/api-client.js';
 import { watchCluster, type ClusterWatch } from '../../../loadtester/kube/watch-cluster.js';
 import { FakeKubeApi } from '../../helpers/fake-kube-api.js';
-import { B1, B2, before, BLUE_RS, G1, NS, PATHS, pod, ROLLOUT, SELECTOR } from './rolling-update.js';
+import {
+  B1,
+  B2,
+  before,
+  BLUE_RS,
+  G1,
+  NS,
+  PATHS,
+  pod,
+  ROLLOUT,
+  SELECTOR,
+} from '../../helpers/rolling-update.js';
 
 const FAST = { minMs: 20, maxMs: 100 };
 

@@ -9,7 +9,7 @@ import {
   summarize,
 } from '../../web/src/lib/stores/tally.js';
 import { LatencyHistogram } from '../../web/src/lib/stores/histogram.js';
-import { sample } from './ticks.js';
+import { sample } from '../helpers/ticks.js';
 
 describe('BrowserTally', () => {
   it("turns the page's own responses into ticks that keep the accounting invariant", () => {
