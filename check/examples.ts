@@ -1,5 +1,5 @@
 /**
- * A bad and a good example for every rule: docs/check.md shows them, and test/deploy/examples.test.ts checks
+ * A bad and a good example for every rule: docs/check.md shows them, and test/check/examples.test.ts checks
  * that each bad one raises its rule and each good one does not. Most are a change to a small, clean set of
  * manifests (WEB_EXAMPLE) or to bluegreen's own deploy/; the rest are whole documents.
  */

@@ -1,6 +1,6 @@
 /**
  * The built-in kinds this check validates: every stable apiVersion/kind that kubernetes-models 4.x (the
- * Kubernetes 1.33 schema) has a model for. test/deploy/kinds.test.ts keeps this list equal to the package's.
+ * Kubernetes 1.33 schema) has a model for. test/check/kinds.test.ts keeps this list equal to the package's.
  */
 export const BUILT_IN_KINDS: Readonly<Record<string, readonly string[]>> = {
   'admissionregistration.k8s.io/v1': [
@@ -57,7 +57,7 @@ export const BUILT_IN_KINDS: Readonly<Record<string, readonly string[]>> = {
 /**
  * The Gateway API kinds this check validates: every kind @kubernetes-models/gateway-api 0.5 (Gateway API
  * v1.0, the last line that runs on Node 20) has a model for. Kinds Gateway API added later (GRPCRoute in v1,
- * say) are read as custom resources. test/deploy/kinds.test.ts keeps this list equal to the package's.
+ * say) are read as custom resources. test/check/kinds.test.ts keeps this list equal to the package's.
  */
 export const GATEWAY_API_KINDS: Readonly<Record<string, readonly string[]>> = {
   'gateway.networking.k8s.io/v1': ['Gateway', 'GatewayClass', 'HTTPRoute'],

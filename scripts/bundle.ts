@@ -184,7 +184,7 @@ const [dispatcher, parentWatch, ...entryResults] = await Promise.all([
 ]);
 const results = [dispatcher!, parentWatch!, ...entryResults];
 
-// The sources each entry's files hold (test/deploy/command.test.ts checks serve holds no check code).
+// The sources each entry's files hold (test/check/command.test.ts checks serve holds no check code).
 const inputs = Object.fromEntries(
   entries.map((entry, i) => [entry, Object.keys(entryResults[i]!.metafile!.inputs).sort()]),
 );

@@ -1,6 +1,6 @@
 /**
  * Writes the rule catalogue of docs/check.md (between its markers) from check/rules.ts and
- * check/examples.ts: `npm run docs:check`. test/deploy/catalogue.test.ts fails when the file is stale.
+ * check/examples.ts: `npm run docs:check`. test/check/catalogue.test.ts fails when the file is stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

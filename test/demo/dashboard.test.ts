@@ -12,7 +12,7 @@ import {
   waitForExpression,
 } from '../helpers/browser.js';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
-import { leftovers, parseDemoOutput } from './demo-helpers.js';
+import { leftovers, parseDemoOutput } from '../helpers/demo.js';
 
 let cli: CliProcess | null = null;
 

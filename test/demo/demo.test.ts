@@ -18,7 +18,7 @@ import {
   parseDemoOutput,
   podProcesses,
   ticksOf,
-} from './demo-helpers.js';
+} from '../helpers/demo.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-demo-'));
 const started: CliProcess[] = [];

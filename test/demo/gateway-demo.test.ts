@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
 import type { Report } from '../../protocol/report.js';
 import type { ServerMessage } from '../../protocol/stream.js';
-import { invariantHolds, leftovers, listen, parseDemoOutput, ticksOf } from './demo-helpers.js';
+import { invariantHolds, leftovers, listen, parseDemoOutput, ticksOf } from '../helpers/demo.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-gateway-demo-'));
 const started: CliProcess[] = [];

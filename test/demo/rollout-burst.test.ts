@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import type { EventMessage } from '../../protocol/events.js';
 import type { ControlResultMessage, ServerMessage } from '../../protocol/stream.js';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
-import { leftovers, parseDemoOutput } from './demo-helpers.js';
+import { leftovers, parseDemoOutput } from '../helpers/demo.js';
 
 let cli: CliProcess | null = null;
 afterEach(async () => {

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventMessage, RolloutProgress } from '../../protocol/events.js';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
-import { leftovers, listen, parseDemoOutput } from './demo-helpers.js';
+import { leftovers, listen, parseDemoOutput } from '../helpers/demo.js';
 
 let cli: CliProcess | null = null;
 afterEach(async () => {

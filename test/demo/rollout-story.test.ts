@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { artifactsDir, closeAllBrowsers, launchBrowser, newPage } from '../helpers/browser.js';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
-import { eventSeconds, leftovers, parseDemoOutput } from './demo-helpers.js';
+import { eventSeconds, leftovers, parseDemoOutput } from '../helpers/demo.js';
 
 let demo: CliProcess | null = null;
 afterEach(async () => {

@@ -15,7 +15,7 @@ import {
   type Finding,
   type ManifestSet,
 } from '../../check/index.js';
-import { useRealContract } from './edit.js';
+import { useRealContract } from '../helpers/manifest-edits.js';
 
 const contract = useRealContract();
 const dir = join(deployDir, 'gateway-api');

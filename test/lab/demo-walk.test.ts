@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../../common/package-info.js';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
 import type { Report } from '../../protocol/report.js';
-import { leftovers, parseDemoOutput } from '../demo/demo-helpers.js';
+import { leftovers, parseDemoOutput } from '../helpers/demo.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-lab-'));
 const started: CliProcess[] = [];

@@ -8,8 +8,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { closeAllBrowsers, launchBrowser, newPage, screenshot } from '../helpers/browser.js';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
-import { startApp } from '../web/apps.js';
-import { leftovers, parseDemoOutput } from '../demo/demo-helpers.js';
+import { startApp } from '../helpers/apps.js';
+import { leftovers, parseDemoOutput } from '../helpers/demo.js';
 
 const WAIT = { timeout: 90_000 };
 let demo: CliProcess | null = null;

@@ -15,7 +15,7 @@ import {
   loadSets,
   parseManifestText,
 } from '../../check/index.js';
-import { useRealContract } from '../deploy/edit.js';
+import { useRealContract } from '../helpers/manifest-edits.js';
 
 const contract = useRealContract();
 const labDir = join(deployDir, 'lab');

@@ -18,7 +18,7 @@ import type { Report } from '../../protocol/report.js';
 import type { TickMessage } from '../../protocol/run.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
 import { connect } from './sessions.js';
-import { closedPort, expectInvariant, runLoad } from './targets.js';
+import { closedPort, expectInvariant, runLoad } from '../helpers/targets.js';
 
 const host = '127.0.0.1';
 const cleanups: (() => Promise<void> | void)[] = [];

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import autocannon from 'autocannon';
-import { app, expectInvariant, runLoad, startTarget, type Target } from './targets.js';
+import { app, expectInvariant, runLoad, startTarget, type Target } from '../helpers/targets.js';
 import { killAllCli } from '../helpers/cli.js';
 
 let target: Target | null = null;

@@ -8,7 +8,7 @@ import { CONTROL_BURST } from '../../loadtester/dashboard/control-limit.js';
 import { resolveLoadOptions } from '../../loadtester/options.js';
 import type { SessionOptions } from '../../loadtester/session.js';
 import { closeSessions, connect, openSession } from './sessions.js';
-import { app, startTarget, type Target } from './targets.js';
+import { app, startTarget, type Target } from '../helpers/targets.js';
 
 const targets: Target[] = [];
 afterEach(async () => {

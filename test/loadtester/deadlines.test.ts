@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Report } from '../../protocol/report.js';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
-import { expectInvariant, startTarget, type Target } from './targets.js';
+import { expectInvariant, startTarget, type Target } from '../helpers/targets.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

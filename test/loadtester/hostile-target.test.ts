@@ -17,7 +17,7 @@ import { resolveLoadOptions } from '../../loadtester/options.js';
 import { startUiServer } from '../../loadtester/dashboard/ui-server.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
 import { closeSessions, idleHub } from './sessions.js';
-import { expectInvariant, startTarget } from './targets.js';
+import { expectInvariant, startTarget } from '../helpers/targets.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

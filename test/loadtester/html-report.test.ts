@@ -14,7 +14,7 @@ import type { RunSettings } from '../../protocol/run.js';
 import type { TimelineTick } from '../../protocol/timeline.js';
 import { DashboardNotBuilt, renderHtmlReport } from '../../loadtester/report/html-report.js';
 import { TimelineRecorder } from '../../loadtester/count/timeline.js';
-import { syntheticRun } from './run-ticks.js';
+import { syntheticRun } from '../helpers/run-ticks.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-html-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -10,7 +10,7 @@ import { startUiServer } from '../../loadtester/dashboard/ui-server.js';
 import { emptyAttribution, type Attribution } from '../../protocol/outcomes.js';
 import type { HelloMessage } from '../../protocol/stream.js';
 import { DashboardModel } from '../../web/src/lib/stores/dashboard.js';
-import { group, tick } from '../web/ticks.js';
+import { group, tick } from '../helpers/ticks.js';
 import { closeSessions, connect, idleHub } from './sessions.js';
 
 afterEach(closeSessions);

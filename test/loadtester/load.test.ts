@@ -4,7 +4,7 @@ import { createServer as createTcpServer } from 'node:net';
 import { once } from 'node:events';
 import { ServiceProxy } from '../../demo/service-proxy.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
-import { app, closedPort, expectInvariant, runLoad, startTarget, type Target } from './targets.js';
+import { app, closedPort, expectInvariant, runLoad, startTarget, type Target } from '../helpers/targets.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -173,10 +173,13 @@ describe('a target that goes down for 3 s and comes back on the same port', () =
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
+    let answered = 0;
+    server.on('request', () => answered++);
     const run = runLoad(`http://127.0.0.1:${port}/`, [
       ...['--rate', '50', '--max-errors', '10', '-c', '1', '--timeout', '1s', '-d', '6s'],
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Down once the run is well under way (a second and a half of its 50/s), however long the CLI took to start.
+    await expect.poll(() => answered, { timeout: 30_000 }).toBeGreaterThanOrEqual(75);
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await new Promise((resolve) => setTimeout(resolve, 3000));

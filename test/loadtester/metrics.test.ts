@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { resolveLoadOptions } from '../../loadtester/options.js';
 import type { Report } from '../../protocol/report.js';
 import { closeSessions, openSession } from './sessions.js';
-import { startTarget, type Target } from './targets.js';
+import { startTarget, type Target } from '../helpers/targets.js';
 
 const targets: Target[] = [];
 afterEach(async () => {

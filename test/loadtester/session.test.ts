@@ -8,9 +8,9 @@ import type { TickMessage } from '../../protocol/run.js';
 import type { ServerMessage } from '../../protocol/stream.js';
 import { resolveLoadOptions } from '../../loadtester/options.js';
 import { killAllCli, spawnCli, type CliProcess } from '../helpers/cli.js';
-import { leftovers, parseDemoOutput } from '../demo/demo-helpers.js';
+import { leftovers, parseDemoOutput } from '../helpers/demo.js';
 import { closeSessions, connect, openSession, type Client } from './sessions.js';
-import { app, startTarget, type Target } from './targets.js';
+import { app, startTarget, type Target } from '../helpers/targets.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

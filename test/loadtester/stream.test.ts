@@ -12,7 +12,7 @@ import { resolveLoadOptions } from '../../loadtester/options.js';
 import type { SessionOptions } from '../../loadtester/session.js';
 import { startUiServer } from '../../loadtester/dashboard/ui-server.js';
 import { closeSessions, connect, idleHub, openSession } from './sessions.js';
-import { app, startTarget } from './targets.js';
+import { app, startTarget } from '../helpers/targets.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -215,8 +215,7 @@ describe('controls', () => {
     const before = target.arrivals.length;
     expect(await control({ action: 'start' })).toMatchObject({ ok: true });
     expect(session.settings()).toMatchObject({ running: true, rate: 50, target: target.url });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(target.arrivals.length).toBeGreaterThan(before);
+    await expect.poll(() => target.arrivals.length, { timeout: 5000 }).toBeGreaterThan(before);
     expect(await control({ action: 'retarget', url: 'http://example.com/' })).toMatchObject({
       ok: false,
       error: 'unknown action "retarget"',

@@ -9,7 +9,7 @@ import {
   timelineRows,
   type TimelineRow,
 } from '../../loadtester/outputs/timeline-rows.js';
-import { syntheticRun } from './run-ticks.js';
+import { syntheticRun } from '../helpers/run-ticks.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-timeline-rows-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import type { Report } from '../../protocol/report.js';
 import type { RunSettings } from '../../protocol/run.js';
 import { EventLog, TimelineRecorder } from '../../loadtester/count/timeline.js';
 import { reportJson } from '../../loadtester/report/report-json.js';
-import { syntheticRun } from './run-ticks.js';
+import { syntheticRun } from '../helpers/run-ticks.js';
 
 const settings = { mode: 'load', target: 'http://127.0.0.1:1/', intervalMs: 1000 } as RunSettings;
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
 import { closeSessions, connect } from './sessions.js';
-import { app, expectInvariant, runLoad, startTarget } from './targets.js';
+import { app, expectInvariant, runLoad, startTarget } from '../helpers/targets.js';
 
 let dir: string;
 let certFile: string;

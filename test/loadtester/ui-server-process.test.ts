@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { createServer, connect, type Server } from 'node:net';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
-import { app, startTarget } from './targets.js';
+import { app, startTarget } from '../helpers/targets.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

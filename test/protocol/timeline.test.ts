@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { settled, type GroupStats, type LatencySummary } from '../../protocol/outcomes.js';
 import { mergeLatency, mergeTicks, replayTicks, timelineTick } from '../../protocol/timeline.js';
-import { syntheticRun } from '../loadtester/run-ticks.js';
+import { syntheticRun } from '../helpers/run-ticks.js';
 
 const summary = (
   p50: number,

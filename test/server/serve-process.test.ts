@@ -160,7 +160,8 @@ describe('serve lifecycle', () => {
       }
     })();
 
-    await sleep(300);
+    // The keep-alive connection is open and serving before the signal.
+    await expect.poll(() => answers.length, { timeout: 10_000 }).toBeGreaterThan(0);
     const probeAgent = new Agent({ keepAlive: true, maxSockets: 1 });
     expect((await get(port, '/readyz', probeAgent)).status).toBe(200);
     signalledAt = Date.now();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyAttribution } from '../../protocol/outcomes.js';
 import { attributionRows } from '../../web/src/lib/stores/attribution.js';
-import { group } from './ticks.js';
+import { group } from '../helpers/ticks.js';
 
 describe('attributionRows', () => {
   it('gives each colour its requests, share, failures, error rate and percentiles, most requests first', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BOX_COUNT, BoxRing, boxFor, opacityFor } from '../../web/src/lib/stores/boxes.js';
-import { sample } from './ticks.js';
+import { sample } from '../helpers/ticks.js';
 
 describe('BoxRing', () => {
   it('holds the last 1000 responses, overwriting the oldest', () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DashboardModel, MAX_EVENTS } from '../../web/src/lib/stores/dashboard.js';
 import { createDashboardStore, type DashboardView } from '../../web/src/lib/stores/store.js';
 import type { EventMessage } from '../../protocol/events.js';
-import { event, sample, settings, tick } from './ticks.js';
+import { event, sample, settings, tick } from '../helpers/ticks.js';
 
 describe('DashboardModel', () => {
   it('rebuilds from a hello and its history', () => {

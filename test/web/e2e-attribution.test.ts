@@ -21,8 +21,8 @@ import { IngressProxy } from '../../demo/ingress-proxy.js';
 import type { Report } from '../../protocol/report.js';
 import { closeAllBrowsers, launchBrowser, newPage, screenshot } from '../helpers/browser.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
-import { startApp } from './apps.js';
-import { settings, tick } from './ticks.js';
+import { startApp } from '../helpers/apps.js';
+import { settings, tick } from '../helpers/ticks.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-e2e-attribution-'));
 const closers: (() => Promise<void>)[] = [];

@@ -6,7 +6,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeAllBrowsers, launchBrowser, newPage, screenshot } from '../helpers/browser.js';
 import { killAllCli } from '../helpers/cli.js';
-import { startApp } from './apps.js';
+import { startApp } from '../helpers/apps.js';
+import { until } from '../helpers/until.js';
 
 afterAll(async () => {
   await closeAllBrowsers();
@@ -40,14 +41,6 @@ async function countBoxes(page: Page, selector: string): Promise<number> {
   return page.locator(`[data-testid="boxes"] ${selector}`).count();
 }
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('dashboard, browser mode', () => {
   it("turns boxes the app's colour, and red once the app stops", { timeout: 120_000 }, async () => {
     const app = await startApp('aqua');
@@ -57,9 +50,10 @@ describe('dashboard, browser mode', () => {
     await page.waitForSelector('[data-testid="mode"]:has-text("browser")', { timeout: 20_000 });
     await page.getByRole('button', { name: '10 ms' }).click();
 
-    await waitUntil(
+    await until(
       async () => (await countBoxes(page, '.box[data-state="ok"][data-color="aqua"]')) >= 100,
-      30_000,
+      '100 aqua boxes',
+      { timeoutMs: 30_000, intervalMs: 200 },
     );
     const before = await boxCounts(page, 'aqua');
     expect(before.total).toBe(1000);
@@ -70,7 +64,10 @@ describe('dashboard, browser mode', () => {
 
     app.cli.kill('SIGKILL');
     await app.cli.exited;
-    await waitUntil(async () => (await countBoxes(page, '.box[data-state="failure"]')) >= 100, 30_000);
+    await until(async () => (await countBoxes(page, '.box[data-state="failure"]')) >= 100, '100 failures', {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
     const after = await boxCounts(page, 'aqua');
     expect(after.failure).toBeGreaterThanOrEqual(100);
     const otherErrors = Number(

@@ -9,7 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { closeAllBrowsers, launchBrowser, newPage, screenshot } from '../helpers/browser.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
-import { startApp, type App } from './apps.js';
+import { startApp, type App } from '../helpers/apps.js';
 
 const servers: Server[] = [];
 let app: App | null = null;

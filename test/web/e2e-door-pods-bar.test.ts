@@ -14,7 +14,7 @@ import {
   waitForExpression,
 } from '../helpers/browser.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
-import { startApp } from './apps.js';
+import { startApp } from '../helpers/apps.js';
 
 afterAll(async () => {
   await closeAllBrowsers();

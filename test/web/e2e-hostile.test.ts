@@ -13,8 +13,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../protocol/report.js';
 import { closeAllBrowsers, launchBrowser, newPage, screenshot } from '../helpers/browser.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
-import { startTarget, type Target } from '../loadtester/targets.js';
-import { startApp } from './apps.js';
+import { startTarget, type Target } from '../helpers/targets.js';
+import { startApp } from '../helpers/apps.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-e2e-hostile-'));
 const closers: (() => Promise<void>)[] = [];

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { closeAllBrowsers, launchBrowser, newPage, screenshot } from '../helpers/browser.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
 import { startRolloutDemo } from './rollout-demo.js';
-import { behindService, startApp, type Service } from './apps.js';
+import { behindService, startApp, type Service } from '../helpers/apps.js';
 
 let proxy: Service | null = null;
 

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { closeAllBrowsers, launchBrowser, newPage, screenshot } from '../helpers/browser.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
 import { FakeKubeApi } from '../helpers/fake-kube-api.js';
-import { B1, before, G1, G2, NS, ROLLOUT, SELECTOR } from '../loadtester/kube/rolling-update.js';
+import { B1, before, G1, G2, NS, ROLLOUT, SELECTOR } from '../helpers/rolling-update.js';
 
 const api = new FakeKubeApi();
 

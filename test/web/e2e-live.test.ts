@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../protocol/report.js';
 import { closeAllBrowsers, launchBrowser, newPage, screenshot } from '../helpers/browser.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
-import { behindService, startApp, type Service } from './apps.js';
+import { behindService, startApp, type Service } from '../helpers/apps.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-e2e-live-'));
 let proxy: Service | null = null;

@@ -23,7 +23,8 @@ import {
 } from '../helpers/browser.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
 import { ServiceProxy } from '../../demo/service-proxy.js';
-import { startApp } from './apps.js';
+import { until } from '../helpers/until.js';
+import { startApp } from '../helpers/apps.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-e2e-replay-'));
 const jsonFile = join(dir, 'run.json');
@@ -70,7 +71,14 @@ beforeAll(async () => {
     '--html',
     htmlFile,
   ]);
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  // Halfway: once blue has answered half of the run's 360 requests (these polls included), however long
+  // the CLI took to start.
+  const served = async (): Promise<number> =>
+    ((await (await fetch(`${blue.url}api/info`)).json()) as { requestsServed: number }).requestsServed;
+  await until(async () => (await served()) >= 180, 'blue to answer 180 requests', {
+    timeoutMs: 30_000,
+    intervalMs: 100,
+  });
   proxy.setBackends([backend(green)]);
   expect(await load.exited).toBe(0);
   report = JSON.parse(readFileSync(jsonFile, 'utf8')) as Report;

@@ -7,7 +7,7 @@ import {
   OutageTracker,
   unanswered,
 } from '../../web/src/lib/stores/headline.js';
-import { tick } from './ticks.js';
+import { tick } from '../helpers/ticks.js';
 
 /** A one-second tick at `rate` req/s asked, with what came back. */
 function at(

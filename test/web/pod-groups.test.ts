@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventMessage } from '../../protocol/events.js';
 import { groupPods, PodBoard } from '../../web/src/lib/stores/pods.js';
-import { tick } from './ticks.js';
+import { tick } from '../helpers/ticks.js';
 
 /** A pod event as the demo sends it: with the pod's ReplicaSet and its template's version. */
 function podEvent(

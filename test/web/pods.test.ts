@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PodBoard } from '../../web/src/lib/stores/pods.js';
 import { emptyAttribution } from '../../protocol/outcomes.js';
-import { event, group, tick } from './ticks.js';
+import { event, group, tick } from '../helpers/ticks.js';
 
 function connections(open: number) {
   return { open, opened: open, closed: 0, requests: 0 };

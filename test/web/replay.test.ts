@@ -6,7 +6,7 @@ import { DashboardModel } from '../../web/src/lib/stores/dashboard.js';
 import type { ConnectionState } from '../../web/src/lib/stores/store.js';
 import { parseReplay, reportUrl, ReplaySource, toReplay } from '../../web/src/lib/sources/replay.js';
 import { TimelineRecorder } from '../../loadtester/count/timeline.js';
-import { syntheticRun } from '../loadtester/run-ticks.js';
+import { syntheticRun } from '../helpers/run-ticks.js';
 
 const settings = {
   mode: 'demo',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventMessage } from '../../protocol/events.js';
 import { currentColor, defaultRolloutColor } from '../../web/src/lib/rollout-colors.js';
 import { PodBoard } from '../../web/src/lib/stores/pods.js';
-import { event } from './ticks.js';
+import { event } from '../helpers/ticks.js';
 
 const started = (color: string, t: number): EventMessage => ({
   type: 'event',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventMessage, RolloutProgress } from '../../protocol/events.js';
 import type { TickMessage } from '../../protocol/run.js';
 import { MAX_ROLLOUTS, RolloutTracker } from '../../web/src/lib/stores/rollouts.js';
-import { settings, tick } from './ticks.js';
+import { settings, tick } from '../helpers/ticks.js';
 
 const T0 = 1_000_000;
 

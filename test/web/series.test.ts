@@ -8,7 +8,7 @@ import {
   shares,
   timeRange,
 } from '../../web/src/lib/stores/series.js';
-import { group, tick } from './ticks.js';
+import { group, tick } from '../helpers/ticks.js';
 
 describe('SeriesWindow', () => {
   it('turns ticks into per-second rates by colour, failures and latency', () => {

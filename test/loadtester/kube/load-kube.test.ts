@@ -14,12 +14,13 @@ import { ServiceProxy } from '../../../demo/service-proxy.js';
 import type { EventMessage } from '../../../protocol/events.js';
 import type { Report } from '../../../protocol/report.js';
 import type { TickMessage } from '../../../protocol/run.js';
-import { startApp } from '../../web/apps.js';
+import { startApp } from '../../helpers/apps.js';
 import { spawnCli, type CliProcess } from '../../helpers/cli.js';
 import { FakeKubeApi } from '../../helpers/fake-kube-api.js';
-import { closedPort } from '../targets.js';
+import { closedPort } from '../../helpers/targets.js';
 import { connect } from '../sessions.js';
-import { B1, B2, before, G1, G2, NS, PATHS, ROLLOUT, SELECTOR } from './rolling-update.js';
+import { B1, B2, before, G1, G2, NS, PATHS, ROLLOUT, SELECTOR } from '../../helpers/rolling-update.js';
+import { until } from '../../helpers/until.js';
 
 let api: FakeKubeApi;
 let dir: string;
@@ -106,14 +107,17 @@ describe('bluegreen load --kube', () => {
       const ticks = (): TickMessage[] => client.messages.flatMap((m) => (m.type === 'tick' ? [m] : []));
       const has = (kind: string, pod?: string): boolean =>
         events().some((e) => e.kind === kind && (pod === undefined || e.pod === pod));
-      await until(() => events().filter((e) => e.kind === 'endpoint-added').length === 2);
+      await until(() => events().filter((e) => e.kind === 'endpoint-added').length === 2, 'two endpoints');
       await client.next('tick');
       for (const step of ROLLOUT) {
         step.apply(api);
-        await until(() => step.expect.every(([kind, pod]) => has(kind, pod)));
+        await until(
+          () => step.expect.every(([kind, pod]) => has(kind, pod)),
+          () => JSON.stringify(step.expect),
+        );
         followSlice();
         // A second of traffic on each state of the endpoints.
-        await until(() => ticks().length > 0 && ticks().at(-1)!.t > Date.now() - 200);
+        await until(() => ticks().length > 0 && ticks().at(-1)!.t > Date.now() - 200, 'a fresh tick');
         await client.next('tick');
       }
       await client.next('tick');
@@ -135,10 +139,12 @@ describe('bluegreen load --kube', () => {
       const firstGreen = ticks().find((t) => (t.bucket.byColor.green ?? 0) > 0)!;
       expect(firstGreen.t).toBeGreaterThan(joined);
       // Once the blue pods left the endpoints and their connections were recycled, only green answers.
-      await until(() =>
-        ticks().some(
-          (t) => t.t > joined && t.bucket.sent > 0 && Object.keys(t.bucket.byColor).join() === 'green',
-        ),
+      await until(
+        () =>
+          ticks().some(
+            (t) => t.t > joined && t.bucket.sent > 0 && Object.keys(t.bucket.byColor).join() === 'green',
+          ),
+        'a tick of green answers only',
       );
 
       cli.kill('SIGINT');
@@ -181,11 +187,3 @@ describe('bluegreen load --kube', () => {
     expect(report().responses['2xx']).toBeGreaterThan(0);
   }, 30_000);
 });
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

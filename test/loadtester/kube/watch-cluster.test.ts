@@ -13,7 +13,19 @@ import type { ClusterEvent } from '../../../loadtester/kube/cluster-view.js';
 import { connectApi } from '../../../loadtester/kube/api-client.js';
 import { watchCluster, type ClusterWatch } from '../../../loadtester/kube/watch-cluster.js';
 import { FakeKubeApi } from '../../helpers/fake-kube-api.js';
-import { B1, B2, before, BLUE_RS, G1, NS, PATHS, pod, ROLLOUT, SELECTOR } from './rolling-update.js';
+import { until } from '../../helpers/until.js';
+import {
+  B1,
+  B2,
+  before,
+  BLUE_RS,
+  G1,
+  NS,
+  PATHS,
+  pod,
+  ROLLOUT,
+  SELECTOR,
+} from '../../helpers/rolling-update.js';
 
 const FAST = { minMs: 20, maxMs: 100 };
 
@@ -50,14 +62,6 @@ function start(service: string | null = 'app'): void {
 
 const key = (e: ClusterEvent): string => `${e.kind} ${e.pod ?? ''}`.trim();
 const named = (kind: string, pod?: string): string => `${kind} ${pod ?? ''}`.trim();
-
-async function until(check: () => boolean, what: () => string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** Applies the steps one by one; each step's events must all arrive (in any order) before the next. */
 async function play(steps = ROLLOUT, between?: (i: number) => Promise<void> | void): Promise<string[][]> {

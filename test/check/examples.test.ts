@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { deployDir, packageRoot } from '../../common/package-info.js';
 import { type ManifestSet, RULES, checkManifests, label, parseManifestText } from '../../check/index.js';
 import { EXAMPLES, type Change, WEB_EXAMPLE } from '../../check/examples.js';
-import { getAt, realSet, setAt, useRealContract } from './edit.js';
+import { getAt, realSet, setAt, useRealContract } from '../helpers/manifest-edits.js';
 
 const contract = useRealContract();
 

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../protocol/report.js';
 import { TIMELINE_COLUMNS } from '../../loadtester/outputs/timeline-rows.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
-import { startApp } from '../web/apps.js';
+import { startApp } from '../helpers/apps.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-report-command-'));
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { BoxRing } from '../../web/src/lib/stores/boxes.js';
 import { DashboardModel } from '../../web/src/lib/stores/dashboard.js';
 import { recentByColor, shares } from '../../web/src/lib/stores/series.js';
 import { BrowserTally } from '../../web/src/lib/stores/tally.js';
-import { sample, tick } from './ticks.js';
+import { sample, tick } from '../helpers/ticks.js';
 
 const HOSTILE = ['__proto__', 'constructor', 'toString'] as const;
 

@@ -4,7 +4,7 @@
  * ready and joins the EndpointSlice; then an old pod is deleted (terminating, still serving in the slice,
  * then gone from it) — twice. Pods are named like a Deployment's (`app-<rs hash>-<5 chars>`).
  */
-import type { FakeKubeApi, FakeObject } from '../../helpers/fake-kube-api.js';
+import type { FakeKubeApi, FakeObject } from './fake-kube-api.js';
 
 export const NS = 'bluegreen';
 export const SELECTOR = 'app.kubernetes.io/component=app';

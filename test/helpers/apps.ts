@@ -1,6 +1,6 @@
 /** Real app processes, and the demo's Service proxy in front of them, for the dashboard's e2e tests. */
 import { ServiceProxy } from '../../demo/service-proxy.js';
-import { spawnCli, type CliProcess } from '../helpers/cli.js';
+import { spawnCli, type CliProcess } from './cli.js';
 
 export interface App {
   cli: CliProcess;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_RUN_COLORS, MAX_RUN_PODS, statusClass, UNNAMED_COLOR } from '../../protocol/outcomes.js';
 import { BrowserTally, percentile, summarize } from '../../web/src/lib/stores/tally.js';
 import { LatencyHistogram } from '../../web/src/lib/stores/histogram.js';
-import { sample } from './ticks.js';
+import { sample } from '../helpers/ticks.js';
 
 describe('BrowserTally', () => {
   it("turns the page's own responses into ticks that keep the accounting invariant", () => {

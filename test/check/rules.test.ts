@@ -21,7 +21,7 @@ import {
   realSet,
   setAt,
   useRealContract,
-} from './edit.js';
+} from '../helpers/manifest-edits.js';
 
 const contract = useRealContract();
 

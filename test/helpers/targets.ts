@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Report } from '../../protocol/report.js';
-import { spawnCli } from '../helpers/cli.js';
+import { spawnCli } from './cli.js';
 
 export interface Target {
   url: string;
