@@ -203,7 +203,7 @@ function appValue<T>(appEnv: Record<string, string>, setting: ValueSetting<T>): 
 /** Resolves the demo's flags (and env) over the app Deployment read from deploy/ (or the one given). */
 export function resolveDemoOptions(
   flags: Flags,
-  env: Env,
+  env: Env = process.env,
   manifest: AppDeployment = readAppDeployment(deployDir),
 ): DemoOptions {
   const { values: v } = resolveSettings(DEMO_TABLE, flags, env);
