@@ -30,6 +30,7 @@ const serial = {
     'test/demo/port-clash.test.ts',
     'test/demo/rollout-burst.test.ts',
     'test/demo/rollout-progress.test.ts',
+    'test/demo/shutdown.test.ts',
     'test/check/command.test.ts',
     'test/check/inputs.test.ts',
     'test/fuzz/app.test.ts',

@@ -64,6 +64,8 @@ export class Cluster {
   private readonly endpointPods = new Set<string>();
   private endpointCount = 0;
   private stopped = false;
+  /** The demo is ending: its pods are killed on purpose, after the report. */
+  private shuttingDown = false;
   /** At most this many pods count at once (see countedPods); set by the rollout driver per strategy. */
   private podLimit = Infinity;
   /** Pods that turned ready at least once: they served, and drain outside the limit. */
@@ -176,6 +178,7 @@ export class Cluster {
   /** Stops reconciling and ends every pod at once; resolves when all have exited. */
   async shutdown(): Promise<void> {
     this.stopped = true;
+    this.shuttingDown = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     await Promise.all([...this.pods.values()].map((pod) => pod.kill()));
@@ -184,6 +187,7 @@ export class Cluster {
   /** Kills every child synchronously: for process exit handlers, where nothing async runs any more. */
   killNow(): void {
     this.stopped = true;
+    this.shuttingDown = true;
     for (const pod of this.pods.values()) void pod.kill();
   }
 
@@ -272,7 +276,8 @@ export class Cluster {
           ...podFields(pod),
           message: `exited with ${how}${last ? `: ${last}` : ''}`,
         });
-      } else {
+      } else if (!this.shuttingDown) {
+        // The demo's own end kills its pods after the report: lines saying so would read like a crash.
         this.config.emit({
           kind: 'pod-gone',
           ...podFields(pod),

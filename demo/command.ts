@@ -23,7 +23,8 @@ export function registerDemo(program: Command): void {
     .addHelpText(
       'after',
       examples([
-        ['bluegreen demo', `dashboard on http://127.0.0.1:${LOAD_TABLE.ui.default}/: roll out from the page`],
+        ['bluegreen demo', `dashboard on http://127.0.0.1:${LOAD_TABLE.ui.default}/ to watch`],
+        ['bluegreen demo --allow-control', 'roll out and back from the page (npm start adds it)'],
         ['bluegreen demo --ui 0', 'any free port for the dashboard (npm start -- --ui 0)'],
         [
           'bluegreen demo --via ingress --strategy recreate',
