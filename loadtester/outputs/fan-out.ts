@@ -84,7 +84,7 @@ export class FanOut {
     if (at < 0) return;
     this.outputs.splice(at, 1);
     const reason = error instanceof Error ? error.message : String(error);
-    this.err.write(`bluegreen: ${output.name} failed and is dropped, the run goes on: ${reason}\n`);
+    this.err.write(`bluegreen: ${output.name} failed: ${reason}; dropped, the run goes on without it\n`);
     if (!close) return;
     try {
       const closed = output.close?.();
