@@ -20,11 +20,6 @@ export class FanOut {
     this.outputs = [...outputs];
   }
 
-  /** The outputs still taking steps, in the order they were given. */
-  get names(): string[] {
-    return this.outputs.map((o) => o.name);
-  }
-
   start(): void {
     this.each((o) => o.start?.());
   }
@@ -90,7 +85,7 @@ export class FanOut {
       const closed = output.close?.();
       if (closed instanceof Promise) this.closing.push(closed.catch(() => undefined));
     } catch {
-      // It has already said what went wrong.
+      // Its failure has been said once already.
     }
   }
 }
