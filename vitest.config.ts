@@ -41,6 +41,7 @@ const serial = {
     'test/loadtester/autocannon-defect.test.ts',
     'test/loadtester/classify.test.ts',
     'test/loadtester/deadlines.test.ts',
+    'test/loadtester/fan-out.test.ts',
     'test/loadtester/hostile-target.test.ts',
     'test/loadtester/kube/load-kube.test.ts',
     'test/loadtester/load.test.ts',

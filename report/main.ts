@@ -1,10 +1,9 @@
 /** `bluegreen report RUN.json [--html FILE]`: wiring only — read the saved report → text report (and the page). */
 import { readFile, writeFile } from 'node:fs/promises';
 import { UsageError } from '../common/usage-error.js';
-import { brokenThresholds } from '../loadtester/report/format.js';
 import { DashboardNotBuilt, renderHtmlReport } from '../loadtester/report/html-report.js';
-import { reportText } from '../loadtester/report/report-text.js';
 import { Terminal } from '../loadtester/outputs/terminal.js';
+import { writeThresholdLines } from '../loadtester/outputs/threshold-lines.js';
 import type { ReportOptions } from './options.js';
 import { parseSavedReport } from './saved-report.js';
 
@@ -46,7 +45,7 @@ export async function runReport(
     requests: null,
     color: options.color,
   });
-  terminal.write(reportText(report));
-  for (const line of brokenThresholds(report)) err.write(`bluegreen: ${line}\n`);
+  terminal.report(report);
+  writeThresholdLines(report, err);
   return report.pass ? 0 : 1;
 }

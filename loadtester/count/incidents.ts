@@ -61,6 +61,11 @@ interface ColorTotals {
   p99: number;
 }
 
+/** Whether the interval had failures, the only ticks that change a run's incidents. */
+export function mayChangeIncidents(tick: TickMessage): boolean {
+  return tick.bucket.failed + tick.bucket.skipped.backoff + tick.bucket.skipped.busy > 0;
+}
+
 export class IncidentFinder {
   private readonly failing: FailingTick[] = [];
   private readonly events: EventMessage[] = [];
@@ -87,7 +92,7 @@ export class IncidentFinder {
     for (const [pod, stats] of Object.entries(a.pods)) {
       if (okResponses(stats) > 0) this.lastResponse.set(pod, tick.t);
     }
-    if (tick.bucket.failed + tick.bucket.skipped.backoff + tick.bucket.skipped.busy === 0) return false;
+    if (!mayChangeIncidents(tick)) return false;
     const byPod = new Map<string, { failed: number; connection: number; color: string | null }>();
     const add = (name: string, stats: GroupStats, color: string | null): void => {
       if (stats.failed > 0)

@@ -20,6 +20,7 @@ import {
 } from '../../protocol/outcomes.js';
 import type { TickMessage } from '../../protocol/run.js';
 import { LATENCY_EDGES_MS } from '../count/histogram.js';
+import type { Output } from './output.js';
 
 /** Each way a due request ends, as the `outcome` label. */
 function outcomes(g: GroupStats): [string, number][] {
@@ -32,7 +33,8 @@ function outcomes(g: GroupStats): [string, number][] {
   ];
 }
 
-export class LoadMetrics {
+export class LoadMetrics implements Output {
+  readonly name = '/metrics';
   readonly registry = new Registry();
   private readonly requests = new Counter({
     name: 'bluegreen_load_requests_total',

@@ -1,13 +1,17 @@
 /**
- * A load session's terminal: a live line per interval, a progress bar under it on a TTY, and other lines
- * (reports, the demo's events) printed without tearing the bar.
+ * A load session's terminal: a live line per interval, a progress bar under it on a TTY, each run's report as
+ * text, and other lines (the demo's events) printed without tearing the bar.
  */
+import type { Report } from '../../protocol/report.js';
 import type { TickMessage } from '../../protocol/run.js';
 import type { LoadOptions } from '../options.js';
 import { liveLine, printable, progressBar } from '../report/format.js';
+import { reportText } from '../report/report-text.js';
+import type { Output } from './output.js';
 import { styled, wantsColor } from './style.js';
 
-export class Terminal {
+export class Terminal implements Output {
+  readonly name = 'the terminal';
   private barShown = false;
   private readonly color: boolean;
 
@@ -52,6 +56,10 @@ export class Terminal {
       this.out.write(progressBar(fraction, label));
       this.barShown = true;
     }
+  }
+
+  report(report: Report): void {
+    this.write(reportText(report));
   }
 
   clear(): void {
