@@ -101,7 +101,7 @@ export interface Bucket extends Outcomes {
   byColor: Record<string, number>;
   byPod: Record<string, PodTally>;
   latency: LatencySummary;
-  /** Due requests never sent in this interval, by why (see SkipCounts in loadtester/run/engine/engine.ts). */
+  /** Due requests never sent in this interval, by why (see SkipCounts in loadtester/count/skip-counts.ts). */
   skipped: { backoff: number; busy: number };
   attribution: Attribution;
 }

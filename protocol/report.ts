@@ -63,7 +63,7 @@ export interface ColorReport {
 export interface Report extends Outcomes {
   /** Requests due (open model: at the asked rate; closed loop: as sent): `due = sent + rate.skipped`. Absent in older reports. */
   due?: number;
-  /** Due requests never sent, by why (see SkipCounts in loadtester/run/engine/engine.ts); their sum is `rate.skipped`. Absent in older reports. */
+  /** Due requests never sent, by why (see SkipCounts in loadtester/count/skip-counts.ts); their sum is `rate.skipped`. Absent in older reports. */
   skipped?: { backoff: number; busy: number };
   target: string;
   startedAt: string;

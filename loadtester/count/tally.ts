@@ -26,7 +26,8 @@ import {
   type PodTally,
 } from '../../protocol/outcomes.js';
 import { createHistogram, LatencyBars, PeakLatency, summarise, type Histogram } from './histogram.js';
-import type { ConnectionTrack, SkipCounts } from '../run/engine/engine.js';
+import type { ConnectionTrack } from './connection-track.js';
+import type { SkipCounts } from './skip-counts.js';
 
 export interface ColorSeen {
   count: number;

@@ -19,7 +19,7 @@ import type {
   ThresholdResult,
 } from '../../protocol/report.js';
 import type { LoadOptions, Thresholds } from '../options.js';
-import type { SkipCounts } from '../run/engine/engine.js';
+import type { SkipCounts } from '../count/skip-counts.js';
 import type { ColorSeen, SoloSwitch } from '../count/tally.js';
 
 export const LATENCY_NOTE =

@@ -3,7 +3,7 @@
  * blue then replaced by green over the run, a few failures of every kind, a few responses without identity.
  */
 import type { TickMessage } from '../../protocol/run.js';
-import { newConnectionTrack } from '../../loadtester/run/engine/engine.js';
+import { newConnectionTrack } from '../../loadtester/count/connection-track.js';
 import { Tally } from '../../loadtester/count/tally.js';
 
 export interface SyntheticRun {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Tally } from '../../loadtester/count/tally.js';
 import { errorRate, MAX_RUN_COLORS, MAX_RUN_PODS, settled, UNNAMED_COLOR } from '../../protocol/outcomes.js';
-import { newConnectionTrack, type ConnectionTrack } from '../../loadtester/run/engine/engine.js';
+import { newConnectionTrack, type ConnectionTrack } from '../../loadtester/count/connection-track.js';
 import { PeakLatency } from '../../loadtester/count/histogram.js';
 
 describe('Tally', () => {

@@ -10,13 +10,8 @@ import { createRequire } from 'node:module';
 import type autocannonType from 'autocannon';
 import type { AutocannonClient, Instance } from 'autocannon';
 import { readIdentity } from '../../../protocol/identity.js';
-import {
-  newConnectionTrack,
-  type ConnectionTrack,
-  type EngineOptions,
-  type LoadEngine,
-  type Recorder,
-} from './engine.js';
+import { newConnectionTrack, type ConnectionTrack } from '../../count/connection-track.js';
+import type { EngineOptions, LoadEngine, Recorder } from './engine.js';
 import { classifyError } from '../classify.js';
 
 interface ClientState {

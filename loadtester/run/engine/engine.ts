@@ -3,23 +3,8 @@
  * autocannon-engine.ts for raw throughput), and what an engine reports back.
  */
 import type { FailureKind } from '../../../protocol/outcomes.js';
-
-/**
- * One per connection, created by the engine once (not per request) and handed back with each outcome: the
- * recorder keeps in it which pods the connection's current socket named, so a request that gets no
- * response can be attributed to the latest (see "Attribution" in docs/loadtester.md) and each pod's
- * connections counted. The engine never reads it.
- */
-export interface ConnectionTrack {
-  /** The pod the current socket's latest response named (as the tally keys it); null before any. */
-  pod: string | null;
-  /** Every pod the current socket's responses named: one behind an L4 Service, several behind an L7 proxy. */
-  readonly pods: Set<string>;
-}
-
-export function newConnectionTrack(): ConnectionTrack {
-  return { pod: null, pods: new Set() };
-}
+import type { ConnectionTrack } from '../../count/connection-track.js';
+import type { SkipCounts } from '../../count/skip-counts.js';
 
 /** Receives exactly one outcome for every request counted as sent. */
 export interface Recorder {
@@ -65,16 +50,6 @@ export interface EngineOptions {
   /** TLS: skip certificate verification (`--insecure`), or trust only these CA certificates (`--ca`, PEM). */
   insecure: boolean;
   ca: string | null;
-}
-
-/**
- * Paced requests that were due and never sent, by why no connection was free within the timeout: every
- * connection was waiting out a backoff after a failure (the target refuses or resets), or every one had a
- * request in flight (the target or the connection count cannot keep up). See docs/loadtester.md.
- */
-export interface SkipCounts {
-  backoff: number;
-  busy: number;
 }
 
 /** What a run needs from whichever engine sends its requests. */

@@ -12,15 +12,9 @@ import {
   readIdentity,
   type ResponseIdentity,
 } from '../../../protocol/identity.js';
-import {
-  newConnectionTrack,
-  type ConnectionTrack,
-  type EngineOptions,
-  type LoadEngine,
-  type Recorder,
-  type Recycle,
-  type SkipCounts,
-} from './engine.js';
+import { newConnectionTrack, type ConnectionTrack } from '../../count/connection-track.js';
+import type { SkipCounts } from '../../count/skip-counts.js';
+import type { EngineOptions, LoadEngine, Recorder, Recycle } from './engine.js';
 import { Pacer } from '../pacing.js';
 import { classifyError } from '../classify.js';
 
