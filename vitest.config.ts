@@ -54,6 +54,7 @@ const serial = {
     'test/loadtester/ui-server-process.test.ts',
     'test/server/cpu-probes.test.ts',
     'test/server/docker-recipe.test.ts',
+    'test/server/npx-serve.test.ts',
     'test/server/serve-process.test.ts',
     'test/server/signals-startup.test.ts',
   ],

@@ -52,6 +52,31 @@ export function duration(minMs = 0): Parse<number> {
   };
 }
 
+/**
+ * A latency limit such as 250ms or 1.5s, in milliseconds; a bare number is milliseconds (where
+ * `duration` reads seconds), as latencies are stated in ms everywhere else.
+ */
+export function latencyMs(): Parse<number> {
+  return (raw, source) => {
+    const bare = raw.trim();
+    return /^\d+(\.\d+)?$/.test(bare) ? Number(bare) : parseDuration(raw, source);
+  };
+}
+
+/** A percentage from 0 to `max`, `0.5` or `0.5%` (a bare number is a percentage too). */
+export function percentage(max = Infinity): Parse<number> {
+  return (raw, source) => {
+    const n = Number(raw.trim().replace(/%$/, ''));
+    if (raw.trim() === '' || raw.trim() === '%' || !Number.isFinite(n) || n < 0)
+      throw new UsageError(`${source}: "${raw}" must be a percentage (e.g. 0.5 or 0.5%)`);
+    if (n > max)
+      throw new UsageError(
+        `${source}: "${raw}" must be at most ${max}% (a bare number is a percentage: 0.5 = 0.5%)`,
+      );
+    return n;
+  };
+}
+
 export function oneOf<T extends string>(choices: readonly T[]): Parse<T> {
   return (raw, source) => {
     if (!(choices as readonly string[]).includes(raw)) {

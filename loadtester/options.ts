@@ -6,7 +6,18 @@ import type { Command } from 'commander';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseDuration } from '../common/duration.js';
-import { decimal, duration, oneOf, port, secret, text, wholeNumber, type Parse } from '../common/parsers.js';
+import {
+  decimal,
+  duration,
+  latencyMs,
+  oneOf,
+  percentage,
+  port,
+  secret,
+  text,
+  wholeNumber,
+  type Parse,
+} from '../common/parsers.js';
 import { MIN_RATE } from '../protocol/control.js';
 import { nameRecord } from '../protocol/outcomes.js';
 import {
@@ -78,7 +89,7 @@ export interface Thresholds {
   maxP99Ms: number | null;
   /** `--max-error-rate green:0.5%`: colour → limit, over that colour's requests only. Absent: none. */
   colorMaxErrorRate?: Record<string, number>;
-  /** `--max-p99 green:250`: colour → limit in ms, over that colour's responses only. */
+  /** `--max-p99 green:250ms`: colour → limit in ms, over that colour's responses only. */
   colorMaxP99Ms?: Record<string, number>;
   /** `--compare blue,green --max-regression 20%`: the candidate's error rate and p99 against the baseline's. */
   compare?: { baseline: string; candidate: string; maxRegression: number } | null;
@@ -113,8 +124,15 @@ const LOCAL_HOST = '127.0.0.1';
 const ALL_HOSTS = '0.0.0.0';
 const ENGINES = ['undici', 'autocannon'] as const;
 
-const rate: Parse<number | null> = (raw, source) =>
-  /^(max|0)$/i.test(raw.trim()) ? null : decimal(MIN_RATE)(raw, source);
+/** `max` = as fast as the connections allow; 0 is refused rather than read as either extreme. */
+const rate: Parse<number | null> = (raw, source) => {
+  if (/^max$/i.test(raw.trim())) return null;
+  if (raw.trim() !== '' && Number(raw) === 0)
+    throw new UsageError(
+      `${source}: "${raw}" is no rate: for as fast as the connections allow, use --rate max; else at least ${MIN_RATE} per second`,
+    );
+  return decimal(MIN_RATE)(raw, source);
+};
 
 const recycle: Parse<LoadOptions['recycle']> = (raw, source) => {
   if (raw.trim() === 'never') return null;
@@ -134,7 +152,8 @@ const header: Parse<[string, string]> = (raw, source) => {
   return [name.toLowerCase(), raw.slice(colon + 1).trim()];
 };
 
-const percent: Parse<number> = (raw, source) => decimal(0)(raw.replace(/%\s*$/, ''), source);
+/** An error rate: a share of the requests, so never above 100%. */
+const errorRate = percentage(100);
 
 /** A limit for the whole run (no colour) or for one colour's requests. */
 type ScopedLimit = [color: string | null, limit: number];
@@ -342,15 +361,15 @@ export const LOAD_TABLE = {
     flag: '--max-error-rate',
     arg: '<[colour:]percent>',
     env: 'LOAD_MAX_ERROR_RATE',
-    help: "fail (exit 1) when more than this percentage fails, e.g. 0.5 or 0.5%; green:0.5% for green's requests only (repeatable or comma-separated)",
-    parse: scopedLimits(percent),
+    help: "fail (exit 1) when more than this percentage fails, e.g. 0.5 or 0.5% (at most 100%); green:0.5% for green's requests only (repeatable or comma-separated)",
+    parse: scopedLimits(errorRate),
   }),
   maxP99: list({
     flag: '--max-p99',
-    arg: '<[colour:]ms>',
+    arg: '<[colour:]time>',
     env: 'LOAD_MAX_P99',
-    help: "fail (exit 1) when p99 latency exceeds this many ms; green:250 for green's responses only (repeatable or comma-separated)",
-    parse: scopedLimits(decimal(0)),
+    help: "fail (exit 1) when p99 latency exceeds this, e.g. 250ms or 1s (a bare number is ms); green:250ms for green's responses only (repeatable or comma-separated)",
+    parse: scopedLimits(latencyMs()),
   }),
   compare: optional({
     flag: '--compare',
@@ -364,7 +383,7 @@ export const LOAD_TABLE = {
     arg: '<percent>',
     env: 'LOAD_MAX_REGRESSION',
     help: 'how much worse than the baseline the candidate may be (with --compare), e.g. 20%',
-    parse: percent,
+    parse: percentage(),
   }),
   ui: value({
     flag: '--ui',

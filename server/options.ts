@@ -42,6 +42,9 @@ export interface ServeOptions {
   loadEndpoints: boolean;
 }
 
+/** The rollout's headline: `kubectl set env deploy/app COLOR=green`. */
+const COLOR_ENV = 'COLOR';
+
 export const SERVE_TABLE = {
   port: value({
     flag: '--port',
@@ -62,9 +65,9 @@ export const SERVE_TABLE = {
   color: value({
     flag: '--color',
     arg: '<colour>',
-    env: 'COLOR',
+    env: COLOR_ENV,
     default: 'blue',
-    help: 'colour this instance reports (CSS colour name or hex)',
+    help: 'colour this instance reports (CSS colour name or hex; through npx give the flag: npm sets COLOR itself)',
     parse: parseColor,
   }),
   version: value({
@@ -190,9 +193,30 @@ export const IDENTITY_ENV = ['POD_NAME', 'POD_NAMESPACE', 'NODE_NAME', 'POD_IP']
 /** Every environment variable `bluegreen serve` reads. */
 export const SERVE_ENV_NAMES: readonly string[] = [...envNames(SERVE_TABLE), ...IDENTITY_ENV];
 
+/** npm puts these in the environment of everything it runs (npx, npm exec, npm run). */
+function runByNpm(env: Env): boolean {
+  return (
+    env.npm_command !== undefined ||
+    env.npm_lifecycle_event !== undefined ||
+    env.npm_execpath !== undefined ||
+    Object.keys(env).some((name) => name.startsWith('npm_config_'))
+  );
+}
+
+/**
+ * The environment as the app's settings: without COLOR when it is npm's. npm sets COLOR to 0 or 1 (its
+ * own terminal colour) in what it runs, over any COLOR the user gave, so `npx bluegreen serve` would
+ * otherwise always exit 2. Neither is a colour, so nothing the app could take is lost; outside npm they
+ * are still refused, and under npm a script's own `COLOR=green bluegreen serve` (set after npm's) is kept.
+ */
+function appEnv(env: Env): Env {
+  if (!runByNpm(env) || (env[COLOR_ENV] !== '0' && env[COLOR_ENV] !== '1')) return env;
+  return { ...env, [COLOR_ENV]: undefined };
+}
+
 /** Resolves the options from commander's flags and the environment; a flag wins over env, env over default. */
 export function resolveServeOptions(flags: Flags, env: Env = process.env): ServeOptions {
-  const options: ServeOptions = resolveSettings(SERVE_TABLE, flags, env).values;
+  const options: ServeOptions = resolveSettings(SERVE_TABLE, flags, appEnv(env)).values;
   if (options.drainSeconds >= options.shutdownTimeoutSeconds) {
     throw new UsageError(
       `${SERVE_TABLE.drainSeconds.env} (${options.drainSeconds}) must be less than ${SERVE_TABLE.shutdownTimeoutSeconds.env} (${options.shutdownTimeoutSeconds}): the drain would hit the hard timer`,

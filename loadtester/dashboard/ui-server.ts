@@ -13,7 +13,7 @@ import { STREAM_PATH } from '../../protocol/stream.js';
 import { webDistDir } from '../../common/package-info.js';
 import { dashboardCsp, findWebFile, type WebFile } from '../../common/web-assets.js';
 import type { Hub } from './hub.js';
-import { originAllowed } from './origin.js';
+import { originRefusal } from './origin.js';
 
 export interface UiServerOptions {
   port: number;
@@ -126,7 +126,8 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   const root = resolve(options.webDir ?? webDistDir);
   const { hub } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const { metrics } = options;
+  const { metrics, origins } = options;
+  const host = options.host ?? '127.0.0.1';
   const server = createServer((req, res) => {
     const pathname = requestPath(req.url);
     if (metrics && pathname !== null && (pathname === '/metrics' || pathname.endsWith('/metrics'))) {
@@ -147,12 +148,10 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     const pathname = requestPath(req.url);
     if (pathname === null) return refuseUpgrade(socket, 400, 'Bad Request', 'malformed request-target');
     if (!isStreamPath(pathname)) return refuseUpgrade(socket, 404, 'Not Found', 'not the stream');
-    if (!originAllowed(req.headers.origin, req.headers.host, options.origins)) {
-      return refuseUpgrade(socket, 403, 'Forbidden', 'this origin may not open the stream (see --ui-origin)');
-    }
+    const refusal = originRefusal(req.headers.origin, req.headers.host, { listenHost: host, origins });
+    if (refusal !== null) return refuseUpgrade(socket, 403, 'Forbidden', refusal);
     wss.handleUpgrade(req, socket, head, (ws) => hub.addClient(ws));
   });
-  const host = options.host ?? '127.0.0.1';
   server.listen(options.port, host);
   await once(server, 'listening');
   const address = server.address();

@@ -221,11 +221,12 @@ function podColumns(p: NonNullable<ReportAttribution['pods'][string]>): string {
 const NO_RESPONSES =
   'WARNING    no responses at all: every request failed or was never sent. Is the target up?';
 
-const UNITS: Record<ThresholdResult['name'], [string, string]> = {
-  'max-errors': ['', ' failed'],
-  'max-error-rate': ['', '%'],
-  'max-p99': ['', ' ms'],
-  'max-regression': ['', '%'],
+/** What each threshold's value and limit count, written after the number wherever a threshold is said. */
+const UNITS: Record<ThresholdResult['name'], string> = {
+  'max-errors': ' failed',
+  'max-error-rate': '%',
+  'max-p99': ' ms',
+  'max-regression': '%',
 };
 
 /**
@@ -233,7 +234,7 @@ const UNITS: Record<ThresholdResult['name'], [string, string]> = {
  * +4.2% ≤ 20%`, or for a colour that could not be judged `✗ max-p99 green: green had no traffic (limit 250 ms)`.
  */
 function thresholdLine(t: ThresholdResult): string {
-  const [, unit] = UNITS[t.name];
+  const unit = UNITS[t.name];
   const who = t.scope === undefined ? t.name : `${t.name} ${printable(t.scope)}`;
   const value = t.name === 'max-regression' && t.value > 0 ? `+${t.value}` : `${t.value}`;
   const text =
@@ -274,13 +275,15 @@ function skipReasons(report: Report): string {
     .join(', ');
 }
 
+/** A line per broken threshold, for the error stream: `threshold broken: max-p99 green is 312 ms, limit 250 ms`. */
 export function brokenThresholds(report: Report): string[] {
   return report.thresholds
     .filter((t) => !t.pass)
     .map((t) => {
+      const unit = UNITS[t.name];
       const who = t.scope === undefined ? t.name : `${t.name} ${printable(t.scope)}`;
       return t.note !== undefined
-        ? `threshold broken: ${who}: ${printable(t.note)}`
-        : `threshold broken: ${who} is ${t.value}, limit ${t.limit}`;
+        ? `threshold broken: ${who}: ${printable(t.note)} (limit ${t.limit}${unit})`
+        : `threshold broken: ${who} is ${t.value}${unit}, limit ${t.limit}${unit}`;
     });
 }

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   decimal,
   duration,
+  latencyMs,
   oneOf,
+  percentage,
   parseColor,
   parseLatency,
   port,
@@ -20,6 +22,22 @@ describe('value parsers', () => {
     expect(decimal(0, 1)('0.25', '--x')).toBe(0.25);
     expect(() => decimal(0, 1)('1.5', 'X')).toThrow('X: "1.5" must be a number from 0 to 1');
     expect(() => decimal(0.1)('fast', '--rate')).toThrow('--rate: "fast" must be a number ≥ 0.1');
+  });
+
+  it('read percentages, with or without %, up to their maximum', () => {
+    expect(percentage(100)('0.5', 'P')).toBe(0.5);
+    expect(percentage(100)(' 100 % ', 'P')).toBe(100);
+    expect(percentage()('250%', 'P')).toBe(250);
+    expect(() => percentage(100)('150%', '--p')).toThrow('--p: "150%" must be at most 100%');
+    expect(() => percentage(100)('-1', '--p')).toThrow('--p: "-1" must be a percentage');
+    expect(() => percentage(100)('%', '--p')).toThrow(UsageError);
+  });
+
+  it('read latency limits with units, a bare number as milliseconds', () => {
+    expect(latencyMs()('250', 'L')).toBe(250);
+    expect(latencyMs()('250ms', 'L')).toBe(250);
+    expect(latencyMs()('1.5s', 'L')).toBe(1500);
+    expect(() => latencyMs()('250 ms please', '--l')).toThrow('--l: "250 ms please" is not a duration');
   });
 
   it('refuse durations longer than a Node.js timer holds (2^31-1 ms), whatever the unit', () => {

@@ -2,9 +2,16 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Tally } from '../../loadtester/count/tally.js';
-import { formatReport, liveLine, printable, progressBar } from '../../loadtester/report/format.js';
+import {
+  brokenThresholds,
+  formatReport,
+  liveLine,
+  printable,
+  progressBar,
+} from '../../loadtester/report/format.js';
 import { buildReport } from '../../loadtester/report/report.js';
 import type { Thresholds } from '../../loadtester/options.js';
+import type { Report } from '../../protocol/report.js';
 import { Terminal } from '../../loadtester/outputs/terminal.js';
 import { styled } from '../../loadtester/outputs/style.js';
 
@@ -56,37 +63,31 @@ describe('format', () => {
   });
 });
 
-function reportOf(
-  t: Tally,
-  thresholds: Thresholds = {
-    maxErrors: null,
-    maxErrorRate: null,
-    maxP99Ms: null,
-  },
-): string {
+const NO_THRESHOLDS: Thresholds = { maxErrors: null, maxErrorRate: null, maxP99Ms: null };
+
+function reportOf(t: Tally, thresholds: Thresholds = NO_THRESHOLDS): string {
+  return styled(formatReport(builtReport(t, thresholds)), false);
+}
+
+function builtReport(t: Tally, thresholds: Thresholds = NO_THRESHOLDS): Report {
   t.flush(1000);
-  return styled(
-    formatReport(
-      buildReport({
-        target: 'http://x/',
-        firstErrors: {},
-        startedAtEpochMs: 0,
-        durationMs: 1000,
-        sendingMs: 1000,
-        total: t.total,
-        colors: t.colors,
-        pods: t.pods,
-        folded: t.folded,
-        switchOver: null,
-        latency: t.runLatency(),
-        askedRate: 1,
-        skipped: { backoff: 0, busy: 0 },
-        thresholds,
-        attribution: t.runAttribution(),
-      }),
-    ),
-    false,
-  );
+  return buildReport({
+    target: 'http://x/',
+    firstErrors: {},
+    startedAtEpochMs: 0,
+    durationMs: 1000,
+    sendingMs: 1000,
+    total: t.total,
+    colors: t.colors,
+    pods: t.pods,
+    folded: t.folded,
+    switchOver: null,
+    latency: t.runLatency(),
+    askedRate: 1,
+    skipped: { backoff: 0, busy: 0 },
+    thresholds,
+    attribution: t.runAttribution(),
+  });
 }
 
 describe('the end of the report', () => {
@@ -107,6 +108,29 @@ describe('the end of the report', () => {
     expect(gated).toContain('Threshold  ✓ max-errors 0 failed ≤ 0 failed');
     expect(gated).toMatch(/Threshold {2}✗ max-p99 40(\.\d+)? ms > 10 ms/);
     expect(gated).toMatch(/^Result {5}FAIL$/m);
+  });
+
+  it('says each broken threshold on its own line with its units, as the report does', () => {
+    const t = new Tally();
+    for (let i = 0; i < 4; i++) {
+      t.sent();
+      if (i === 0) t.response(200, 'green', 'g', 40, 40);
+      else t.failure('refused');
+    }
+    const report = builtReport(t, {
+      maxErrors: 0,
+      maxErrorRate: 1,
+      maxP99Ms: 10,
+      colorMaxErrorRate: { blue: 1 },
+      colorMaxP99Ms: { green: 10 },
+    });
+    expect(brokenThresholds(report)).toEqual([
+      'threshold broken: max-errors is 3 failed, limit 0 failed',
+      'threshold broken: max-error-rate is 75%, limit 1%',
+      'threshold broken: max-error-rate blue: blue had no traffic (limit 1%)',
+      expect.stringMatching(/^threshold broken: max-p99 is 40(\.\d+)? ms, limit 10 ms$/),
+      expect.stringMatching(/^threshold broken: max-p99 green is 40(\.\d+)? ms, limit 10 ms$/),
+    ]);
   });
 
   it('warns loudly when no request got a response, and shows a dash for latency', () => {

@@ -332,7 +332,7 @@ describe('thresholds, exit codes and usage', () => {
       '5000',
     ]);
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toMatch(/threshold broken: max-errors is 5, limit 0/);
+    expect(broken.stderr).toMatch(/threshold broken: max-errors is 5 failed, limit 0 failed/);
     expect(broken.stderr).not.toMatch(/max-p99/);
     expect(broken.report!.thresholds).toEqual([
       { name: 'max-errors', limit: 0, value: 5, pass: false },
@@ -347,6 +347,9 @@ describe('thresholds, exit codes and usage', () => {
     [['load', 'not-a-url'], /not a URL/],
     [['load', 'http://127.0.0.1:1/', '--duration', 'soon'], /not a duration/],
     [['load', 'http://127.0.0.1:1/', '--rate', 'x'], /--rate/],
+    [['load', 'http://127.0.0.1:1/', '--rate', '0'], /--rate: "0" .*--rate max/],
+    [['load', 'http://127.0.0.1:1/', '--max-error-rate', '150%'], /--max-error-rate: "150%" .*at most 100%/],
+    [['load', 'http://127.0.0.1:1/', '--max-error-rate', '1000'], /--max-error-rate: "1000" .*at most 100%/],
     [['load', 'http://127.0.0.1:1/', '--frobnicate'], /unknown option/],
   ])('exits 2 on bad usage: %j', async (args, message) => {
     const cli = spawnCli(args);

@@ -106,7 +106,7 @@ describe('load options', () => {
     [['http://a/', '--max-errors', 'lots'], /--max-errors/],
     [['http://a/', '-H', 'nocolon'], /--header/],
     [['http://a/', '--ui', '70000'], /not a port/],
-    [['http://a/', '--max-error-rate', 'green:lots'], /--max-error-rate green: "lots" must be a number/],
+    [['http://a/', '--max-error-rate', 'green:lots'], /--max-error-rate green: "lots" must be a percentage/],
     [['http://a/', '--max-error-rate', ':1%'], /names no colour before the colon/],
     [['http://a/', '--max-error-rate', '1%,2%'], /whole run's limit is given twice/],
     [
@@ -121,6 +121,47 @@ describe('load options', () => {
   ])('%j is bad usage', (args, message) => {
     expect(() => parse(args)).toThrow(UsageError);
     expect(() => parse(args)).toThrow(message);
+  });
+
+  it('refuses --rate 0 (and LOAD_RATE=0), saying how to ask for the maximum rate', () => {
+    expect(() => parse(['http://a/', '--rate', '0'])).toThrow(UsageError);
+    expect(() => parse(['http://a/', '--rate', '0'])).toThrow(/^--rate: "0" .*--rate max/);
+    expect(() => parse(['http://a/'], { LOAD_RATE: '0' })).toThrow(/^LOAD_RATE: "0" .*--rate max/);
+    expect(parse(['http://a/', '--rate', 'MAX']).rate).toBeNull();
+  });
+
+  it.each(['150%', '1000', '100.5', 'green:101%', '1%,blue:200'])(
+    'refuses an error rate above 100 percent: --max-error-rate %s',
+    (limit) => {
+      expect(() => parse(['http://a/', '--max-error-rate', limit])).toThrow(UsageError);
+      expect(() => parse(['http://a/', '--max-error-rate', limit])).toThrow(/at most 100%/);
+    },
+  );
+
+  it('takes an error rate up to 100% (a bare number is a percentage)', () => {
+    expect(parse(['http://a/', '--max-error-rate', '100']).thresholds.maxErrorRate).toBe(100);
+    expect(parse(['http://a/', '--max-error-rate', '100%']).thresholds.maxErrorRate).toBe(100);
+    expect(parse(['http://a/', '--max-error-rate', '0.5']).thresholds.maxErrorRate).toBe(0.5);
+  });
+
+  it('takes --max-p99 as a duration with units (a bare number is ms), per colour too', () => {
+    const p99 = (...limits: string[]) =>
+      parse(['http://a/', ...limits.flatMap((l) => ['--max-p99', l])]).thresholds;
+    expect(p99('250ms').maxP99Ms).toBe(250);
+    expect(p99('1s').maxP99Ms).toBe(1000);
+    expect(p99('1.5s').maxP99Ms).toBe(1500);
+    expect(p99('250').maxP99Ms).toBe(250);
+    expect(p99('12.5').maxP99Ms).toBe(12.5);
+    expect(p99('green:250ms', 'blue:1s,2s')).toMatchObject({
+      maxP99Ms: 2000,
+      colorMaxP99Ms: { green: 250, blue: 1000 },
+    });
+    expect(parse(['http://a/'], { LOAD_MAX_P99: 'green:300ms' }).thresholds.colorMaxP99Ms).toEqual({
+      green: 300,
+    });
+    expect(() => p99('fast')).toThrow(/--max-p99: "fast" is not a duration/);
+    expect(() => p99('green:soon')).toThrow(/--max-p99 green: "soon" is not a duration/);
+    expect(() => p99('-5ms')).toThrow(UsageError);
   });
 
   it('resolves everything but the target without a URL, the run sized by the caller', () => {

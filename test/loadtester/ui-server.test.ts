@@ -43,21 +43,28 @@ describe('who may open the stream', () => {
     await closeSessions();
   });
 
-  /** The handshake's HTTP status: 101 when the stream opened. */
-  function handshake(url: string, headers: Record<string, string>): Promise<number> {
+  /** The handshake's HTTP status (101 when the stream opened) and the body of a refusal. */
+  function answer(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, { headers });
       ws.on('open', () => {
         ws.terminate();
-        resolve(101);
+        resolve({ status: 101, body: '' });
       });
       ws.on('unexpected-response', (_req, res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-        ws.terminate();
+        let body = '';
+        res.setEncoding('utf8').on('data', (d: string) => (body += d));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, body });
+          ws.terminate();
+        });
       });
       ws.on('error', reject);
     });
+  }
+
+  async function handshake(url: string, headers: Record<string, string>): Promise<number> {
+    return (await answer(url, headers)).status;
   }
 
   it("the dashboard's own origin, the --ui-origin ones and programs without Origin; no other page", async () => {
@@ -78,4 +85,35 @@ describe('who may open the stream', () => {
       expect(await handshake(stream, { origin }), origin).toBe(403);
     }
   });
+
+  it.each(['127.0.0.1', '0.0.0.0'])(
+    'refuses a page whose Host is a name that is not the dashboard’s (DNS rebinding), listening on %s',
+    async (host) => {
+      const hub = await idleHub(resolveLoadOptions('http://127.0.0.1:9/', {}));
+      const server = await startUiServer({ port: 0, host, hub, origins: ['https://dash.example.com'] });
+      servers.push(server);
+      const { port } = server;
+      const stream = `ws://127.0.0.1:${port}/api/stream`;
+      // rebind.example resolved to 127.0.0.1: the browser sends the page's own name as Origin and Host.
+      const rebound = await answer(stream, {
+        origin: `http://rebind.example:${port}`,
+        host: `rebind.example:${port}`,
+      });
+      expect(rebound.status).toBe(403);
+      expect(rebound.body).toMatch(/Host "rebind\.example:\d+" is not a name of this dashboard/);
+      expect(rebound.body).toMatch(/--ui-origin/);
+      // Its loopback names, an address, and the host of an --ui-origin still open it.
+      for (const name of [
+        `localhost:${port}`,
+        `127.0.0.1:${port}`,
+        'localhost:9000',
+        `dash.example.com:${port}`,
+      ]) {
+        expect(await handshake(stream, { origin: `http://${name}`, host: name }), name).toBe(101);
+      }
+      expect(await handshake(stream, { origin: 'https://dash.example.com', host: 'dashboard:8090' })).toBe(
+        101,
+      );
+    },
+  );
 });
