@@ -71,6 +71,10 @@ export function liveLine(tick: TickMessage): string {
     .map(([kind, n]) => `${kind} ${n}`)
     .join(', ');
   const fails = b.failed > 0 ? bad(`fail ${b.failed} (${breakdown})`) : dim('fail 0');
+  // What has not answered yet, as the page counts it: a target that takes connections and never answers
+  // fails nothing for as long as the timeout, while requests wait on every connection and the rest queue.
+  const waiting = tick.inFlight > 0 ? `waiting ${tick.inFlight}` : null;
+  const unsent = notSentIn(tick);
   return [
     secs(tick.elapsedMs).padStart(6),
     `${rps} req/s`.padStart(11),
@@ -78,7 +82,19 @@ export function liveLine(tick: TickMessage): string {
     // No response in the interval: no latency to show, and a 0 would read as a fast one.
     b.latency.count === 0 ? dim('p50 – p99 –') : `p50 ${fmtMs(b.latency.p50)} p99 ${fmtMs(b.latency.p99)}`,
     fails,
+    ...(waiting ? [waiting] : []),
+    ...(unsent > 0 ? [bad(`not sent ${unsent}`)] : []),
   ].join('  ');
+}
+
+/** Below this many, a shortfall of sent requests is only the pacer's phase against the tick boundary. */
+const PACING_SLACK = 1;
+
+/** Requests due at the asked rate in the tick's interval and not sent in it (queued or skipped); 0 at max rate. */
+export function notSentIn(tick: TickMessage): number {
+  const due = ((tick.askedRate ?? 0) * tick.intervalMs) / 1000;
+  const short = Math.floor(due - tick.bucket.sent);
+  return short > PACING_SLACK ? short : 0;
 }
 
 /** e.g. `[#########-----------]  45%  13.5s/30s`; fraction is clamped to 0..1. */

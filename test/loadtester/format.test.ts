@@ -61,6 +61,29 @@ describe('format', () => {
     expect(plain).not.toMatch(/\dms/);
     expect(plain).toContain('fail 1 (refused 1)');
   });
+
+  it('counts what has not answered: requests waiting on their connections, and due ones not sent', () => {
+    // A target that takes connections and never answers: nothing fails before the timeout.
+    const t = new Tally();
+    for (let i = 0; i < 4; i++) t.sent();
+    const { bucket, total, totalAttribution } = t.flush(1000);
+    const line = styled(
+      liveLine({
+        type: 'tick',
+        seq: 3,
+        t: 0,
+        elapsedMs: 4000,
+        intervalMs: 1000,
+        bucket,
+        total,
+        totalAttribution,
+        inFlight: 4,
+        askedRate: 50,
+      }),
+      false,
+    );
+    expect(line).toMatch(/4 req\/s .*fail 0 {2}waiting 4 {2}not sent 46$/);
+  });
 });
 
 const NO_THRESHOLDS: Thresholds = { maxErrors: null, maxErrorRate: null, maxP99Ms: null };

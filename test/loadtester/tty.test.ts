@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { cliPath, killAllCli, spawnCli } from '../helpers/cli.js';
 
 const ESC = '\x1b';
@@ -79,6 +79,29 @@ describe('the terminal', () => {
     expect(piped.stdout()).not.toMatch(SGR);
     expect(piped.stdout()).not.toMatch(/[\ue000-\ue003]/);
   });
+
+  it(
+    'counts in the live line what has not answered: waiting on each connection, and not sent',
+    { timeout: 60_000 },
+    async () => {
+      // Takes connections and never answers, as a hung pod behind a Service does.
+      const hung = createNetServer((socket) => socket.on('error', () => undefined));
+      hung.listen(0, '127.0.0.1');
+      await once(hung, 'listening');
+      const url = `http://127.0.0.1:${(hung.address() as AddressInfo).port}/`;
+      try {
+        const run = await underTty(['load', url, '-d', '3s', '-r', '20', '-c', '4', '--timeout', '2s']);
+        const live = run.out.split(/\r?\n|\r/).filter((l) => / req\/s /.test(l));
+        // Before the first timeout: nothing failed yet, but nothing answered either.
+        expect(
+          live.some((l) => /fail 0\S* +waiting 4 +\S*not sent \d+/.test(l)),
+          live.join('\n'),
+        ).toBe(true);
+      } finally {
+        hung.close();
+      }
+    },
+  );
 
   it(
     'warns loudly when a run got no responses at all, and says pass when no threshold was set',
