@@ -23,6 +23,7 @@ function summary(patch: Partial<RolloutSummary> = {}): RolloutSummary {
     durationMs: 48_200,
     byKind: {},
     failed: 0,
+    draining: null,
     failureWindow: null,
     noEndpointsMs: 0,
     darkMs: 0,

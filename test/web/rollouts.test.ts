@@ -92,8 +92,8 @@ describe('RolloutTracker', () => {
   it('counts due requests never sent during the rollout as failed', () => {
     const r = new RolloutTracker();
     r.apply(rollout('rollout-started', T0 + 500, { startedAt: T0 + 500 }));
-    r.apply(second(1, (t) => (t.bucket.sent = 10)));
-    r.apply(second(2, (t) => (t.bucket.sent = 20)));
+    r.apply(second(1, (t) => (t.bucket.skipped = { backoff: 0, busy: 30 })));
+    r.apply(second(2, (t) => (t.bucket.skipped = { backoff: 5, busy: 15 })));
     r.apply(rollout('rollout-finished', T0 + 2500, { startedAt: T0 + 500, result: 'complete' }));
     const done = r.view().rollouts[0]!;
     expect(done.byKind.skipped).toBe(50);
@@ -164,7 +164,7 @@ describe('RolloutTracker', () => {
     ]);
     expect(headline.outage).toEqual({ from: T0 + 1000, to: T0 + 3000, ticks: 2 });
     expect(notSent).toEqual({ run: 0, last: 0 });
-    r.apply(second(4, (t) => (t.bucket.sent = 30)));
+    r.apply(second(4, (t) => (t.bucket.skipped = { backoff: 0, busy: 10 })));
     ({ headline, notSent } = r.view());
     expect(headline.outage).toBeNull();
     expect(headline.lastOutage).toEqual({ from: T0 + 1000, to: T0 + 3000, ticks: 2 });
@@ -175,12 +175,56 @@ describe('RolloutTracker', () => {
     const r = new RolloutTracker();
     r.apply(rollout('rollout-started', T0 + 500));
     r.apply(second(1, refusing(40)));
-    r.apply(second(2, (t) => (t.bucket.sent = 0)));
+    r.apply(second(2, (t) => (t.bucket.skipped = { backoff: 0, busy: 40 })));
     r.apply({ type: 'event', t: T0 + 2100, kind: 'run-started' });
     r.apply(second(1, undefined, T0 + 3100));
     const view = r.view();
     expect(view.notSent.run).toBe(0);
     expect(view.headline.segments).toEqual([{ color: 'blue', count: 40, share: 1 }]);
     expect(view.rollouts).toHaveLength(1);
+  });
+
+  it("never lowers a rollout's or the run's count when held-back requests go out late", () => {
+    const r = new RolloutTracker();
+    r.apply(rollout('rollout-started', T0 + 500, { startedAt: T0 + 500 }));
+    // 40 due each second: 10 go out, then 70 (the 30 held back, late, and the next 40).
+    r.apply(second(1, (t) => (t.bucket.sent = 10)));
+    const before = r.view();
+    r.apply(second(2, (t) => (t.bucket.sent = 70)));
+    const after = r.view();
+    expect(after.rollouts[0]!.failed).toBeGreaterThanOrEqual(before.rollouts[0]!.failed);
+    expect(after.notSent.run).toBeGreaterThanOrEqual(before.notSent.run);
+    expect(after.rollouts[0]!.failed).toBe(0);
+  });
+
+  it("counts its old pods' failures after the finish, until the last of them is gone", () => {
+    const r = new RolloutTracker();
+    r.apply(rollout('rollout-started', T0 + 500, { startedAt: T0 + 500 }));
+    r.apply({ type: 'event', kind: 'pod-terminating', pod: 'blue-1', t: T0 + 800 });
+    r.apply(second(1, refusing(3)));
+    r.apply(rollout('rollout-finished', T0 + 1200, { startedAt: T0 + 500, result: 'complete' }));
+    r.apply(second(2, refusing(4)));
+    // Still draining: half the answers came from blue-1, on its 5 kept-alive connections.
+    r.apply(
+      second(3, (t) => {
+        t.bucket.byPod = { 'blue-1': { color: 'blue', count: 20 }, 'green-1': { color: 'green', count: 20 } };
+        t.bucket.attribution.pods['blue-1'] = {
+          ...t.bucket.attribution.colors.blue!,
+          color: 'blue',
+          connections: { open: 5, opened: 0, closed: 0, requests: 20 },
+        };
+        refusing(5)(t);
+      }),
+    );
+    let done = r.view().rollouts[0]!;
+    expect(done.running).toBe(false);
+    expect(done.failed).toBe(12);
+    expect(done.draining).toEqual({ pods: ['blue-1'], share: 0.5, connections: 5 });
+    r.apply({ type: 'event', kind: 'pod-gone', pod: 'blue-1', t: T0 + 3500 });
+    r.apply(second(4, refusing(6)));
+    r.apply(second(5, refusing(7)));
+    done = r.view().rollouts[0]!;
+    expect(done.draining).toBeNull();
+    expect(done.failed).toBe(3 + 4 + 5 + 6);
   });
 });
