@@ -41,6 +41,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The run's requests per colour as "This run" shows them: the Outcomes table's (due requests by who answered). */
+function dueByColor(a: NonNullable<Report['attribution']>): Record<string, number> {
+  return Object.fromEntries(Object.entries(a.colors).map(([c, g]) => [c, g.sent + g.skipped]));
+}
+
 async function runShares(page: import('playwright-core').Page): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const row of await page.locator('[data-testid="share-run"] .share').all()) {
@@ -112,8 +117,22 @@ describe('the HTML report', () => {
       await page.waitForSelector('[data-testid="summary"]', { timeout: 20_000 });
       await screenshot(page, 'replay-end');
 
-      // At the end: the run's numbers, as the report has them.
-      expect(await runShares(page)).toEqual({ blue: report.byColor.blue, green: report.byColor.green });
+      // At the end: the run's numbers, as the report has them, its latency per colour and pod too (not
+      // percentiles estimated again from the ticks').
+      expect(await runShares(page)).toEqual(dueByColor(report.attribution!));
+      for (const [color, g] of Object.entries(report.attribution!.colors)) {
+        const row = page.locator(`[data-testid="attribution"] tr[data-name="${color}"]`);
+        expect(await row.getAttribute('data-p50')).toBe(String(g.latency.p50));
+        expect(await row.getAttribute('data-p99')).toBe(String(g.latency.p99));
+        expect(Number(await row.getAttribute('data-share'))).toBeCloseTo(g.share, 4);
+        const share = page.locator(`[data-testid="share-run"] .share[data-color="${color}"]`);
+        expect(await share.getAttribute('data-share')).toBe(await row.getAttribute('data-share'));
+      }
+      for (const [pod, p] of Object.entries(report.attribution!.pods)) {
+        expect(await page.getAttribute(`[data-testid="pods"] [data-pod="${pod}"]`, 'data-p99')).toBe(
+          String(p.latency.p99),
+        );
+      }
       const errorCounts = page.locator('[data-testid="errors"] caption');
       expect(await errorCounts.textContent()).toContain(`sent ${report.sent.toLocaleString('en')}`);
       for (const [kind, count] of [
@@ -139,12 +158,13 @@ describe('the HTML report', () => {
       await waitForExpression(page, `document.querySelector('[data-testid="summary"]') === null`, 5000);
       const early = await runShares(page);
       expect(Object.keys(early)).toEqual(['blue']);
-      expect(early.blue).toBe(report.timeline!.ticks[0]!.bucket.byColor.blue);
+      const first = report.timeline!.ticks[0]!.bucket.attribution.colors.blue!;
+      expect(early.blue).toBe(first.sent + first.skipped);
       await screenshot(page, 'replay-early');
       // And back to the end.
       await slider.fill(String(ticks));
       await page.waitForSelector('[data-testid="summary"]', { timeout: 5000 });
-      expect(await runShares(page)).toEqual({ blue: report.byColor.blue, green: report.byColor.green });
+      expect(await runShares(page)).toEqual(dueByColor(report.attribution!));
 
       expect(requests).toEqual([]);
       expect(errors).toEqual([]);
@@ -171,11 +191,13 @@ describe('the HTML report', () => {
       await page.goto(`${ui.url}?report=run.json`);
       await page.waitForSelector('[data-testid="mode"]:has-text("replay")', { timeout: 20_000 });
       await page.waitForSelector('[data-testid="summary"]', { timeout: 20_000 });
-      expect(await runShares(page)).toEqual({ blue: report.byColor.blue, green: report.byColor.green });
+      expect(await runShares(page)).toEqual(dueByColor(report.attribution!));
 
       // Another report dropped on the page replaces it: here the run's first two ticks only.
       const short = structuredClone(report);
       short.timeline!.ticks = short.timeline!.ticks.slice(0, 2);
+      // Its totals are those two ticks' alone: no attribution of its own, as in an older report.
+      delete short.attribution;
       const drop = async (text: string): Promise<void> => {
         // A string, evaluated in the page: the test's own types have no DOM.
         const dataTransfer = await page.evaluateHandle(
@@ -185,7 +207,10 @@ describe('the HTML report', () => {
       };
       await drop(JSON.stringify(short));
       await page.waitForSelector('[data-testid="replay-time"][data-position="2"]', { timeout: 5000 });
-      const blueInTwo = short.timeline!.ticks.reduce((n, t) => n + (t.bucket.byColor.blue ?? 0), 0);
+      const blueInTwo = short.timeline!.ticks.reduce((n, t) => {
+        const g = t.bucket.attribution.colors.blue;
+        return n + (g ? g.sent + g.skipped : 0);
+      }, 0);
       expect((await runShares(page)).blue).toBe(blueInTwo);
 
       // A file that is not a report: the page says so and keeps what it showed.

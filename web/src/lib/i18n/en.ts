@@ -245,7 +245,7 @@ export const en = {
   'share.none': 'No responses yet.',
   'share.last-outage': 'Last outage: {duration} without a successful response, until {time}',
   'share.run': 'This run',
-  'share.responses': '{n} responses',
+  'share.requests': '{n} requests',
 
   'run.until-stopped': 'until stopped',
   'run.target': 'target',

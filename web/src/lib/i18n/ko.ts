@@ -244,7 +244,7 @@ export const ko: Catalogue = {
   'share.none': '아직 응답이 없습니다.',
   'share.last-outage': '마지막 중단: {duration} 동안 성공한 응답 없음, {time}까지',
   'share.run': '이번 실행',
-  'share.responses': '응답 {n}개',
+  'share.requests': '요청 {n}개',
 
   'run.until-stopped': '멈출 때까지',
   'run.target': '대상',
