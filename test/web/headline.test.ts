@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TickMessage } from '../../protocol/run.js';
 import {
+  heldBack,
   isDark,
   notSent,
   nowSegments,
@@ -63,6 +64,16 @@ describe('the headline share', () => {
     const caughtUp = at(2, 40, (x) => answered(x, { blue: 70 }));
     expect(notSent([held])).toBe(0);
     expect(notSent([held, caughtUp])).toBe(0);
+  });
+
+  it('holds back, for now, what was due and not sent: a request or so of pacing phase forgiven, nothing due at an unbounded rate', () => {
+    expect(heldBack([at(1, 40, (x) => answered(x, { blue: 39 }))])).toBe(0);
+    expect(heldBack([at(1, 40, (x) => answered(x, { blue: 37 }))])).toBe(3);
+    expect(heldBack([at(1, null, (x) => answered(x, { blue: 3 }))])).toBe(0);
+    expect(nowSegments([at(1, 40, (x) => answered(x, { blue: 37 }))]).segments.at(-1)).toMatchObject({
+      color: null,
+      count: 3,
+    });
   });
 
   it("counts a proxy's own failed answers (no colour) as no response, but not a colourless success", () => {

@@ -6,7 +6,7 @@
  */
 import { nameRecord, OTHER_BUCKET, type GroupStats } from '$protocol/outcomes.js';
 import type { TickMessage } from '$protocol/run.js';
-import { notSent } from './headline.js';
+import { heldBack } from './headline.js';
 
 export interface SeriesPoint {
   /** Epoch ms at the end of the interval. */
@@ -66,7 +66,7 @@ export function sentFailures(g: GroupStats): number {
  */
 export function notSentPerSecond(tick: TickMessage): number {
   if (tick.intervalMs <= 0) return 0;
-  return (notSent([tick]) * 1000) / tick.intervalMs;
+  return (heldBack([tick]) * 1000) / tick.intervalMs;
 }
 
 export class SeriesWindow {
