@@ -48,6 +48,8 @@ export interface RolloutSummary {
    * of the answers they gave and the connections open to them. Their failures are the rollout's too.
    */
   draining: { pods: string[]; share: number; connections: number } | null;
+  /** When its aftermath ended (finished, and its last old pod gone); null until then. */
+  settledAt: number | null;
   failureWindow: { from: number; to: number } | null;
   noEndpointsMs: number;
   /** Time in ticks with requests due and not one successful answer. */
@@ -210,6 +212,7 @@ export class RolloutTracker {
         byKind,
         failed: Object.values(byKind).reduce((a, b) => a + b, 0),
         draining: r.finishedAt !== null && r.settledAt === null ? this.drainingNow(r.draining) : null,
+        settledAt: r.settledAt,
         failureWindow: copy(r.failureWindow),
         noEndpointsMs:
           r.noEndpointsMs + (r.noEndpointsSince !== null ? Math.max(0, now - r.noEndpointsSince) : 0),
