@@ -25,6 +25,9 @@ import { killAllCli, spawnCli } from '../helpers/cli.js';
 import { ServiceProxy } from '../../demo/service-proxy.js';
 import { until } from '../helpers/until.js';
 import { startApp } from '../helpers/apps.js';
+import { IncidentFinder } from '../../loadtester/count/incidents.js';
+import { TimelineRecorder } from '../../loadtester/count/timeline.js';
+import { syntheticRun } from '../helpers/run-ticks.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-e2e-replay-'));
 const jsonFile = join(dir, 'run.json');
@@ -128,6 +131,10 @@ describe('the HTML report', () => {
         const share = page.locator(`[data-testid="share-run"] .share[data-color="${color}"]`);
         expect(await share.getAttribute('data-share')).toBe(await row.getAttribute('data-share'));
       }
+      // The percentiles under the latency chart: the run's, as the report says them.
+      const percentiles = page.getByTestId('latency-percentiles');
+      expect(await percentiles.getAttribute('data-scope')).toBe('run');
+      expect(await percentiles.getAttribute('data-p99')).toBe(String(report.latency.p99));
       for (const [pod, p] of Object.entries(report.attribution!.pods)) {
         expect(await page.getAttribute(`[data-testid="pods"] [data-pod="${pod}"]`, 'data-p99')).toBe(
           String(p.latency.p99),
@@ -213,10 +220,45 @@ describe('the HTML report', () => {
       }, 0);
       expect((await runShares(page)).blue).toBe(blueInTwo);
 
+      // A run with failures every second (one incident from start to end), made by the real tally and
+      // incident finder: with the slider early on, the incident holds only the failures up to it.
+      const { ticks } = syntheticRun({ seconds: 12, rate: 50, pods: 4 });
+      const recorder = new TimelineRecorder();
+      const finder = new IncidentFinder();
+      for (const tick of ticks) {
+        recorder.tick(tick);
+        finder.tick(tick);
+      }
+      const failing: Report = {
+        ...structuredClone(report),
+        sent: ticks.at(-1)!.total.sent,
+        timeline: recorder.timeline({ ...report.timeline!.settings }),
+        events: [],
+        incidents: finder.incidents(),
+      };
+      delete failing.attribution;
+      await drop(JSON.stringify(failing));
+      await page.waitForSelector('[data-testid="replay-time"][data-position="12"]', { timeout: 5000 });
+      const incident = page.getByTestId('incident');
+      expect(await incident.getAttribute('data-failed')).toBe(String(failing.incidents![0]!.failed));
+      await page.getByTestId('replay-slider').fill('4');
+      await page.waitForSelector('[data-testid="replay-time"][data-position="4"]', { timeout: 5000 });
+      const upTo4 = ticks.slice(0, 4).reduce((n, t) => {
+        const a = t.bucket.attribution;
+        return (
+          n +
+          Object.values(a.colors).reduce((m, c) => m + c.failed, 0) +
+          a.frontDoor.failed +
+          a.unknown.failed
+        );
+      }, 0);
+      await expect.poll(() => incident.getAttribute('data-failed')).toBe(String(upTo4));
+      expect(upTo4).toBeLessThan(failing.incidents![0]!.failed);
+
       // A file that is not a report: the page says so and keeps what it showed.
       await drop('hello');
       await page.waitForSelector('[data-testid="replay-error"]:has-text("not JSON")', { timeout: 5000 });
-      expect(await page.getAttribute('[data-testid="replay-time"]', 'data-position')).toBe('2');
+      expect(await page.getAttribute('[data-testid="replay-time"]', 'data-position')).toBe('4');
       expect(errors).toEqual([]);
     },
   );

@@ -71,19 +71,23 @@ describe('RolloutTracker', () => {
         result: 'complete',
       }),
     );
-    // This tick began before the finish: it still counts. The next one does not.
+    // This tick began before the finish: it still counts. So does the next, failing right after it (the
+    // aftermath); once a second passes clean, later failures are not the rollout's.
     r.apply(second(7, refusing(1)));
     r.apply(second(8, refusing(7)));
+    r.apply(second(9));
+    r.apply(second(10, refusing(9)));
     view = r.view();
     const done = view.rollouts[0]!;
     expect(done.running).toBe(false);
     expect(done.result).toBe('complete');
     expect(done.message).toBe('rollout-finished message');
     expect(done.durationMs).toBe(3900);
-    expect(done.byKind.refused).toBe(5 + 40 + 40 + 2 + 1);
+    expect(done.byKind.refused).toBe(5 + 40 + 40 + 2 + 1 + 7);
     expect(done.byKind.skipped).toBe(0);
-    expect(done.failed).toBe(88);
-    expect(done.failureWindow).toEqual({ from: T0 + 2000, to: T0 + 7000 });
+    expect(done.failed).toBe(95);
+    expect(done.failureWindow).toEqual({ from: T0 + 2000, to: T0 + 8000 });
+    expect(done.settledAt).toBe(T0 + 8000);
     expect(done.noEndpointsMs).toBe(2500);
     expect(done.darkMs).toBe(2000);
     expect(done.worstLatencyMs).toBe(900);
@@ -135,7 +139,9 @@ describe('RolloutTracker', () => {
       second(2),
       second(3, refusing(5)),
       second(4, refusing(40)),
-      second(7, refusing(3)),
+      second(6),
+      second(7),
+      second(8, refusing(3)),
     ];
     const r = new RolloutTracker();
     r.apply({ type: 'hello', protocol: 2, settings: settings(), history: { events, ticks } });
@@ -197,7 +203,7 @@ describe('RolloutTracker', () => {
     expect(after.rollouts[0]!.failed).toBe(0);
   });
 
-  it("counts its old pods' failures after the finish, until the last of them is gone", () => {
+  it("counts its old pods' failures after the finish, until the last is gone and the front door stops failing", () => {
     const r = new RolloutTracker();
     r.apply(rollout('rollout-started', T0 + 500, { startedAt: T0 + 500 }));
     r.apply({ type: 'event', kind: 'pod-terminating', pod: 'blue-1', t: T0 + 800 });
@@ -221,10 +227,27 @@ describe('RolloutTracker', () => {
     expect(done.failed).toBe(12);
     expect(done.draining).toEqual({ pods: ['blue-1'], share: 0.5, connections: 5 });
     r.apply({ type: 'event', kind: 'pod-gone', pod: 'blue-1', t: T0 + 3500 });
+    // The front door still sends to it for a moment: those failures are the rollout's too.
     r.apply(second(4, refusing(6)));
     r.apply(second(5, refusing(7)));
     done = r.view().rollouts[0]!;
     expect(done.draining).toBeNull();
-    expect(done.failed).toBe(3 + 4 + 5 + 6);
+    expect(done.settledAt).toBeNull();
+    r.apply(second(6));
+    r.apply(second(7, refusing(8)));
+    done = r.view().rollouts[0]!;
+    expect(done.failed).toBe(3 + 4 + 5 + 6 + 7);
+    expect(done.settledAt).toBe(T0 + 5000);
+  });
+
+  it('ends the aftermath AFTERMATH_MS after the last old pod went, however long the failures go on', () => {
+    const r = new RolloutTracker();
+    r.apply(rollout('rollout-started', T0 + 500, { startedAt: T0 + 500 }));
+    r.apply(rollout('rollout-finished', T0 + 900, { startedAt: T0 + 500, result: 'complete' }));
+    for (let seq = 1; seq <= 10; seq++) r.apply(second(seq, refusing(1)));
+    const done = r.view().rollouts[0]!;
+    // The tick the finish fell in, and those ending within AFTERMATH_MS of it (at 2 … 5 s).
+    expect(done.failed).toBe(5);
+    expect(done.settledAt).toBe(T0 + 5000);
   });
 });

@@ -56,6 +56,8 @@ export const en = {
 
   'latency.avg': 'avg',
   'latency.last': '(last {n})',
+  'latency.run': 'run',
+  'latency.interval': 'last interval',
   'latency.min': 'min',
   'latency.max': 'max',
   'unit.ms': 'ms',

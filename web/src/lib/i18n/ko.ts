@@ -56,6 +56,8 @@ export const ko: Catalogue = {
 
   'latency.avg': '평균',
   'latency.last': '(최근 {n}개)',
+  'latency.run': '실행 전체',
+  'latency.interval': '마지막 구간',
   'latency.min': '최소',
   'latency.max': '최대',
   'unit.ms': 'ms',

@@ -13,6 +13,12 @@ import { isDark, notSent, nowSegments, OutageTracker, type Outage, type Segment 
 export const MAX_ROLLOUTS = 10;
 /** The headline's "now": the last few ticks. */
 export const RECENT_TICKS = 5;
+/**
+ * After its last old pod is gone, a rollout's failures go on while the front door still sends there (an
+ * Ingress hears of the endpoint's removal a propagation delay later): failing intervals right after it
+ * are the rollout's, up to this long.
+ */
+export const AFTERMATH_MS = 5000;
 
 interface RolloutRecord {
   progress: RolloutProgress;
@@ -21,7 +27,9 @@ interface RolloutRecord {
   message: string | null;
   /** Pods that began terminating since it started and are not gone yet: its drain goes on until they are. */
   draining: Set<string>;
-  /** When its last old pod was gone after the finish (its aftermath ends there); null until then. */
+  /** When its last old pod was gone, or its finish when none was left draining; null until then. */
+  drainedAt: number | null;
+  /** When its aftermath ended: the first interval after drainedAt without failures (or AFTERMATH_MS on). */
   settledAt: number | null;
   byKind: Record<string, number>;
   failureWindow: { from: number; to: number } | null;
@@ -112,11 +120,18 @@ export class RolloutTracker {
     this.outages.tick(tick);
     this.runNotSent += notSent([tick]);
     const from = tick.t - tick.intervalMs;
+    const failing = tick.bucket.failed > 0 || notSent([tick]) > 0;
     for (const r of this.records) {
       if (tick.t <= r.progress.startedAt || (r.settledAt !== null && from >= r.settledAt)) continue;
+      if (r.drainedAt !== null && from >= r.drainedAt) {
+        if (!failing || tick.t - r.drainedAt > AFTERMATH_MS) {
+          r.settledAt = from;
+          continue;
+        }
+      }
       for (const kind of COUNTED_KINDS) r.byKind[kind.key] = (r.byKind[kind.key] ?? 0) + kind.of(tick.bucket);
       r.byKind[NOT_SENT.key] = (r.byKind[NOT_SENT.key] ?? 0) + notSent([tick]);
-      if (tick.bucket.failed > 0 || notSent([tick]) > 0) {
+      if (failing) {
         r.failureWindow = { from: r.failureWindow?.from ?? from, to: tick.t };
       }
       if (isDark(tick)) r.darkMs += tick.intervalMs;
@@ -140,6 +155,7 @@ export class RolloutTracker {
         finishedAt: null,
         message: null,
         draining: new Set(),
+        drainedAt: null,
         settledAt: null,
         byKind: {},
         failureWindow: null,
@@ -161,22 +177,22 @@ export class RolloutTracker {
     if (event.kind === 'rollout-finished') {
       r.finishedAt = event.t;
       r.message = event.message ?? null;
-      if (r.draining.size === 0) r.settledAt = event.t;
+      if (r.draining.size === 0) r.drainedAt = event.t;
       if (r.noEndpointsSince !== null) r.noEndpointsMs += event.t - r.noEndpointsSince;
       r.noEndpointsSince = null;
     }
   }
 
   /**
-   * A rollout's old pods: those that begin terminating while it runs. Once it finished, its aftermath lasts
+   * A rollout's old pods: those that begin terminating while it runs. Once it finished, its drain lasts
    * until the last of them is gone (a draining pod still answers, or fails, on its kept-alive connections).
    */
   private podEvent(kind: EventMessage['kind'], pod: string, t: number): void {
     for (const r of this.records) {
-      if (r.settledAt !== null) continue;
+      if (r.drainedAt !== null) continue;
       if (kind === 'pod-terminating' && r.finishedAt === null) r.draining.add(pod);
       else if ((kind === 'pod-gone' || kind === 'pod-crashed') && r.draining.delete(pod)) {
-        if (r.finishedAt !== null && r.draining.size === 0) r.settledAt = t;
+        if (r.finishedAt !== null && r.draining.size === 0) r.drainedAt = t;
       }
     }
   }
@@ -211,7 +227,7 @@ export class RolloutTracker {
         durationMs: Math.max(0, end - r.progress.startedAt),
         byKind,
         failed: Object.values(byKind).reduce((a, b) => a + b, 0),
-        draining: r.finishedAt !== null && r.settledAt === null ? this.drainingNow(r.draining) : null,
+        draining: r.finishedAt !== null && r.drainedAt === null ? this.drainingNow(r.draining) : null,
         settledAt: r.settledAt,
         failureWindow: copy(r.failureWindow),
         noEndpointsMs:
