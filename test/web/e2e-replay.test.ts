@@ -44,9 +44,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The run's requests per colour as "This run" shows them: the Outcomes table's (due requests by who answered). */
+/**
+ * The run's requests per colour as "This run" shows them: the Outcomes table's (due requests by who
+ * answered), the front door's and unknown's together as "no response".
+ */
 function dueByColor(a: NonNullable<Report['attribution']>): Record<string, number> {
-  return Object.fromEntries(Object.entries(a.colors).map(([c, g]) => [c, g.sent + g.skipped]));
+  const due = (g: { sent: number; skipped: number }): number => g.sent + g.skipped;
+  const shown = Object.fromEntries(Object.entries(a.colors).map(([c, g]) => [c, due(g)]));
+  const none = due(a.frontDoor) + due(a.unknown);
+  return none > 0 ? { ...shown, 'no response': none } : shown;
 }
 
 async function runShares(page: import('playwright-core').Page): Promise<Record<string, number>> {
