@@ -70,6 +70,7 @@ const serial = {
     'test/web/e2e-controls.test.ts',
     'test/web/e2e-demo.test.ts',
     'test/web/e2e-door-pods-bar.test.ts',
+    'test/web/e2e-first-try.test.ts',
     'test/web/e2e-hostile.test.ts',
     'test/web/e2e-i18n.test.ts',
     'test/web/e2e-incidents.test.ts',

@@ -140,8 +140,11 @@ export function formatReport(report: Report): string {
   }
   lines.push('Colours');
   for (const [color, c] of Object.entries(report.colors)) {
+    // With the Outcomes table below, the colour's share is said once, there (of every due request): a
+    // second share of the responses alone would differ from it by the failures without identity.
+    const share = report.attribution ? '' : pct(c.count, tagged);
     lines.push(
-      `  ${printable(color).padEnd(12)} ${String(c.count).padStart(8)}  ${pct(c.count, tagged).padStart(4)}  seen ${secs(c.firstSeenMs)} – ${secs(c.lastSeenMs)}`,
+      `  ${printable(color).padEnd(12)} ${String(c.count).padStart(8)}  ${share.padStart(4)}  seen ${secs(c.firstSeenMs)} – ${secs(c.lastSeenMs)}`,
     );
   }
   if (tagged < responses)

@@ -189,6 +189,26 @@ describe('the Pods section', () => {
   });
 });
 
+describe('the shares of the report', () => {
+  it("says a colour's share once, in Outcomes (of every due request), not a second one of the responses", () => {
+    const t = new Tally();
+    // 4 due: blue answered 1, green 2, and one 502 came from the front door without identity.
+    for (let i = 0; i < 4; i++) t.sent();
+    t.response(200, 'blue', 'blue-1', 1, 1);
+    t.response(200, 'green', 'green-1', 1, 1);
+    t.response(200, 'green', 'green-2', 1, 1);
+    t.response(502, null, null, 1, 1);
+    const text = reportOf(t);
+    const share = (section: RegExp): string[] => text.match(section)?.slice(1) ?? [];
+    // Outcomes: blue 1 of 4 due, green 2 of 4.
+    expect(share(/^ {2}blue +1 +(\d+%)/m)).toEqual(['25%']);
+    expect(share(/^ {2}green +2 +(\d+%)/m)).toEqual(['50%']);
+    // Colours: counts and when each was seen, without a share of its own (it would read 33% and 67%).
+    expect(text).not.toMatch(/33%|67%/);
+    expect(text).toMatch(/^Colours\n {2}blue +1 +seen /m);
+  });
+});
+
 describe('text a target chose, on the terminal', () => {
   const hostile = '\u001b]0;pwned\u0007\u001b[2J\r\nfake line\u009b31m\u202e\u007f';
 

@@ -264,7 +264,10 @@ describe('dashboard, attribution', () => {
             intervalMs: 1000,
             bucket: { byColor: { red: 5 } },
           };
-          socket.send(JSON.stringify(protocol === 1 ? v1Tick : tick({ seq: 1, byColor: { blue: 5 } })));
+          // The run's first tick: its running attribution is its own.
+          const v2Tick = tick({ seq: 1, byColor: { blue: 5 } });
+          v2Tick.totalAttribution = v2Tick.bucket.attribution;
+          socket.send(JSON.stringify(protocol === 1 ? v1Tick : v2Tick));
         };
         if (protocol === 1) speak();
         else void released.then(speak);

@@ -76,7 +76,7 @@ describe('dashboard languages', () => {
       expect(caption).toMatch(/^보냄 \d{1,3}(,\d{3})+, 실패 \d+$/);
       expect(await page.locator('[data-testid="settings"]').textContent()).toMatch(/타임아웃\s*\d+초/);
       expect(await page.locator('[data-testid="share-run"] .share small').first().textContent()).toMatch(
-        /^응답 \d{1,3}(,\d{3})*개$/,
+        /^요청 \d{1,3}(,\d{3})*개$/,
       );
       // A failure kind explains itself in Korean too.
       expect(await page.locator('[data-testid="errors"] [data-term="refused"]').textContent()).toContain(

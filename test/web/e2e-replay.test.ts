@@ -25,6 +25,9 @@ import { killAllCli, spawnCli } from '../helpers/cli.js';
 import { ServiceProxy } from '../../demo/service-proxy.js';
 import { until } from '../helpers/until.js';
 import { startApp } from '../helpers/apps.js';
+import { IncidentFinder } from '../../loadtester/count/incidents.js';
+import { TimelineRecorder } from '../../loadtester/count/timeline.js';
+import { syntheticRun } from '../helpers/run-ticks.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-e2e-replay-'));
 const jsonFile = join(dir, 'run.json');
@@ -40,6 +43,17 @@ afterAll(async () => {
   await killAllCli();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/**
+ * The run's requests per colour as "This run" shows them: the Outcomes table's (due requests by who
+ * answered), the front door's and unknown's together as "no response".
+ */
+function dueByColor(a: NonNullable<Report['attribution']>): Record<string, number> {
+  const due = (g: { sent: number; skipped: number }): number => g.sent + g.skipped;
+  const shown = Object.fromEntries(Object.entries(a.colors).map(([c, g]) => [c, due(g)]));
+  const none = due(a.frontDoor) + due(a.unknown);
+  return none > 0 ? { ...shown, 'no response': none } : shown;
+}
 
 async function runShares(page: import('playwright-core').Page): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -112,8 +126,26 @@ describe('the HTML report', () => {
       await page.waitForSelector('[data-testid="summary"]', { timeout: 20_000 });
       await screenshot(page, 'replay-end');
 
-      // At the end: the run's numbers, as the report has them.
-      expect(await runShares(page)).toEqual({ blue: report.byColor.blue, green: report.byColor.green });
+      // At the end: the run's numbers, as the report has them, its latency per colour and pod too (not
+      // percentiles estimated again from the ticks').
+      expect(await runShares(page)).toEqual(dueByColor(report.attribution!));
+      for (const [color, g] of Object.entries(report.attribution!.colors)) {
+        const row = page.locator(`[data-testid="attribution"] tr[data-name="${color}"]`);
+        expect(await row.getAttribute('data-p50')).toBe(String(g.latency.p50));
+        expect(await row.getAttribute('data-p99')).toBe(String(g.latency.p99));
+        expect(Number(await row.getAttribute('data-share'))).toBeCloseTo(g.share, 4);
+        const share = page.locator(`[data-testid="share-run"] .share[data-color="${color}"]`);
+        expect(await share.getAttribute('data-share')).toBe(await row.getAttribute('data-share'));
+      }
+      // The percentiles under the latency chart: the run's, as the report says them.
+      const percentiles = page.getByTestId('latency-percentiles');
+      expect(await percentiles.getAttribute('data-scope')).toBe('run');
+      expect(await percentiles.getAttribute('data-p99')).toBe(String(report.latency.p99));
+      for (const [pod, p] of Object.entries(report.attribution!.pods)) {
+        expect(await page.getAttribute(`[data-testid="pods"] [data-pod="${pod}"]`, 'data-p99')).toBe(
+          String(p.latency.p99),
+        );
+      }
       const errorCounts = page.locator('[data-testid="errors"] caption');
       expect(await errorCounts.textContent()).toContain(`sent ${report.sent.toLocaleString('en')}`);
       for (const [kind, count] of [
@@ -139,12 +171,13 @@ describe('the HTML report', () => {
       await waitForExpression(page, `document.querySelector('[data-testid="summary"]') === null`, 5000);
       const early = await runShares(page);
       expect(Object.keys(early)).toEqual(['blue']);
-      expect(early.blue).toBe(report.timeline!.ticks[0]!.bucket.byColor.blue);
+      const first = report.timeline!.ticks[0]!.bucket.attribution.colors.blue!;
+      expect(early.blue).toBe(first.sent + first.skipped);
       await screenshot(page, 'replay-early');
       // And back to the end.
       await slider.fill(String(ticks));
       await page.waitForSelector('[data-testid="summary"]', { timeout: 5000 });
-      expect(await runShares(page)).toEqual({ blue: report.byColor.blue, green: report.byColor.green });
+      expect(await runShares(page)).toEqual(dueByColor(report.attribution!));
 
       expect(requests).toEqual([]);
       expect(errors).toEqual([]);
@@ -171,11 +204,13 @@ describe('the HTML report', () => {
       await page.goto(`${ui.url}?report=run.json`);
       await page.waitForSelector('[data-testid="mode"]:has-text("replay")', { timeout: 20_000 });
       await page.waitForSelector('[data-testid="summary"]', { timeout: 20_000 });
-      expect(await runShares(page)).toEqual({ blue: report.byColor.blue, green: report.byColor.green });
+      expect(await runShares(page)).toEqual(dueByColor(report.attribution!));
 
       // Another report dropped on the page replaces it: here the run's first two ticks only.
       const short = structuredClone(report);
       short.timeline!.ticks = short.timeline!.ticks.slice(0, 2);
+      // Its totals are those two ticks' alone: no attribution of its own, as in an older report.
+      delete short.attribution;
       const drop = async (text: string): Promise<void> => {
         // A string, evaluated in the page: the test's own types have no DOM.
         const dataTransfer = await page.evaluateHandle(
@@ -185,13 +220,51 @@ describe('the HTML report', () => {
       };
       await drop(JSON.stringify(short));
       await page.waitForSelector('[data-testid="replay-time"][data-position="2"]', { timeout: 5000 });
-      const blueInTwo = short.timeline!.ticks.reduce((n, t) => n + (t.bucket.byColor.blue ?? 0), 0);
+      const blueInTwo = short.timeline!.ticks.reduce((n, t) => {
+        const g = t.bucket.attribution.colors.blue;
+        return n + (g ? g.sent + g.skipped : 0);
+      }, 0);
       expect((await runShares(page)).blue).toBe(blueInTwo);
+
+      // A run with failures every second (one incident from start to end), made by the real tally and
+      // incident finder: with the slider early on, the incident holds only the failures up to it.
+      const { ticks } = syntheticRun({ seconds: 12, rate: 50, pods: 4 });
+      const recorder = new TimelineRecorder();
+      const finder = new IncidentFinder();
+      for (const tick of ticks) {
+        recorder.tick(tick);
+        finder.tick(tick);
+      }
+      const failing: Report = {
+        ...structuredClone(report),
+        sent: ticks.at(-1)!.total.sent,
+        timeline: recorder.timeline({ ...report.timeline!.settings }),
+        events: [],
+        incidents: finder.incidents(),
+      };
+      delete failing.attribution;
+      await drop(JSON.stringify(failing));
+      await page.waitForSelector('[data-testid="replay-time"][data-position="12"]', { timeout: 5000 });
+      const incident = page.getByTestId('incident');
+      expect(await incident.getAttribute('data-failed')).toBe(String(failing.incidents![0]!.failed));
+      await page.getByTestId('replay-slider').fill('4');
+      await page.waitForSelector('[data-testid="replay-time"][data-position="4"]', { timeout: 5000 });
+      const upTo4 = ticks.slice(0, 4).reduce((n, t) => {
+        const a = t.bucket.attribution;
+        return (
+          n +
+          Object.values(a.colors).reduce((m, c) => m + c.failed, 0) +
+          a.frontDoor.failed +
+          a.unknown.failed
+        );
+      }, 0);
+      await expect.poll(() => incident.getAttribute('data-failed')).toBe(String(upTo4));
+      expect(upTo4).toBeLessThan(failing.incidents![0]!.failed);
 
       // A file that is not a report: the page says so and keeps what it showed.
       await drop('hello');
       await page.waitForSelector('[data-testid="replay-error"]:has-text("not JSON")', { timeout: 5000 });
-      expect(await page.getAttribute('[data-testid="replay-time"]', 'data-position')).toBe('2');
+      expect(await page.getAttribute('[data-testid="replay-time"]', 'data-position')).toBe('4');
       expect(errors).toEqual([]);
     },
   );

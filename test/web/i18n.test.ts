@@ -75,8 +75,8 @@ describe('t()', () => {
   });
 
   it('speaks each language', () => {
-    expect(wordsFor('en').t('share.responses', { n: 1234 })).toBe('1,234 responses');
-    expect(wordsFor('ko').t('share.responses', { n: 1234 })).toBe('응답 1,234개');
+    expect(wordsFor('en').t('share.requests', { n: 1234 })).toBe('1,234 requests');
+    expect(wordsFor('ko').t('share.requests', { n: 1234 })).toBe('요청 1,234개');
     expect(wordsFor('ko').t('unit.seconds', { n: 2.5 })).toBe('2.5초');
   });
 });

@@ -30,11 +30,11 @@ describe('PodBoard', () => {
     expect(board.list()[0]!.rate).toBe(0);
   });
 
-  it("shows each pod's run failures, its p99 and open connections from the stream's attribution", () => {
+  it("shows each pod's run failures and run p99 (as its colour's) and open connections from the stream's attribution", () => {
     const board = new PodBoard();
     const total = emptyAttribution();
-    total.pods['green-1'] = { ...group(90, 10), color: 'green', connections: connections(2) };
-    total.pods['blue-1'] = { ...group(100), color: 'blue', connections: connections(1) };
+    total.pods['green-1'] = { ...group(90, 10, 4), color: 'green', connections: connections(2) };
+    total.pods['blue-1'] = { ...group(100, 0, 2), color: 'blue', connections: connections(1) };
     const t = tick({
       seq: 1,
       byPod: { 'blue-1': { color: 'blue', count: 10 }, 'green-1': { color: 'green', count: 9 } },
@@ -48,11 +48,16 @@ describe('PodBoard', () => {
     total.pods['green-1'].inferred = 1;
     board.tick(t);
     const byName = Object.fromEntries(board.list().map((p) => [p.name, p]));
-    expect(byName['green-1']).toMatchObject({ failed: 10, inferred: 1, p99: 12, open: 2 });
-    expect(byName['blue-1']).toMatchObject({ failed: 0, inferred: 0, p99: 12, open: 1 });
-    // An interval without responses has no p99; the run's failures stay.
+    expect(byName['green-1']).toMatchObject({ failed: 10, inferred: 1, p99: 16, open: 2 });
+    expect(byName['blue-1']).toMatchObject({ failed: 0, inferred: 0, p99: 8, open: 1 });
+    // An interval without responses: the run's failures and p99 stay.
     board.tick(tick({ seq: 2, totalAttribution: total }));
-    expect(board.list().find((p) => p.name === 'green-1')).toMatchObject({ failed: 10, p99: null, open: 0 });
+    expect(board.list().find((p) => p.name === 'green-1')).toMatchObject({ failed: 10, p99: 16, open: 0 });
+    // The report's figures, once it came, replace the running ones.
+    const report = structuredClone(total);
+    report.pods['green-1']!.latency.p99 = 14.5;
+    board.runTotals(report);
+    expect(board.list().find((p) => p.name === 'green-1')).toMatchObject({ p99: 14.5 });
   });
 
   it('gives a tile to a pod whose requests all failed without a response', () => {

@@ -7,6 +7,8 @@ import type { ConnectionState } from '../../web/src/lib/stores/store.js';
 import { parseReplay, reportUrl, ReplaySource, toReplay } from '../../web/src/lib/sources/replay.js';
 import { TimelineRecorder } from '../../loadtester/count/timeline.js';
 import { syntheticRun } from '../helpers/run-ticks.js';
+import { IncidentFinder } from '../../loadtester/count/incidents.js';
+import { reportAttribution } from '../../loadtester/report/report.js';
 
 const settings = {
   mode: 'demo',
@@ -21,10 +23,14 @@ function savedRun(): { report: Report; tally: ReturnType<typeof syntheticRun>['t
   const recorder = new TimelineRecorder();
   for (const tick of ticks) recorder.tick(tick);
   const start = ticks[0]!.t - 1000;
+  const finder = new IncidentFinder();
+  for (const tick of ticks) finder.tick(tick);
   const report = {
     target: settings.target,
     startedAt: new Date(start).toISOString(),
     sent: tally.total.sent,
+    attribution: reportAttribution(tally.runAttribution()),
+    incidents: finder.incidents(),
     timeline: recorder.timeline(settings),
     events: [
       { type: 'event', t: start - 500, kind: 'pod-added', pod: 'blue-7d9f8c-0', color: 'blue' },
@@ -72,6 +78,36 @@ describe('the replay source', () => {
     source.seek(99);
     expect(source.position).toBe(12);
     expect(model.summary).toBe(report);
+  });
+
+  it("shows the report's own attribution at the end, not one summed again from the ticks", () => {
+    const { report } = savedRun();
+    const { source, model } = play(report);
+    // Summed from the ticks, the percentiles are estimates from each interval's, and differ.
+    source.seek(report.timeline!.ticks.length - 1);
+    source.seek(report.timeline!.ticks.length);
+    expect(model.totalAttribution).toBe(report.attribution);
+    const green = model.pods.list().find((p) => p.name === 'green-7d9f8c-0')!;
+    expect(green.p99).toBe(report.attribution!.pods['green-7d9f8c-0']!.latency.p99);
+  });
+
+  it('lists, before the end, only the failures up to the slider in its incidents', () => {
+    const { report } = savedRun();
+    // A failure or more in every second: the run is one incident, its failures the run's.
+    expect(report.incidents).toHaveLength(1);
+    const { source, model } = play(report);
+    source.seek(5);
+    const shown = report.timeline!.ticks.slice(0, 5);
+    const failed = shown.reduce((n, t) => {
+      const a = t.bucket.attribution;
+      return (
+        n + Object.values(a.colors).reduce((m, c) => m + c.failed, 0) + a.frontDoor.failed + a.unknown.failed
+      );
+    }, 0);
+    expect(model.incidents).toHaveLength(1);
+    expect(model.incidents[0]!.failed).toBe(failed);
+    expect(model.incidents[0]!.failed).toBeLessThan(report.incidents![0]!.failed);
+    expect(model.incidents[0]!.window.end).toBe(shown.at(-1)!.t);
   });
 
   it('refuses what it cannot replay, saying why', () => {

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { duration, endLine, failedText, failureKinds, stopReason } from '../../web/src/lib/rollout-text.js';
+import {
+  drainingText,
+  duration,
+  endLine,
+  failedText,
+  failureKinds,
+  rolloutCause,
+  stopReason,
+} from '../../web/src/lib/rollout-text.js';
+import { incidentKinds, incidentSummary } from '../../web/src/lib/incident-text.js';
+import { wordsFor } from '../../web/src/lib/i18n/index.js';
+import type { Incident } from '../../protocol/report.js';
 import type { RolloutSummary } from '../../web/src/lib/stores/rollouts.js';
 
 function summary(patch: Partial<RolloutSummary> = {}): RolloutSummary {
@@ -23,6 +34,8 @@ function summary(patch: Partial<RolloutSummary> = {}): RolloutSummary {
     durationMs: 48_200,
     byKind: {},
     failed: 0,
+    draining: null,
+    settledAt: 48_200,
     failureWindow: null,
     noEndpointsMs: 0,
     darkMs: 0,
@@ -64,5 +77,51 @@ describe('rollout words', () => {
       ),
     ).toBe('rolling to green v2 stopped after 5.0 s (interrupted: the demo is stopping), 2 failed (2 reset)');
     expect(stopReason(null)).toBeNull();
+  });
+
+  it('complete while old pods drain: how much traffic they still hold, and over how many connections', () => {
+    const d = { pods: ['app-blue-1'], share: 0.503, connections: 5 };
+    expect(drainingText(d)).toBe(
+      '50.3% of traffic still on 1 draining old pod over 5 kept-alive connections: the old pods serve their kept-alive connections until they close',
+    );
+    expect(drainingText({ pods: ['a', 'b'], share: 0.2, connections: 1 })).toMatch(
+      /^20\.0% of traffic still on 2 draining old pods over 1 kept-alive connection:/,
+    );
+    expect(drainingText(d, wordsFor('ko'))).toMatch(/^트래픽의 50\.3%가 아직 드레인 중인 이전 파드 1개에/);
+  });
+
+  it("the cause of a rollout's failures: the latest incident within it and its drain, a known cause only", () => {
+    const at = (start: number, end: number, cause: Incident['cause']) => ({
+      cause,
+      window: { start, end, startMs: 0, endMs: 0 },
+    });
+    const r = { startedAt: 10_000, settledAt: 40_000 };
+    expect(rolloutCause(r, [at(1000, 5000, 'missing-drain')])).toBeNull();
+    expect(rolloutCause(r, [at(12_000, 20_000, 'bad-new-version')])?.cause).toBe('bad-new-version');
+    // After the finish, in its drain: still its own.
+    expect(rolloutCause(r, [at(38_000, 41_000, 'missing-drain')])?.cause).toBe('missing-drain');
+    expect(rolloutCause(r, [at(41_000, 45_000, 'missing-drain')])).toBeNull();
+    expect(rolloutCause({ ...r, settledAt: null }, [at(41_000, 45_000, 'missing-drain')])?.cause).toBe(
+      'missing-drain',
+    );
+    expect(rolloutCause(r, [at(12_000, 20_000, 'unexplained')])).toBeNull();
+  });
+
+  it("an incident's advice and kinds in the page's language, the loadtester's sentence for a cause it does not know", () => {
+    const bad = {
+      cause: 'bad-new-version' as const,
+      summary:
+        'the new version (green) answers worse than the old: roll back and fix it before rolling out again',
+    };
+    expect(incidentSummary(bad)).toBe(bad.summary);
+    expect(incidentSummary(bad, wordsFor('ko'))).toBe(
+      '새 버전(green)이 이전 버전보다 나쁘게 응답합니다: 롤백하고 고친 뒤 다시 롤아웃하세요',
+    );
+    const other = { cause: 'something-new' as Incident['cause'], summary: 'as the loadtester said' };
+    expect(incidentSummary(other, wordsFor('ko'))).toBe('as the loadtester said');
+    expect(incidentKinds({ refused: 1200, 'not sent': 3 })).toBe('1,200 refused, 3 not sent');
+    expect(incidentKinds({ refused: 12, 'not sent': 3, odd: 1 }, wordsFor('ko'))).toBe(
+      '12 연결 거부, 3 보내지 못함, 1 odd',
+    );
   });
 });

@@ -136,9 +136,11 @@ describe('shares', () => {
 
 describe('timeRange', () => {
   const at = (ts: number[]) => ts.map((t) => tick({ seq: t, t })).map((k) => new SeriesWindow().add(k));
-  it('spans the data, at least a minute and at most the window', () => {
+  it('spans the data from its first point, at least a few seconds and at most the window', () => {
     expect(timeRange([], 300_000, 60_000, 1_000_000)).toEqual({ min: 940_000, max: 1_000_000 });
-    expect(timeRange(at([100_000, 110_000]))).toEqual({ min: 50_000, max: 110_000 });
+    // The first seconds fill the axis: no empty minute before them.
+    expect(timeRange(at([100_000, 101_000, 115_000]))).toEqual({ min: 100_000, max: 115_000 });
+    expect(timeRange(at([100_000, 102_000]))).toEqual({ min: 92_000, max: 102_000 });
     expect(timeRange(at([0, 200_000]))).toEqual({ min: 0, max: 200_000 });
     expect(timeRange(at([0, 900_000]))).toEqual({ min: 600_000, max: 900_000 });
   });

@@ -1,4 +1,5 @@
 /** The words the rollout banner and cards share, in the page's language (English by default). Pure. */
+import type { Incident } from '$protocol/report.js';
 import { COUNTED_KINDS, NOT_SENT, type FailureKind } from './failures.js';
 import { ENGLISH, type Words } from './i18n/index.js';
 import type { RolloutSummary } from './stores/rollouts.js';
@@ -53,4 +54,36 @@ export function endLine(r: RolloutSummary, w: Words = ENGLISH): string {
   if (r.result === 'complete') return w.t('rollout.finished', parts);
   const why = stopReason(r.message);
   return why ? w.t('rollout.stopped-why', { ...parts, why }) : w.t('rollout.stopped', parts);
+}
+
+/** "50 % of traffic still on 1 draining old pod over 5 kept-alive connections: …". */
+export function drainingText(
+  d: NonNullable<RolloutSummary['draining']>,
+  { t, fmt }: Words = ENGLISH,
+): string {
+  const n = d.pods.length;
+  return t('banner.draining', {
+    share: fmt.percent(d.share),
+    pods: t(n === 1 ? 'banner.draining-pods' : 'banner.draining-pods-many', { n }),
+    connections: t(d.connections === 1 ? 'banner.connections' : 'banner.connections-many', {
+      n: d.connections,
+    }),
+  });
+}
+
+/**
+ * The incident that explains a rollout's failures: the latest that overlaps it (from its start to its end,
+ * drain included), if its cause is a known one.
+ */
+export function rolloutCause<I extends Pick<Incident, 'cause' | 'window'>>(
+  r: Pick<RolloutSummary, 'startedAt' | 'settledAt'>,
+  incidents: readonly I[],
+): I | null {
+  const end = r.settledAt ?? Infinity;
+  for (let i = incidents.length - 1; i >= 0; i--) {
+    const incident = incidents[i]!;
+    if (incident.window.end < r.startedAt || incident.window.start > end) continue;
+    return incident.cause === 'unexplained' ? null : incident;
+  }
+  return null;
 }

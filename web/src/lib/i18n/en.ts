@@ -1,7 +1,8 @@
 /**
  * The English catalogue: the source of the dashboard's message keys (ko.ts is typed against it). A key is
  * `area.what`; `{name}` is a parameter (numbers in it are formatted for the language). Strings that come
- * from the server (event messages, incident summaries, the loadtester's errors) are shown as sent.
+ * from the server (event messages, incident evidence, the loadtester's errors) are shown as sent; an
+ * incident's advice and kinds are said again here by cause (incident-text.ts).
  */
 export const en = {
   'lang.label': 'Language',
@@ -55,6 +56,8 @@ export const en = {
 
   'latency.avg': 'avg',
   'latency.last': '(last {n})',
+  'latency.run': 'run',
+  'latency.interval': 'last interval',
   'latency.min': 'min',
   'latency.max': 'max',
   'unit.ms': 'ms',
@@ -113,6 +116,23 @@ export const en = {
   'incident.failed': '{n} failed ({kinds})',
   'incident.evidence': 'evidence',
   'incident.none': 'No incidents: no failures so far.',
+  'incident.summary.no-ready-endpoints':
+    'the Service had no ready endpoints, so the front door had nowhere to send requests (502/503 or refused): a Recreate rollout, maxUnavailable too high, or a failing readiness probe',
+  'incident.summary.bad-new-version':
+    'the new version ({color}) answers worse than the old: roll back and fix it before rolling out again',
+  'incident.summary.missing-drain':
+    'pods stopped serving before the front door stopped sending to them: keep serving after SIGTERM for longer than endpoint propagation (DRAIN_SECONDS, or a preStop sleep)',
+  'incident.summary.keep-alive-to-terminating':
+    'kept-alive connections stayed on pods long after they left the endpoints (an L4 Service balances per connection): recycle connections (--recycle) or route per request (an L7 Ingress or HTTPRoute)',
+  'incident.summary.unexplained': 'no known cause fits: see the facts',
+  'incident.kind.refused': 'refused',
+  'incident.kind.reset': 'reset',
+  'incident.kind.other': 'other network',
+  'incident.kind.timeouts': 'timeouts',
+  'incident.kind.dropped': 'dropped',
+  'incident.kind.4xx': '4xx',
+  'incident.kind.5xx': '5xx',
+  'incident.kind.not sent': 'not sent',
 
   'replay.label': 'Replay',
   'replay.of': '{at} of {total}',
@@ -147,6 +167,14 @@ export const en = {
   'banner.took': 'took',
   'banner.so-far': 'so far',
   'banner.progress': 'New pods ready',
+  'banner.complete': 'Deployment complete;',
+  'banner.draining':
+    '{share} of traffic still on {pods} over {connections}: the old pods serve their kept-alive connections until they close',
+  'banner.draining-pods': '{n} draining old pod',
+  'banner.draining-pods-many': '{n} draining old pods',
+  'banner.connections': '{n} kept-alive connection',
+  'banner.connections-many': '{n} kept-alive connections',
+  'banner.cause': 'Probable cause:',
 
   'rollout.name': '{strategy} to {color} {version}',
   'rollout.failed': '{n} failed',
@@ -175,6 +203,7 @@ export const en = {
   'door.unknown': 'unknown: the loadtester cannot tell an L4 Service from an L7 Ingress',
   'door.no-keep-alive': 'keep-alive off: a new connection, and a new pick, for every request',
   'door.no-recycle': 'off: each of the {n} connections stays with its first pod',
+  'door.no-recycle-l7': 'off: the {n} connections stay open, and each request still gets its own pick of pod',
   'door.after-requests': '{n} requests',
   'door.after-seconds': '{n} s',
   'door.or': ' or ',
@@ -245,7 +274,7 @@ export const en = {
   'share.none': 'No responses yet.',
   'share.last-outage': 'Last outage: {duration} without a successful response, until {time}',
   'share.run': 'This run',
-  'share.responses': '{n} responses',
+  'share.requests': '{n} requests',
 
   'run.until-stopped': 'until stopped',
   'run.target': 'target',
@@ -325,6 +354,8 @@ export const en = {
   'pods.open-title': 'connections open to this pod now',
   'pods.conns': '{n} conns',
   'pods.conn': '{n} conn',
+  'pods.idle':
+    'ready, no traffic: an L4 Service keeps each kept-alive connection on the pod it first reached, and none has reached this one yet',
 
   'boxes.summary': '{n} latest responses: {parts}',
   'boxes.failed': '{n} failed',

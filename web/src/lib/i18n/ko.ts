@@ -56,6 +56,8 @@ export const ko: Catalogue = {
 
   'latency.avg': '평균',
   'latency.last': '(최근 {n}개)',
+  'latency.run': '실행 전체',
+  'latency.interval': '마지막 구간',
   'latency.min': '최소',
   'latency.max': '최대',
   'unit.ms': 'ms',
@@ -112,6 +114,23 @@ export const ko: Catalogue = {
   'incident.failed': '실패 {n}건 ({kinds})',
   'incident.evidence': '근거',
   'incident.none': '장애 없음: 아직 실패가 없습니다.',
+  'incident.summary.no-ready-endpoints':
+    '서비스에 준비된 엔드포인트가 없어 정문이 요청을 보낼 곳이 없었습니다 (502/503 또는 연결 거부): Recreate 롤아웃, 너무 큰 maxUnavailable, 또는 실패하는 readiness 프로브',
+  'incident.summary.bad-new-version':
+    '새 버전({color})이 이전 버전보다 나쁘게 응답합니다: 롤백하고 고친 뒤 다시 롤아웃하세요',
+  'incident.summary.missing-drain':
+    '정문이 보내기를 멈추기 전에 파드가 응답을 멈췄습니다: SIGTERM 뒤에도 엔드포인트 전파보다 오래 응답하게 하세요 (DRAIN_SECONDS 또는 preStop sleep)',
+  'incident.summary.keep-alive-to-terminating':
+    'keep-alive 연결이 엔드포인트에서 빠진 파드에 오래 머물렀습니다 (L4 서비스는 연결 단위로 분산): 연결을 재활용하거나 (--recycle) 요청 단위로 라우팅하세요 (L7 인그레스 또는 HTTPRoute)',
+  'incident.summary.unexplained': '알려진 원인에 맞지 않습니다: 근거를 보세요',
+  'incident.kind.refused': '연결 거부',
+  'incident.kind.reset': '연결 리셋',
+  'incident.kind.other': '기타 네트워크',
+  'incident.kind.timeouts': '타임아웃',
+  'incident.kind.dropped': '끊김',
+  'incident.kind.4xx': '4xx',
+  'incident.kind.5xx': '5xx',
+  'incident.kind.not sent': '보내지 못함',
 
   'replay.label': '다시 보기',
   'replay.of': '{total} 중 {at}',
@@ -146,6 +165,14 @@ export const ko: Catalogue = {
   'banner.took': '소요',
   'banner.so-far': '지금까지',
   'banner.progress': '준비된 새 파드',
+  'banner.complete': '배포 완료;',
+  'banner.draining':
+    '트래픽의 {share}가 아직 {pods}에 {connections}로 남아 있습니다: 이전 파드는 keep-alive 연결이 닫힐 때까지 응답합니다',
+  'banner.draining-pods': '드레인 중인 이전 파드 {n}개',
+  'banner.draining-pods-many': '드레인 중인 이전 파드 {n}개',
+  'banner.connections': 'keep-alive 연결 {n}개',
+  'banner.connections-many': 'keep-alive 연결 {n}개',
+  'banner.cause': '추정 원인:',
 
   'rollout.name': '{strategy} → {color} {version}',
   'rollout.failed': '실패 {n}건',
@@ -174,6 +201,7 @@ export const ko: Catalogue = {
   'door.unknown': '알 수 없음: 로드테스터는 L4 서비스와 L7 인그레스를 구별할 수 없습니다',
   'door.no-keep-alive': 'keep-alive 꺼짐: 요청마다 새 연결, 새 선택',
   'door.no-recycle': '꺼짐: 연결 {n}개가 각자 처음 만난 파드에 머뭅니다',
+  'door.no-recycle-l7': '꺼짐: 연결 {n}개는 열린 채로 있고, 요청마다 파드를 새로 고릅니다',
   'door.after-requests': '요청 {n}개',
   'door.after-seconds': '{n}초',
   'door.or': ' 또는 ',
@@ -244,7 +272,7 @@ export const ko: Catalogue = {
   'share.none': '아직 응답이 없습니다.',
   'share.last-outage': '마지막 중단: {duration} 동안 성공한 응답 없음, {time}까지',
   'share.run': '이번 실행',
-  'share.responses': '응답 {n}개',
+  'share.requests': '요청 {n}개',
 
   'run.until-stopped': '멈출 때까지',
   'run.target': '대상',
@@ -324,6 +352,8 @@ export const ko: Catalogue = {
   'pods.open-title': '지금 이 파드에 열린 연결',
   'pods.conns': '연결 {n}',
   'pods.conn': '연결 {n}',
+  'pods.idle':
+    '준비됨, 트래픽 없음: L4 서비스는 keep-alive 연결을 처음 만난 파드에 붙여 두며, 아직 이 파드에 닿은 연결이 없습니다',
 
   'boxes.summary': '최근 응답 {n}개: {parts}',
   'boxes.failed': '실패 {n}',

@@ -5,10 +5,12 @@
  * or a file dropped on the page. `seek(n)` shows the run as it stood after its first n ticks.
  */
 import type { EventMessage } from '$protocol/events.js';
-import type { Report } from '$protocol/report.js';
+import type { Incident, Report } from '$protocol/report.js';
 import type { RunSettings, TickMessage } from '$protocol/run.js';
 import { PROTOCOL_VERSION, type ControlMessage, type ServerMessage } from '$protocol/stream.js';
 import { replayTicks } from '$protocol/timeline.js';
+// The loadtester's own finder, pure: a replay finds the incidents again as the live stream sent them then.
+import { IncidentFinder } from '../../../../loadtester/count/incidents.js';
 import type { DataSource, SourceSink } from './source.js';
 import { ENGLISH, type MessageKey } from '../i18n/index.js';
 import type { Params } from '../i18n/translate.js';
@@ -139,9 +141,7 @@ export class ReplaySource implements DataSource {
       // The summary's report carries the final incidents.
       sink.message({ type: 'summary', report: this.replay.report, final: true });
     } else {
-      // Those that had begun by this moment, as the live page would have listed them then.
-      const incidents = (this.replay.report.incidents ?? []).filter((i) => i.window.start <= until);
-      sink.message({ type: 'incidents', incidents });
+      sink.message({ type: 'incidents', incidents: incidentsAsOf(ticks, events) });
     }
   }
 
@@ -150,4 +150,24 @@ export class ReplaySource implements DataSource {
     const first = this.replay.ticks[0];
     return first ? first.t - first.intervalMs : Infinity;
   }
+}
+
+/**
+ * The incidents as the live page listed them after these ticks: found again from the ticks and events up
+ * to then, so an incident going on counts only its failures so far and its cause rests on nothing later
+ * (the report's own list was made at the end, from the whole run).
+ */
+function incidentsAsOf(ticks: readonly TickMessage[], events: readonly EventMessage[]): Incident[] {
+  const finder = new IncidentFinder();
+  // An event before a tick ending at the same moment, as the stream sent them.
+  const merged: (TickMessage | EventMessage)[] = [...events, ...ticks].sort((a, b) => a.t - b.t);
+  for (const m of merged) {
+    if (m.type === 'tick') {
+      finder.tick(m);
+      continue;
+    }
+    if (m.kind === 'run-started') finder.newRun();
+    finder.event(m);
+  }
+  return finder.incidents();
 }

@@ -41,7 +41,7 @@ export class DashboardModel {
   runByColor: Record<string, number> = nameRecord();
   /** Running totals as of the latest tick. */
   total: Outcomes = emptyOutcomes();
-  /** The run's outcomes by colour, pod, front door and unknown, as of the latest tick. */
+  /** The run's outcomes by colour, pod, front door and unknown, as of the latest tick (the report's once it came). */
   totalAttribution: Attribution = emptyAttribution();
   lastTick: TickMessage | null = null;
   summary: Report | null = null;
@@ -73,6 +73,12 @@ export class DashboardModel {
       case 'summary':
         this.summary = message.report;
         if (message.report.incidents) this.incidents = message.report.incidents;
+        // The report's own figures from here on: its latency per group is over the run's responses, where
+        // ticks summed again (a replay) can only estimate percentiles from each interval's.
+        if (message.report.attribution) {
+          this.totalAttribution = message.report.attribution;
+          this.pods.runTotals(message.report.attribution);
+        }
         return;
       case 'incidents':
         this.incidents = message.incidents;

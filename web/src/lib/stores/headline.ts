@@ -5,26 +5,31 @@
 import { nameRecord } from '$protocol/outcomes.js';
 import type { TickMessage } from '$protocol/run.js';
 
-/** Below this many, a shortfall of sent requests is only the pacer's phase against the tick boundary. */
-const PACING_SLACK = 1;
-
 /** Requests due at the asked rate over these ticks; 0 when the rate is unbounded ("max"). */
 export function due(ticks: readonly TickMessage[]): number {
   return ticks.reduce((n, t) => n + ((t.askedRate ?? 0) * t.intervalMs) / 1000, 0);
 }
 
-/** Due requests not sent, from the counts of both. */
-export function shortfall(dueCount: number, sent: number): number {
-  const short = Math.floor(dueCount - sent);
+/** Below this many, a shortfall of sent requests is only the pacer's phase against the tick boundary. */
+const PACING_SLACK = 1;
+
+/**
+ * Due requests not sent in these ticks, from the asked rate: held back (connections backing off, or all
+ * busy) or skipped. A moment's view for "now" and the chart's layer: what is held back goes out later, so
+ * this is never summed into a total (see notSent).
+ */
+export function heldBack(ticks: readonly TickMessage[]): number {
+  const short = Math.floor(due(ticks) - ticks.reduce((n, t) => n + t.bucket.sent, 0));
   return short > PACING_SLACK ? short : 0;
 }
 
-/** Due requests never sent over these ticks: queued for a busy connection, or skipped after the timeout. */
+/**
+ * Due requests never sent over these ticks (skipped: backed off, or no connection free within the timeout),
+ * as the loadtester counted them. Not "due minus sent": a request held back and sent a tick later would
+ * count as not sent and then not, and a run's total would go down.
+ */
 export function notSent(ticks: readonly TickMessage[]): number {
-  return shortfall(
-    due(ticks),
-    ticks.reduce((n, t) => n + t.bucket.sent, 0),
-  );
+  return ticks.reduce((n, t) => n + t.bucket.skipped.backoff + t.bucket.skipped.busy, 0);
 }
 
 function ok(tick: TickMessage): number {
@@ -66,7 +71,7 @@ export function nowSegments(ticks: readonly TickMessage[]): { segments: Segment[
       byColor[color] = (byColor[color] ?? 0) + count;
     }
   }
-  const missing = ticks.reduce((n, t) => n + unanswered(t), 0) + notSent(ticks);
+  const missing = ticks.reduce((n, t) => n + unanswered(t), 0) + Math.max(heldBack(ticks), notSent(ticks));
   const counts: [string | null, number][] = Object.entries(byColor).sort(
     ([a, x], [b, y]) => y - x || a.localeCompare(b),
   );

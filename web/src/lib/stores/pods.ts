@@ -4,6 +4,7 @@
  * answering are forgotten after a while, and there are never more than `maxPods`.
  */
 import type { EventMessage } from '$protocol/events.js';
+import type { Attribution } from '$protocol/outcomes.js';
 import type { TickMessage } from '$protocol/run.js';
 
 export type PodState = 'seen' | 'starting' | 'ready' | 'not-ready' | 'draining' | 'gone' | 'crashed';
@@ -23,7 +24,7 @@ export interface PodTile {
   failed: number;
   /** Of those, failures with no response attributed from the connection's history. */
   inferred: number;
-  /** The pod's p99 in the latest interval (ms); null when it answered nothing in it. */
+  /** The pod's p99 over the run (ms), as its colour's in the Outcomes table; null before it answered. */
   p99: number | null;
   /** Connections open to the pod at the latest tick. */
   open: number;
@@ -98,7 +99,6 @@ export class PodBoard {
     const perSecond = 1000 / Math.max(1, tick.intervalMs);
     for (const pod of this.pods.values()) {
       pod.rate = 0;
-      pod.p99 = null;
       pod.open = 0;
     }
     for (const [name, tally] of Object.entries(tick.bucket.byPod)) {
@@ -116,15 +116,20 @@ export class PodBoard {
       if (!pod) continue;
       if (active) pod.lastActivity = tick.t;
       pod.color = stats.color || pod.color;
-      pod.p99 = stats.latency.count > 0 ? stats.latency.p99 : null;
       pod.open = stats.connections.open;
     }
-    for (const pod of this.pods.values()) {
-      const run = tick.totalAttribution.pods[pod.name];
-      pod.failed = run?.failed ?? 0;
-      pod.inferred = run?.inferred ?? 0;
-    }
+    this.runTotals(tick.totalAttribution);
     this.prune(tick.t);
+  }
+
+  /** Each pod's failures and p99 over the run (the latest tick's running attribution, or the report's). */
+  runTotals(run: Attribution): void {
+    for (const pod of this.pods.values()) {
+      const stats = Object.hasOwn(run.pods, pod.name) ? run.pods[pod.name] : undefined;
+      pod.failed = stats?.failed ?? 0;
+      pod.inferred = stats?.inferred ?? 0;
+      pod.p99 = stats && stats.latency.count > 0 ? stats.latency.p99 : null;
+    }
   }
 
   private prune(now: number): void {

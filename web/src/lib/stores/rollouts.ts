@@ -8,28 +8,29 @@ import type { EventMessage, RolloutProgress } from '$protocol/events.js';
 import type { TickMessage } from '$protocol/run.js';
 import type { ServerMessage } from '$protocol/stream.js';
 import { COUNTED_KINDS, NOT_SENT } from '../failures.js';
-import {
-  due,
-  isDark,
-  notSent,
-  nowSegments,
-  OutageTracker,
-  shortfall,
-  type Outage,
-  type Segment,
-} from './headline.js';
+import { isDark, notSent, nowSegments, OutageTracker, type Outage, type Segment } from './headline.js';
 
 export const MAX_ROLLOUTS = 10;
 /** The headline's "now": the last few ticks. */
 export const RECENT_TICKS = 5;
+/**
+ * After its last old pod is gone, a rollout's failures go on while the front door still sends there (an
+ * Ingress hears of the endpoint's removal a propagation delay later): failing intervals right after it
+ * are the rollout's, up to this long.
+ */
+export const AFTERMATH_MS = 5000;
 
 interface RolloutRecord {
   progress: RolloutProgress;
   finishedAt: number | null;
   /** The finish event's message: how it ended. */
   message: string | null;
-  sent: number;
-  due: number;
+  /** Pods that began terminating since it started and are not gone yet: its drain goes on until they are. */
+  draining: Set<string>;
+  /** When its last old pod was gone, or its finish when none was left draining; null until then. */
+  drainedAt: number | null;
+  /** When its aftermath ended: the first interval after drainedAt without failures (or AFTERMATH_MS on). */
+  settledAt: number | null;
   byKind: Record<string, number>;
   failureWindow: { from: number; to: number } | null;
   noEndpointsMs: number;
@@ -50,6 +51,13 @@ export interface RolloutSummary {
   /** Failures by kind (COUNTED_KINDS keys, and NOT_SENT's). */
   byKind: Record<string, number>;
   failed: number;
+  /**
+   * Once finished: its old pods still draining (terminating, not gone), and over the last few ticks the share
+   * of the answers they gave and the connections open to them. Their failures are the rollout's too.
+   */
+  draining: { pods: string[]; share: number; connections: number } | null;
+  /** When its aftermath ended (finished, and its last old pod gone); null until then. */
+  settledAt: number | null;
   failureWindow: { from: number; to: number } | null;
   noEndpointsMs: number;
   /** Time in ticks with requests due and not one successful answer. */
@@ -70,8 +78,7 @@ export class RolloutTracker {
   private readonly records: RolloutRecord[] = [];
   private readonly recent: TickMessage[] = [];
   private readonly outages = new OutageTracker();
-  private runDue = 0;
-  private runSent = 0;
+  private runNotSent = 0;
   private lastTick: TickMessage | null = null;
   private startedAt: number | null = null;
   private latest = 0;
@@ -111,15 +118,20 @@ export class RolloutTracker {
     this.recent.push(tick);
     if (this.recent.length > RECENT_TICKS) this.recent.shift();
     this.outages.tick(tick);
-    this.runDue += due([tick]);
-    this.runSent += tick.bucket.sent;
+    this.runNotSent += notSent([tick]);
     const from = tick.t - tick.intervalMs;
+    const failing = tick.bucket.failed > 0 || notSent([tick]) > 0;
     for (const r of this.records) {
-      if (tick.t <= r.progress.startedAt || (r.finishedAt !== null && from >= r.finishedAt)) continue;
-      r.sent += tick.bucket.sent;
-      r.due += due([tick]);
+      if (tick.t <= r.progress.startedAt || (r.settledAt !== null && from >= r.settledAt)) continue;
+      if (r.drainedAt !== null && from >= r.drainedAt) {
+        if (!failing || tick.t - r.drainedAt > AFTERMATH_MS) {
+          r.settledAt = from;
+          continue;
+        }
+      }
       for (const kind of COUNTED_KINDS) r.byKind[kind.key] = (r.byKind[kind.key] ?? 0) + kind.of(tick.bucket);
-      if (tick.bucket.failed > 0 || notSent([tick]) > 0) {
+      r.byKind[NOT_SENT.key] = (r.byKind[NOT_SENT.key] ?? 0) + notSent([tick]);
+      if (failing) {
         r.failureWindow = { from: r.failureWindow?.from ?? from, to: tick.t };
       }
       if (isDark(tick)) r.darkMs += tick.intervalMs;
@@ -133,6 +145,7 @@ export class RolloutTracker {
     this.latest = Math.max(this.latest, event.t);
     if (event.kind === 'run-started') this.newRun();
     if (event.kind === 'run-stopped') this.outages.end();
+    if (event.pod !== undefined) this.podEvent(event.kind, event.pod, event.t);
     const progress = event.rollout;
     if (!progress || !event.kind.startsWith('rollout-')) return;
     let r = this.records.find((x) => x.progress.id === progress.id);
@@ -141,8 +154,9 @@ export class RolloutTracker {
         progress,
         finishedAt: null,
         message: null,
-        sent: 0,
-        due: 0,
+        draining: new Set(),
+        drainedAt: null,
+        settledAt: null,
         byKind: {},
         failureWindow: null,
         noEndpointsMs: 0,
@@ -163,8 +177,23 @@ export class RolloutTracker {
     if (event.kind === 'rollout-finished') {
       r.finishedAt = event.t;
       r.message = event.message ?? null;
+      if (r.draining.size === 0) r.drainedAt = event.t;
       if (r.noEndpointsSince !== null) r.noEndpointsMs += event.t - r.noEndpointsSince;
       r.noEndpointsSince = null;
+    }
+  }
+
+  /**
+   * A rollout's old pods: those that begin terminating while it runs. Once it finished, its drain lasts
+   * until the last of them is gone (a draining pod still answers, or fails, on its kept-alive connections).
+   */
+  private podEvent(kind: EventMessage['kind'], pod: string, t: number): void {
+    for (const r of this.records) {
+      if (r.drainedAt !== null) continue;
+      if (kind === 'pod-terminating' && r.finishedAt === null) r.draining.add(pod);
+      else if ((kind === 'pod-gone' || kind === 'pod-crashed') && r.draining.delete(pod)) {
+        if (r.finishedAt !== null && r.draining.size === 0) r.drainedAt = t;
+      }
     }
   }
 
@@ -172,8 +201,7 @@ export class RolloutTracker {
   private newRun(): void {
     this.recent.length = 0;
     this.outages.clear();
-    this.runDue = 0;
-    this.runSent = 0;
+    this.runNotSent = 0;
   }
 
   reset(): void {
@@ -187,7 +215,7 @@ export class RolloutTracker {
   view(): RolloutView {
     const now = this.latest;
     const rollouts = this.records.map((r): RolloutSummary => {
-      const byKind = { ...r.byKind, [NOT_SENT.key]: shortfall(r.due, r.sent) };
+      const byKind = { [NOT_SENT.key]: 0, ...r.byKind };
       const end = r.finishedAt ?? now;
       return {
         id: r.progress.id,
@@ -199,6 +227,8 @@ export class RolloutTracker {
         durationMs: Math.max(0, end - r.progress.startedAt),
         byKind,
         failed: Object.values(byKind).reduce((a, b) => a + b, 0),
+        draining: r.finishedAt !== null && r.drainedAt === null ? this.drainingNow(r.draining) : null,
+        settledAt: r.settledAt,
         failureWindow: copy(r.failureWindow),
         noEndpointsMs:
           r.noEndpointsMs + (r.noEndpointsSince !== null ? Math.max(0, now - r.noEndpointsSince) : 0),
@@ -211,9 +241,26 @@ export class RolloutTracker {
     return {
       rollouts: rollouts.reverse(),
       headline: { segments, total, outage: copy(this.outages.ongoing), lastOutage: copy(this.outages.last) },
-      notSent: { run: shortfall(this.runDue, this.runSent), last: last ? notSent([last]) : null },
+      notSent: { run: this.runNotSent, last: last ? notSent([last]) : null },
       now,
     };
+  }
+
+  /** Draining pods, with their share of the recent answers and the connections open to them at the last tick. */
+  private drainingNow(pods: ReadonlySet<string>): NonNullable<RolloutSummary['draining']> {
+    let on = 0;
+    let all = 0;
+    for (const tick of this.recent) {
+      for (const [pod, tally] of Object.entries(tick.bucket.byPod)) {
+        all += tally.count;
+        if (pods.has(pod)) on += tally.count;
+      }
+    }
+    const attribution = this.lastTick?.bucket.attribution.pods ?? {};
+    let connections = 0;
+    for (const pod of pods)
+      connections += Object.hasOwn(attribution, pod) ? attribution[pod]!.connections.open : 0;
+    return { pods: [...pods].sort(), share: all === 0 ? 0 : on / all, connections };
   }
 }
 

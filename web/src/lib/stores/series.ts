@@ -6,7 +6,7 @@
  */
 import { nameRecord, OTHER_BUCKET, type GroupStats } from '$protocol/outcomes.js';
 import type { TickMessage } from '$protocol/run.js';
-import { notSent } from './headline.js';
+import { heldBack } from './headline.js';
 
 export interface SeriesPoint {
   /** Epoch ms at the end of the interval. */
@@ -66,7 +66,7 @@ export function sentFailures(g: GroupStats): number {
  */
 export function notSentPerSecond(tick: TickMessage): number {
   if (tick.intervalMs <= 0) return 0;
-  return (notSent([tick]) * 1000) / tick.intervalMs;
+  return (heldBack([tick]) * 1000) / tick.intervalMs;
 }
 
 export class SeriesWindow {
@@ -183,13 +183,14 @@ export function recentByColor(points: readonly SeriesPoint[], n: number): Record
 }
 
 /**
- * The time axis: ends at the newest point and spans the data held, at least `minSpanMs` (so the first
- * seconds of a run are not a sliver at the right edge) and at most `maxSpanMs`.
+ * The time axis: ends at the newest point and starts at the oldest held, so the first seconds of a run
+ * fill the chart rather than sit as a sliver at the right of an empty minute; at least `minSpanMs` (a
+ * few seconds, so one point is not an axis of no width) and at most `maxSpanMs`.
  */
 export function timeRange(
   points: readonly SeriesPoint[],
   maxSpanMs = 300_000,
-  minSpanMs = 60_000,
+  minSpanMs = 10_000,
   now = Date.now(),
 ): { min: number; max: number } {
   const max = points.at(-1)?.t ?? now;
