@@ -18,17 +18,27 @@ export class ApiStatusError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** What the server's `Retry-After` asked for (429, 503), in ms; null when it asked nothing. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
   }
 }
+
+/** The most of an error answer that is read: a Status is a few hundred bytes. */
+const STATUS_BODY_LIMIT = 4096;
+/** A server's message is cut to this before it reaches the terminal. */
+const MESSAGE_LIMIT = 200;
 
 export interface ApiClient {
   /** The API server's URL, for messages. */
   readonly server: string;
   /** The namespace to watch when none was given. */
   readonly defaultNamespace: string;
-  /** GETs a path; resolves with the 200 response (a stream), rejects with ApiStatusError or a network error. */
+  /**
+   * GETs a path; resolves with the 200 response (a stream), rejects with ApiStatusError or a network error.
+   * Aborting the signal ends the request and its response wherever they are.
+   */
   get(path: string, query: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage>;
 }
 
@@ -82,7 +92,7 @@ class NodeApiClient implements ApiClient {
       const req = send(url, { ...options, method: 'GET', signal }, (response) => {
         if (response.statusCode === 200) return resolve(response);
         readStatus(response).then(
-          (message) => reject(new ApiStatusError(response.statusCode ?? 0, message)),
+          (message) => reject(new ApiStatusError(response.statusCode ?? 0, message, retryAfter(response))),
           reject,
         );
       });
@@ -96,13 +106,27 @@ class NodeApiClient implements ApiClient {
 async function readStatus(response: IncomingMessage): Promise<string> {
   let text = '';
   for await (const chunk of response) {
-    if (text.length < 4096) text += String(chunk);
+    text += String(chunk);
+    if (text.length >= STATUS_BODY_LIMIT) {
+      // A Status is small: the rest of an endless error body is not read.
+      response.destroy();
+      break;
+    }
   }
   try {
     const status = JSON.parse(text) as { message?: unknown };
-    if (typeof status.message === 'string') return status.message;
+    if (typeof status.message === 'string') return status.message.slice(0, MESSAGE_LIMIT);
   } catch {
     // not JSON: the reason phrase below
   }
-  return `${response.statusCode} ${response.statusMessage ?? ''}`.trim();
+  return `${response.statusCode} ${response.statusMessage ?? ''}`.trim().slice(0, MESSAGE_LIMIT);
+}
+
+/** `Retry-After` in seconds or as an HTTP date (RFC 9110 §10.2.3), in ms from now; null when absent or unreadable. */
+function retryAfter(response: IncomingMessage): number | null {
+  const value = response.headers['retry-after']?.trim();
+  if (!value) return null;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
 }

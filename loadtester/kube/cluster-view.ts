@@ -3,8 +3,11 @@
  * EndpointSlices and Warning Events as the API server lists them go in; the lifecycle events the demo also
  * emits come out (pod-added, pod-scheduled, pod-ready…, endpoint-*, rollout-*, warning), one per change.
  * Each resource's relist is a diff against what the view knew, so a reconnect does not repeat events.
+ * Every name and label read from an object is cut to the identity cap (IDENTITY_VALUE_LIMIT, protocol/outcomes.ts), and a Warning's
+ * text to WARNING_TEXT_LIMIT: the API server's objects reach the terminal, the stream and the report.
  */
 import type { EndpointConditions, EventMessage, RolloutProgress } from '../../protocol/events.js';
+import { IDENTITY_VALUE_LIMIT } from '../../protocol/outcomes.js';
 import type { KubeObject, WatchType } from './list-watch.js';
 
 export type ClusterEvent = Omit<EventMessage, 'type' | 't'> & { t: number };
@@ -12,6 +15,8 @@ export type ClusterEvent = Omit<EventMessage, 'type' | 't'> & { t: number };
 export type Resource = 'pods' | 'replicasets' | 'deployments' | 'endpointslices' | 'events';
 
 const REVISION = 'deployment.kubernetes.io/revision';
+/** A Warning event's reason and message are sentences, longer than a name. */
+const WARNING_TEXT_LIMIT = 512;
 
 interface PodFacts {
   name: string;
@@ -72,7 +77,7 @@ export class ClusterView {
   /** A relist: everything there is of `resource` now. */
   sync(resource: Resource, items: readonly KubeObject[], t: number): ClusterEvent[] {
     const out: ClusterEvent[] = [];
-    const names = new Set(items.map((item) => item.metadata.name));
+    const names = new Set(items.map(nameOf));
     const known = this.namesOf(resource);
     for (const name of known) if (!names.has(name)) this.remove(resource, name, t, out);
     for (const item of items) this.upsert(resource, item, t, out);
@@ -82,7 +87,7 @@ export class ClusterView {
 
   change(resource: Resource, type: WatchType, item: KubeObject, t: number): ClusterEvent[] {
     const out: ClusterEvent[] = [];
-    if (type === 'DELETED') this.remove(resource, item.metadata.name, t, out);
+    if (type === 'DELETED') this.remove(resource, nameOf(item), t, out);
     else this.upsert(resource, item, t, out);
     this.afterChange(t, out);
     return out;
@@ -98,9 +103,9 @@ export class ClusterView {
 
   private upsert(resource: Resource, item: KubeObject, t: number, out: ClusterEvent[]): void {
     if (resource === 'pods') this.upsertPod(readPod(item), t, out);
-    else if (resource === 'replicasets') this.replicaSets.set(item.metadata.name, readReplicaSet(item));
-    else if (resource === 'deployments') this.deployments.set(item.metadata.name, readDeployment(item));
-    else if (resource === 'endpointslices') this.slices.set(item.metadata.name, readSlice(item));
+    else if (resource === 'replicasets') this.replicaSets.set(nameOf(item), readReplicaSet(item));
+    else if (resource === 'deployments') this.deployments.set(nameOf(item), readDeployment(item));
+    else if (resource === 'endpointslices') this.slices.set(nameOf(item), readSlice(item));
     else this.warning(item, t, out);
   }
 
@@ -161,24 +166,27 @@ export class ClusterView {
       involvedObject?: { kind?: string; name?: string };
     };
     if (e.type !== 'Warning') return;
-    const target = e.involvedObject ?? {};
-    const name = target.name ?? '';
+    const target = obj(e.involvedObject);
+    const kind = str(target.kind);
+    const name = str(target.name) ?? '';
     const ours =
-      (target.kind === 'Pod' && this.pods.has(name)) ||
-      (target.kind === 'ReplicaSet' && this.replicaSets.has(name)) ||
-      (target.kind === 'Deployment' && this.deployments.has(name));
+      (kind === 'Pod' && this.pods.has(name)) ||
+      (kind === 'ReplicaSet' && this.replicaSets.has(name)) ||
+      (kind === 'Deployment' && this.deployments.has(name));
     if (!ours) return;
     // An Event object is updated in place (its count goes up) as the same warning repeats: one message per count.
-    const count = e.series?.count ?? e.count ?? 1;
-    if ((this.warningsSeen.get(item.metadata.name) ?? 0) >= count) return;
-    this.warningsSeen.set(item.metadata.name, count);
+    const count = num(obj(e.series).count) || num(e.count) || 1;
+    const id = nameOf(item);
+    if ((this.warningsSeen.get(id) ?? 0) >= count) return;
+    this.warningsSeen.set(id, count);
     if (this.warningsSeen.size > 1000) this.warningsSeen.delete(this.warningsSeen.keys().next().value!);
-    const pod = target.kind === 'Pod' ? this.pods.get(name) : undefined;
+    const pod = kind === 'Pod' ? this.pods.get(name) : undefined;
+    const reason = text(e.reason, WARNING_TEXT_LIMIT) ?? 'Warning';
     out.push({
       t,
       kind: 'warning',
       ...(pod ? this.podFields(pod) : { source: 'kube' as const }),
-      message: `${target.kind} ${name}: ${e.reason ?? 'Warning'}: ${e.message ?? ''}`.trim(),
+      message: `${kind} ${name}: ${reason}: ${text(e.message, WARNING_TEXT_LIMIT) ?? ''}`.trim(),
     });
   }
 
@@ -323,7 +331,19 @@ function routingOf(c: EndpointConditions | null): Routing {
 type Loose = Record<string, unknown>;
 const obj = (v: unknown): Loose => (v !== null && typeof v === 'object' ? (v as Loose) : {});
 const arr = (v: unknown): Loose[] => (Array.isArray(v) ? v.map(obj) : []);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+/** Text cut to `limit` characters (ending in `…`, never splitting a surrogate pair); absent when empty. */
+function text(v: unknown, limit: number): string | undefined {
+  if (typeof v !== 'string' || v === '') return undefined;
+  if (v.length <= limit) return v;
+  let end = limit - 1;
+  const last = v.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${v.slice(0, end)}…`;
+}
+/** A name or label value, cut to the identity cap. */
+const str = (v: unknown): string | undefined => text(v, IDENTITY_VALUE_LIMIT);
+/** list-watch.ts passes only objects with a non-empty string name. */
+const nameOf = (item: KubeObject): string => str(item.metadata.name)!;
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 function condition(status: Loose, type: string): Loose | undefined {
@@ -361,7 +381,7 @@ function readPod(item: KubeObject): PodFacts {
     .map((c) => obj(obj(c.lastState).terminated))
     .find((s) => s.reason || s.exitCode);
   return {
-    name: item.metadata.name,
+    name: nameOf(item),
     color: colorOf(spec, labels),
     replicaSet: owner(item, 'ReplicaSet'),
     version: versionOf(spec, labels),
@@ -379,7 +399,7 @@ function readPod(item: KubeObject): PodFacts {
 function readReplicaSet(item: KubeObject): ReplicaSetFacts {
   const template = obj(obj(item.spec).template);
   return {
-    name: item.metadata.name,
+    name: nameOf(item),
     deployment: owner(item, 'Deployment'),
     revision: str(obj(item.metadata.annotations)[REVISION]),
     color: colorOf(obj(template.spec), obj(obj(template.metadata).labels)),
@@ -394,7 +414,7 @@ function readDeployment(item: KubeObject): DeploymentFacts {
   const revision = str(obj(item.metadata.annotations)[REVISION]);
   const progressing = condition(status, 'Progressing');
   return {
-    name: item.metadata.name,
+    name: nameOf(item),
     revision,
     strategy: str(obj(spec.strategy).type) === 'Recreate' ? 'recreate' : 'rolling',
     color: colorOf(obj(template.spec), labels) ?? '',

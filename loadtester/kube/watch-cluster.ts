@@ -1,13 +1,23 @@
 /**
  * `--kube`: watches the app's pods, their ReplicaSets and Deployment, the Service's EndpointSlices and the
  * namespace's Warning Events, and turns every change into a lifecycle event (cluster-view.ts). Loaded only
- * when --kube is given. Nothing here may end the load: a missing permission or an unreachable API server is
- * said once (and said again when it is over), and the watches keep trying in the background.
+ * when --kube is given. Nothing here may end the load: a missing permission, an unreachable, failing or
+ * silent API server, a malformed object is said once (and said again when it is over), and the watches keep
+ * trying in the background, with backoff (list-watch.ts).
  */
 import type { KubeOptions } from '../options.js';
 import { ApiStatusError, connectApi, type ApiClient } from './api-client.js';
 import { ClusterView, type ClusterEvent, type Resource } from './cluster-view.js';
-import { listWatch, type ListWatchSpec } from './list-watch.js';
+import {
+  CLIENT_GO_TIMING,
+  Gone,
+  listWatch,
+  Malformed,
+  ShortWatch,
+  TimedOut,
+  type ListWatchSpec,
+  type ListWatchTiming,
+} from './list-watch.js';
 
 export interface ClusterSink {
   event(event: ClusterEvent): void;
@@ -19,14 +29,17 @@ export interface ClusterWatch {
   close(): Promise<void>;
 }
 
-/** A dropped watch is normal (load balancers cut long requests): said only when it keeps failing. */
-const DROPS_BEFORE_TELLING = 3;
+/**
+ * A dropped or short watch, or one 410, happens to a healthy cluster too (load balancers cut long requests,
+ * history is compacted): said only when it keeps happening.
+ */
+const TRANSIENT_BEFORE_TELLING = 3;
 
 export function watchCluster(
   options: KubeOptions,
   sink: ClusterSink,
   connect: (context: string | null) => ApiClient = connectApi,
-  backoff?: { minMs: number; maxMs: number },
+  timing: Partial<ListWatchTiming> = {},
 ): ClusterWatch {
   let api: ApiClient;
   try {
@@ -41,11 +54,20 @@ export function watchCluster(
   const view = new ClusterView();
   const stopper = new AbortController();
   const told = new Set<string>();
+  // The resources whose last outcome was a failure of the API (not a permission): the API is back, and
+  // said so, only when none is left; so "back" is never said between two failures.
+  const down = new Set<Resource>();
+  // Per resource: transient failures since its last healthy watch or other failure.
+  const transient = new Map<Resource, number>();
 
   const tell = (key: string, line: string): void => {
     if (told.has(key)) return;
     told.add(key);
     sink.problem(`--kube: ${line}`);
+  };
+  const backIfAllUp = (): void => {
+    if (down.size === 0 && told.delete('api'))
+      sink.problem(`--kube: the Kubernetes API at ${api.server} answers again; cluster events resume`);
   };
 
   const watches = specs(namespace, options).map(([resource, spec]) =>
@@ -55,32 +77,41 @@ export function watchCluster(
       {
         sync: (items) => view.sync(resource, items, Date.now()).forEach((e) => sink.event(e)),
         change: (type, item) => view.change(resource, type, item, Date.now()).forEach((e) => sink.event(e)),
-        listed: () => {
+        healthy: () => {
+          down.delete(resource);
+          transient.delete(resource);
           if (told.delete(`forbidden:${resource}`))
             sink.problem(`--kube: watching ${resource} in ${namespace} again`);
-          if (told.delete('unreachable'))
-            sink.problem(`--kube: the Kubernetes API at ${api.server} answers again`);
+          backIfAllUp();
         },
-        failed: (error, inARow) => {
+        skipped: (what) =>
+          tell(
+            `skipped:${resource}`,
+            `skipped ${what} among the ${resource} from ${api.server}; the others are watched as usual`,
+          ),
+        failed: (error) => {
+          const streak = isTransient(error) ? (transient.get(resource) ?? 0) + 1 : 0;
+          transient.set(resource, streak);
           if (error instanceof ApiStatusError && (error.status === 401 || error.status === 403)) {
+            down.delete(resource);
             tell(
               `forbidden:${resource}`,
               `not allowed to watch ${resource} in namespace ${namespace} (${error.status}: ${error.message}); ` +
                 `the load goes on without them (the account needs get, list and watch on ${resource})`,
             );
-          } else if (isDrop(error) && inARow < DROPS_BEFORE_TELLING) {
+            backIfAllUp();
             return;
-          } else {
-            tell(
-              'unreachable',
-              `cannot reach the Kubernetes API at ${api.server} (${describe(error)}); ` +
-                'the load goes on without cluster events, retrying in the background',
-            );
           }
+          down.add(resource);
+          if (streak > 0 && streak < TRANSIENT_BEFORE_TELLING) return;
+          tell(
+            'api',
+            `${whatFailed(error, resource, api.server)}; the load goes on without cluster events, retrying in the background`,
+          );
         },
       },
       stopper.signal,
-      backoff,
+      { ...CLIENT_GO_TIMING, ...timing },
     ),
   );
 
@@ -113,13 +144,29 @@ function specs(namespace: string, options: KubeOptions): [Resource, ListWatchSpe
   return list;
 }
 
-function isDrop(error: unknown): boolean {
+/** What happens now and then to a healthy cluster: a dropped connection, a short watch, one 410. */
+function isTransient(error: unknown): boolean {
+  if (error instanceof ShortWatch || error instanceof Gone) return true;
+  if (error instanceof ApiStatusError) return error.status === 410;
   const code = (error as { code?: unknown }).code;
   return code === 'ECONNRESET' || (error as Error).message === 'aborted';
 }
 
-function describe(error: unknown): string {
-  if (error instanceof ApiStatusError) return `${error.status}: ${error.message}`;
+/** One phrase for the user: what failed, and where. */
+function whatFailed(error: unknown, resource: Resource, server: string): string {
+  if (error instanceof TimedOut)
+    return `the Kubernetes API at ${server} timed out on ${resource} (${error.message})`;
+  if (error instanceof Malformed)
+    return `the Kubernetes API at ${server} sent a malformed answer for ${resource} (${error.message})`;
+  if (error instanceof ShortWatch)
+    return `the Kubernetes API at ${server} ends every watch of ${resource} at once`;
+  if (error instanceof Gone)
+    return `the Kubernetes API at ${server} keeps answering 410 Gone to the watch of ${resource}`;
+  if (error instanceof ApiStatusError) {
+    const wait =
+      error.retryAfterMs === null ? '' : `, Retry-After ${Math.round(error.retryAfterMs / 1000)} s`;
+    return `the Kubernetes API at ${server} answers ${resource} with ${error.status} (${error.message}${wait})`;
+  }
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : (error as Error).message;
+  return `cannot reach the Kubernetes API at ${server} (${typeof code === 'string' ? code : (error as Error).message})`;
 }

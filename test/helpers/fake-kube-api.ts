@@ -6,7 +6,9 @@
  * `allowWatchBookmarks`), and a version older than the compacted history gets an ERROR event with a 410
  * Status, as etcd compaction makes the real server do. Tests can cut every open watch (a dropped
  * connection), forbid a collection (403 with a Status body, as RBAC answers) and change objects as a
- * rolling update does. Label selectors: equality terms only (what the loadtester sends).
+ * rolling update does. Label selectors: equality terms only (what the loadtester sends). `misbehave` lets
+ * a test answer any request its own way first (a stall, a flood, a status, a bad object), as a broken or
+ * hostile API server would.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -50,6 +52,8 @@ export class FakeKubeApi {
   readonly forbidden = new Set<string>();
   /** Every request, `GET path?query`, in order. */
   readonly requests: string[] = [];
+  /** When set, sees each request first (after it is recorded): true when it answered (or will), false to let the server answer. */
+  misbehave: ((req: IncomingMessage, res: ServerResponse, url: URL) => boolean) | null = null;
   port = 0;
 
   constructor() {
@@ -159,6 +163,7 @@ export class FakeKubeApi {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://x');
     this.requests.push(`${req.method} ${url.pathname}${url.search}`);
+    if (this.misbehave?.(req, res, url)) return;
     if (req.headers.authorization !== 'Bearer fake-token') return status(res, 401, 'Unauthorized');
     if (this.forbidden.has(url.pathname)) {
       const resource = url.pathname.split('/').at(-1);
@@ -177,6 +182,8 @@ export class FakeKubeApi {
     }
     const from = Number(url.searchParams.get('resourceVersion') ?? '0');
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    // As kube-apiserver does (serveWatch flushes at once): a quiet watch has its headers before any event.
+    res.flushHeaders();
     const w: OpenWatch = { path: url.pathname, query: url.searchParams, res };
     if (from < this.compactedBefore) {
       this.send(w, 'ERROR', {

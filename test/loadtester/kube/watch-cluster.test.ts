@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClusterEvent } from '../../../loadtester/kube/cluster-view.js';
 import { connectApi } from '../../../loadtester/kube/api-client.js';
+import type { ListWatchTiming } from '../../../loadtester/kube/list-watch.js';
+import { IDENTITY_VALUE_LIMIT } from '../../../protocol/outcomes.js';
 import { watchCluster, type ClusterWatch } from '../../../loadtester/kube/watch-cluster.js';
 import { FakeKubeApi } from '../../helpers/fake-kube-api.js';
 import { until } from '../../helpers/until.js';
@@ -27,7 +29,7 @@ import {
   SELECTOR,
 } from '../../helpers/rolling-update.js';
 
-const FAST = { minMs: 20, maxMs: 100 };
+const FAST = { minMs: 20, maxMs: 100, healthyMs: 200, listTimeoutMs: 300, idleTimeoutMs: 5000 };
 
 let api: FakeKubeApi;
 let watch: ClusterWatch | null = null;
@@ -51,14 +53,16 @@ afterEach(async () => {
   delete process.env.KUBECONFIG;
 });
 
-function start(service: string | null = 'app'): void {
+function start(service: string | null = 'app', timing: Partial<ListWatchTiming> = {}): void {
   watch = watchCluster(
     { context: null, namespace: null, selector: SELECTOR, service },
     { event: (e) => events.push(e), problem: (line) => problems.push(line) },
     connectApi,
-    FAST,
+    { ...FAST, ...timing },
   );
 }
+
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const key = (e: ClusterEvent): string => `${e.kind} ${e.pod ?? ''}`.trim();
 const named = (kind: string, pod?: string): string => `${kind} ${pod ?? ''}`.trim();
@@ -193,7 +197,11 @@ describe('watching a rolling update through the API', () => {
       'pod-scheduled',
       'pod-ready',
     ]);
-    expect(problems.some((p) => /watching pods in bluegreen again/.test(p))).toBe(true);
+    // "Again" once the new watch has been healthy a while, not at the first answer.
+    await until(
+      () => problems.some((p) => /watching pods in bluegreen again/.test(p)),
+      () => `"again" in ${JSON.stringify(problems)}`,
+    );
   });
 
   it('says a 403 once, names the permission, and keeps watching the rest', async () => {
@@ -245,5 +253,132 @@ describe('watching a rolling update through the API', () => {
     );
     expect(problems).toEqual([expect.stringMatching(/no context "nowhere" in the kubeconfig/)]);
     await watch.close();
+  });
+
+  it('says a failing API once, and "again" only when every watch is healthy, never in between', async () => {
+    before(api);
+    let failing = true;
+    let nth = 0;
+    // Under strain: lists answer, watches alternate between 410 Gone (a relist) and 500.
+    api.misbehave = (_req, res, url) => {
+      if (!failing || url.searchParams.get('watch') !== 'true') return false;
+      res.writeHead(nth % 2 ? 500 : 200, { 'content-type': 'application/json' });
+      res.end(
+        nth++ % 2
+          ? JSON.stringify({ kind: 'Status', code: 500, message: 'etcdserver: request timed out' })
+          : JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code: 410, message: 'too old' } }) +
+              '\n',
+      );
+      return true;
+    };
+    start();
+    await until(
+      () => problems.length > 0,
+      () => 'a problem',
+    );
+    await pause(1000);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^--kube: the Kubernetes API at http:\/\/127\.0\.0\.1:\d+ answers \w+ with 500 \(etcdserver: request timed out\); the load goes on/,
+      ),
+    ]);
+    failing = false;
+    await until(
+      () => problems.length > 1,
+      () => 'the API back',
+    );
+    await pause(500);
+    expect(problems.slice(1)).toEqual([
+      expect.stringMatching(/^--kube: the Kubernetes API at \S+ answers again; cluster events resume$/),
+    ]);
+    await until(initialState, () => JSON.stringify(events.map(key)));
+  });
+
+  it('says a LIST that never answers (timed out), then that the API is back', async () => {
+    before(api);
+    let stalled = true;
+    api.misbehave = () => stalled;
+    start();
+    await until(
+      () => problems.length > 0,
+      () => 'a problem',
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/timed out on \w+ \(no answer to the list within 0\.3 s\); the load goes on/),
+    ]);
+    stalled = false;
+    await until(initialState, () => JSON.stringify(events.map(key)));
+    await until(
+      () => problems.length > 1,
+      () => 'the API back',
+    );
+    expect(problems[1]).toMatch(/answers again/);
+  });
+
+  it('says a watch that went silent, then that the API is back', async () => {
+    before(api);
+    let silent = true;
+    api.misbehave = (_req, res, url) => {
+      if (!silent || url.searchParams.get('watch') !== 'true') return false;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.flushHeaders();
+      return true;
+    };
+    start('app', { idleTimeoutMs: 300 });
+    await until(
+      () => problems.length > 0,
+      () => 'a problem',
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/timed out on \w+ \(the watch sent nothing for 0\.3 s\); the load goes on/),
+    ]);
+    silent = false;
+    await until(
+      () => problems.length > 1,
+      () => 'the API back',
+    );
+    expect(problems[1]).toMatch(/answers again/);
+  });
+
+  it('skips a malformed object, says so once naming the resource, and keeps the resource watched', async () => {
+    before(api);
+    api.misbehave = (_req, res, url) => {
+      if (url.pathname !== PATHS.pods || url.searchParams.get('watch') !== 'true') return false;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(JSON.stringify({ type: 'ADDED', object: { kind: 'Pod' } }) + '\n');
+      res.write(JSON.stringify({ type: 'MODIFIED', object: { metadata: { name: 7 } } }) + '\n');
+      res.end();
+      api.misbehave = null;
+      return true;
+    };
+    start();
+    await until(initialState, () => JSON.stringify(events.map(key)));
+    await play(ROLLOUT.slice(0, 4));
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^--kube: skipped an object without metadata among the pods from \S+; the others/,
+      ),
+    ]);
+  });
+
+  it('cuts names and labels from the cluster to the identity cap', async () => {
+    const huge = 'p'.repeat(6 * 1024 * 1024);
+    api.put(PATHS.pods, {
+      ...pod(huge, BLUE_RS, 'blue', { node: 'n'.repeat(100_000), ready: true }),
+    });
+    const big = api.object(PATHS.pods, huge)!;
+    (big.metadata.labels as Record<string, string>).color = 'c'.repeat(100_000);
+    api.put(PATHS.pods, big);
+    start();
+    await until(
+      () => events.some((e) => e.kind === 'pod-scheduled'),
+      () => 'the pod',
+    );
+    const added = events.find((e) => e.kind === 'pod-added')!;
+    expect(added.pod!.length).toBe(IDENTITY_VALUE_LIMIT);
+    expect(added.pod!.endsWith('…')).toBe(true);
+    const scheduled = events.find((e) => e.kind === 'pod-scheduled')!;
+    expect(scheduled.message!.length).toBeLessThanOrEqual(IDENTITY_VALUE_LIMIT + 3);
+    expect(JSON.stringify(events).length).toBeLessThan(10_000);
   });
 });
