@@ -82,7 +82,12 @@ const serial = {
     'test/web/e2e-strategy.test.ts',
   ],
   /** In-process, but their assertions bound rates or durations that two files at once would skew. */
-  timing: ['test/loadtester/controls.test.ts', 'test/loadtester/session-recycle.test.ts'],
+  timing: [
+    'test/fuzz/kube.test.ts',
+    'test/loadtester/controls.test.ts',
+    'test/loadtester/kube/list-watch.test.ts',
+    'test/loadtester/session-recycle.test.ts',
+  ],
 };
 
 const serialFiles = Object.values(serial).flat();

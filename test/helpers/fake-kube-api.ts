@@ -56,7 +56,12 @@ export class FakeKubeApi {
   misbehave: ((req: IncomingMessage, res: ServerResponse, url: URL) => boolean) | null = null;
   port = 0;
 
-  constructor() {
+  private bookmarks: NodeJS.Timeout | null = null;
+
+  /** `bookmarkEveryMs`: a bookmark on every open watch that often, as the real server's watch cache sends one about once a minute. */
+  constructor(options: { bookmarkEveryMs?: number } = {}) {
+    if (options.bookmarkEveryMs)
+      this.bookmarks = setInterval(() => this.bookmarkAll(), options.bookmarkEveryMs);
     this.server = createServer((req, res) => this.handle(req, res));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -71,6 +76,7 @@ export class FakeKubeApi {
   }
 
   async close(): Promise<void> {
+    if (this.bookmarks) clearInterval(this.bookmarks);
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -124,7 +130,7 @@ export class FakeKubeApi {
     this.compactedBefore = this.version;
   }
 
-  /** Ends open watches cleanly with a bookmark at the current version. */
+  /** Sends a bookmark at the current version on every open watch. */
   bookmarkAll(): void {
     for (const w of this.watches)
       this.send(w, 'BOOKMARK', { metadata: { name: '', resourceVersion: String(this.version) } });
