@@ -133,7 +133,7 @@ class Request {
     this.signal = AbortSignal.any([stop, this.own.signal]);
   }
 
-  /** From now, `ms` without `touch` ends the request with `reason`. */
+  /** `ms` from now the request ends with `reason`; a new deadline replaces the last. */
   deadline(ms: number, reason: () => Error): void {
     this.clear();
     this.timer = setTimeout(() => this.own.abort(reason()), ms);
