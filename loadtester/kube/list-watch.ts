@@ -83,6 +83,12 @@ const TOO_LONG = '\u0000';
 /** resourceVersions are opaque but short (etcd revisions): a longer one is not sent back in a URL. */
 const MAX_VERSION_LENGTH = 256;
 
+/**
+ * A version the server has not reached (after an etcd restore, or from a server that lied): kube-apiserver
+ * answers 504 "Too large resource version" and client-go lists again, as for a version too old.
+ */
+const TOO_LARGE = /too large resource version/i;
+
 /** `410 Gone`: the version we watch from is older than the server's history; list again. */
 export class Gone extends Error {}
 /** A watch that ended before it was healthy (client-go: "very short watch"). */
@@ -115,7 +121,11 @@ export async function listWatch(
       if (!healthy) throw new ShortWatch('the watch ended as soon as it began');
     } catch (error) {
       if (signal.aborted) return;
-      if (error instanceof Gone || (error instanceof ApiStatusError && error.status === 410)) version = null;
+      if (
+        error instanceof Gone ||
+        (error instanceof ApiStatusError && (error.status === 410 || TOO_LARGE.test(error.message)))
+      )
+        version = null;
       const wait = backoff.failure(error instanceof ApiStatusError ? error.retryAfterMs : null);
       handlers.failed(error);
       await sleep(wait, undefined, { signal }).catch(() => undefined);
@@ -263,7 +273,7 @@ class Watch {
     if (event?.type === 'ERROR') {
       const code = typeof object?.code === 'number' ? object.code : 500;
       const message = typeof object?.message === 'string' ? object.message.slice(0, 200) : 'watch error';
-      if (code === 410) throw new Gone(message);
+      if (code === 410 || TOO_LARGE.test(message)) throw new Gone(message);
       throw new ApiStatusError(code, message);
     }
     const next = (object?.metadata as { resourceVersion?: unknown } | undefined)?.resourceVersion;

@@ -34,8 +34,9 @@ const TIMING = {
   maxMs: 200,
   resetAfterMs: 120_000,
   retryAfterMaxMs: 1000,
-  listTimeoutMs: 300,
-  idleTimeoutMs: 400,
+  // Short enough to meet every stall while hostile, long enough that a busy machine meets none after.
+  listTimeoutMs: 800,
+  idleTimeoutMs: 800,
   healthyMs: 200,
 };
 /**

@@ -4,7 +4,8 @@
  * `--kube` reads: a list answers `{ items, metadata: { resourceVersion } }`; `?watch=true&resourceVersion=N`
  * streams newline-delimited `{ type, object }` events after N (ADDED/MODIFIED/DELETED, BOOKMARK with
  * `allowWatchBookmarks`), and a version older than the compacted history gets an ERROR event with a 410
- * Status, as etcd compaction makes the real server do. Tests can cut every open watch (a dropped
+ * Status, as etcd compaction makes the real server do, and one newer than its own gets a 504 ERROR event
+ * ("Too large resource version"). Tests can cut every open watch (a dropped
  * connection), forbid a collection (403 with a Status body, as RBAC answers) and change objects as a
  * rolling update does. Label selectors: equality terms only (what the loadtester sends). `misbehave` lets
  * a test answer any request its own way first (a stall, a flood, a status, a bad object), as a broken or
@@ -191,6 +192,19 @@ export class FakeKubeApi {
     // As kube-apiserver does (serveWatch flushes at once): a quiet watch has its headers before any event.
     res.flushHeaders();
     const w: OpenWatch = { path: url.pathname, query: url.searchParams, res };
+    if (from > this.version) {
+      // As kube-apiserver answers a version it has not reached (it waits 3 s first; this one does not).
+      this.send(w, 'ERROR', {
+        kind: 'Status',
+        status: 'Failure',
+        code: 504,
+        reason: 'Timeout',
+        message: `Timeout: Too large resource version: ${from}, current: ${this.version}`,
+        details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }] },
+      });
+      res.end();
+      return;
+    }
     if (from < this.compactedBefore) {
       this.send(w, 'ERROR', {
         kind: 'Status',

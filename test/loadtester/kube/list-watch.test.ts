@@ -21,8 +21,9 @@ const TIMING = {
   maxMs: 200,
   resetAfterMs: 120_000,
   retryAfterMaxMs: 5_000,
-  listTimeoutMs: 300,
-  idleTimeoutMs: 400,
+  // Long enough that a slow machine never times out a healthy request; the timeout tests set their own.
+  listTimeoutMs: 5000,
+  idleTimeoutMs: 5000,
   healthyMs: 300,
 };
 
@@ -158,7 +159,7 @@ describe('list and watch against a misbehaving API server', () => {
   it('gives up on a LIST that never answers, says so, and recovers when the server does', async () => {
     let stall = true;
     api.misbehave = () => stall; // holds the request, never answering
-    start();
+    start({ listTimeoutMs: 300 });
     await until(() => seen.failed.length >= 2, 'two list timeouts');
     expect(seen.failed[0]).toMatch(/no answer to the list within 0\.3 s/);
     expect(lists()).toBeLessThanOrEqual(allowed(1000));
@@ -175,7 +176,7 @@ describe('list and watch against a misbehaving API server', () => {
       return true;
     };
     api.put(PATHS.pods, pod('a'));
-    start();
+    start({ idleTimeoutMs: 400 });
     await until(() => seen.failed.length >= 1, 'an idle timeout');
     expect(seen.failed[0]).toMatch(/the watch sent nothing for 0\.4 s/);
     silent = false;
@@ -185,7 +186,7 @@ describe('list and watch against a misbehaving API server', () => {
   });
 
   it('re-watches at once, without penalty, when a healthy watch ends', async () => {
-    start({ idleTimeoutMs: 5000 }); // the stand-in sends no bookmark of its own
+    start();
     await until(() => seen.healthy === 1, 'a healthy watch');
     for (let i = 0; i < 5; i++) {
       api.bookmarkAll();
@@ -195,6 +196,26 @@ describe('list and watch against a misbehaving API server', () => {
     }
     expect(seen.failed).toEqual([]);
     expect(lists()).toBe(1);
+  });
+
+  it('lists again when it watches from a version the server has not reached', async () => {
+    let first = true;
+    api.misbehave = (_req, res, url) => {
+      if (!isWatch(url) || !first) return false;
+      first = false;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(
+        JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'x', resourceVersion: '999999' } } }) +
+          '\n',
+      );
+      setTimeout(() => res.socket?.destroy(), TIMING.healthyMs + 100);
+      return true;
+    };
+    start();
+    await until(() => lists() === 2, 'a second list');
+    expect(seen.failed).toEqual(['Timeout: Too large resource version: 999999, current: 100']);
+    api.put(PATHS.pods, pod('after'));
+    await until(() => seen.changed.includes('ADDED after'), 'a change after the relist');
   });
 
   it('skips a malformed object, says what was wrong, and goes on with the next', async () => {

@@ -29,7 +29,7 @@ import {
   SELECTOR,
 } from '../../helpers/rolling-update.js';
 
-const FAST = { minMs: 20, maxMs: 100, healthyMs: 200, listTimeoutMs: 300, idleTimeoutMs: 5000 };
+const FAST = { minMs: 20, maxMs: 100, healthyMs: 200, listTimeoutMs: 5000, idleTimeoutMs: 5000 };
 
 let api: FakeKubeApi;
 let watch: ClusterWatch | null = null;
@@ -298,7 +298,7 @@ describe('watching a rolling update through the API', () => {
     before(api);
     let stalled = true;
     api.misbehave = () => stalled;
-    start();
+    start('app', { listTimeoutMs: 300 });
     await until(
       () => problems.length > 0,
       () => 'a problem',
