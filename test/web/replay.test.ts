@@ -4,7 +4,13 @@ import type { RunSettings } from '../../protocol/run.js';
 import type { ServerMessage } from '../../protocol/stream.js';
 import { DashboardModel } from '../../web/src/lib/stores/dashboard.js';
 import type { ConnectionState } from '../../web/src/lib/stores/store.js';
-import { parseReplay, reportUrl, ReplaySource, toReplay } from '../../web/src/lib/sources/replay.js';
+import {
+  parseReplay,
+  ReplayError,
+  reportUrl,
+  ReplaySource,
+  toReplay,
+} from '../../web/src/lib/sources/replay.js';
 import { TimelineRecorder } from '../../loadtester/count/timeline.js';
 import { syntheticRun } from '../helpers/run-ticks.js';
 import { IncidentFinder } from '../../loadtester/count/incidents.js';
@@ -119,5 +125,22 @@ describe('the replay source', () => {
   it('finds ?report= relative to the page', () => {
     expect(reportUrl('http://h/dashboard/?report=run.json')).toBe('http://h/dashboard/run.json');
     expect(reportUrl('http://h/dashboard/')).toBeNull();
+  });
+
+  it('refuses a ?report= on another origin: a link must not show a forged run under this page', () => {
+    for (const given of [
+      'https://evil.example/run.json',
+      '//evil.example/run.json',
+      'http://h:8081/run.json',
+    ]) {
+      const page = `http://h/dashboard/?report=${encodeURIComponent(given)}`;
+      expect(() => reportUrl(page)).toThrow(ReplayError);
+      try {
+        reportUrl(page);
+      } catch (error) {
+        expect((error as ReplayError).key).toBe('replay.other-origin');
+      }
+    }
+    expect(reportUrl('http://h/dashboard/?report=/runs/a.json')).toBe('http://h/runs/a.json');
   });
 });

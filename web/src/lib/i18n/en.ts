@@ -51,6 +51,8 @@ export const en = {
   'replay.not-json': 'this file is not JSON: drop a report written with --json',
   'replay.encoding': 'the embedded report is in an unknown encoding',
   'replay.unreadable': 'the report at {url} could not be read (HTTP {status})',
+  'replay.other-origin':
+    'the report at {url} is on another site: only a report served beside this page is shown (drop a file on the page to see it)',
 
   'events.none': 'No lifecycle events.',
 

@@ -51,6 +51,8 @@ export const ko: Catalogue = {
   'replay.not-json': '이 파일은 JSON이 아닙니다: --json으로 쓴 보고서를 끌어다 놓으세요',
   'replay.encoding': '포함된 보고서의 인코딩을 알 수 없습니다',
   'replay.unreadable': '{url}의 보고서를 읽을 수 없습니다 (HTTP {status})',
+  'replay.other-origin':
+    '{url}의 보고서는 다른 사이트에 있습니다: 이 페이지와 같은 곳에서 제공되는 보고서만 보여 줍니다 (파일을 페이지에 끌어다 놓으면 볼 수 있습니다)',
 
   'events.none': '라이프사이클 이벤트가 없습니다.',
 

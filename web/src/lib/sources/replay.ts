@@ -79,10 +79,18 @@ export function parseReplay(text: string): Replay {
   return toReplay(value);
 }
 
-/** `?report=URL`, relative to the page; null when the page has none. */
+/**
+ * `?report=URL`, relative to the page; null when the page has none. Only a report beside the page (its own
+ * origin) is shown: the app's page may connect anywhere (its browser mode sends to other origins), so a link
+ * naming another site's "report" would show a forged run under this page's origin.
+ */
 export function reportUrl(pageHref: string): string | null {
-  const given = new URL(pageHref).searchParams.get('report');
-  return given ? new URL(given, pageHref).href : null;
+  const page = new URL(pageHref);
+  const given = page.searchParams.get('report');
+  if (!given) return null;
+  const url = new URL(given, page);
+  if (url.origin !== page.origin) throw new ReplayError('replay.other-origin', { url: url.href });
+  return url.href;
 }
 
 export class ReplaySource implements DataSource {
