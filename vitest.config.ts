@@ -45,6 +45,7 @@ const serial = {
     'test/loadtester/hostile-target.test.ts',
     'test/loadtester/kube/load-kube.test.ts',
     'test/loadtester/load.test.ts',
+    'test/loadtester/report-files.test.ts',
     'test/loadtester/metrics.test.ts',
     'test/report/command.test.ts',
     'test/loadtester/session.test.ts',

@@ -41,7 +41,10 @@ export function registerDemo(program: Command): void {
         ],
       ]),
     )
-    .addHelpText('after', '\nExit codes: 0 pass, 1 a threshold was broken, 2 bad usage.');
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 pass, 1 a threshold was broken, 2 bad usage, 3 passed but a report file (--json, --html, --timeline) could not be written.',
+    );
   demo.action(async (flags: Flags) => {
     const options = resolveDemoOptions(flags, process.env);
     const { runDemo } = await import('./main.js');

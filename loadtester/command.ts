@@ -21,7 +21,10 @@ export function registerLoad(program: Command): void {
         ['bluegreen load http://app/ --serve --allow-control --max-rate 100', 'the in-cluster dashboard'],
       ]),
     )
-    .addHelpText('after', '\nExit codes: 0 pass, 1 a threshold was broken, 2 bad usage.');
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 pass, 1 a threshold was broken, 2 bad usage, 3 passed but a report file (--json, --html, --timeline) could not be written.',
+    );
   addLoadFlags(load).action(async (url: string, flags: Record<string, unknown>) => {
     const options = resolveLoadOptions(url, flags, process.env);
     const { runLoad } = await import('./main.js');

@@ -1,7 +1,8 @@
 /**
  * One load session, for `bluegreen load` and `bluegreen demo` alike, and only wiring: options → runs →
  * outputs → exit code. It owns the run and the runs restarted from the page, the signals (the first
- * SIGINT/SIGTERM ends the session with its report, a second exits 130) and the exit code. Each tick, event
+ * SIGINT/SIGTERM ends the session with its report, a second exits 130, which never leaves a report file
+ * partial: they are replaced whole, common/atomic-file.ts) and the exit code. Each tick, event
  * and report goes to every output (terminal, files, the dashboard's stream, `/metrics`) through one fan-out
  * (outputs/fan-out.ts); the page's settings and controls are dashboard/page-controls.ts's.
  */
@@ -15,6 +16,9 @@ import { RunRecord } from './report/run-record.js';
 import { startLoad, type LoadRun } from './run/run.js';
 import { shownTarget } from './run/target.js';
 import { Terminal } from './outputs/terminal.js';
+
+/** The run finished and passed, but a report file could not be written. */
+export const EXIT_FILE_LOST = 3;
 
 export interface SessionOptions extends PageSetup {
   /** Called as each run ends, before its report is printed. */
@@ -132,7 +136,8 @@ export class LoadSession {
   /**
    * Waits until the session is over — the first run ended (unless `serve`, or a run without bound, keeps
    * it going) or a stop was requested — stops the current run and returns the exit code of the last
-   * report: 0 pass, 1 a threshold was broken.
+   * report: 0 pass, 1 a threshold was broken, 3 it passed but a file it is kept in (--json, --html,
+   * --timeline) could not be written. A broken threshold is the more important news: 1 whatever the files.
    */
   async finish(): Promise<number> {
     const first = this.first;
@@ -148,7 +153,8 @@ export class LoadSession {
     this.ending = true;
     if (this.run?.running) await this.run.stop();
     await this.reporting;
-    return this.report?.pass === true ? 0 : 1;
+    if (this.report?.pass !== true) return 1;
+    return this.outputs.fanOut.fileLost ? EXIT_FILE_LOST : 0;
   }
 
   /** Stops a run still going, closes the outputs (the dashboard server with them), gives the signals back. */

@@ -1,5 +1,6 @@
 /** `bluegreen report RUN.json [--html FILE]`: wiring only — read the saved report → text report (and the page). */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../common/atomic-file.js';
 import { UsageError } from '../common/usage-error.js';
 import { DashboardNotBuilt, renderHtmlReport } from '../loadtester/report/html-report.js';
 import { Terminal } from '../loadtester/outputs/terminal.js';
@@ -31,7 +32,7 @@ export async function runReport(
       throw error;
     }
     try {
-      await writeFile(options.htmlFile, page);
+      writeFileAtomic(options.htmlFile, page);
     } catch (error) {
       const reason = (error as { code?: string }).code ?? (error as Error).message;
       throw new UsageError(`--html: cannot write "${options.htmlFile}" (${reason})`);

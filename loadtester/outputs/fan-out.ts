@@ -12,6 +12,7 @@ export class FanOut {
   private readonly outputs: Output[];
   /** The dropped outputs' own close(), awaited by close(). */
   private readonly closing: Promise<unknown>[] = [];
+  private lostFile = false;
 
   constructor(
     outputs: readonly Output[],
@@ -34,6 +35,11 @@ export class FanOut {
 
   event(event: EventMessage): void {
     this.each((o) => o.event?.(event));
+  }
+
+  /** A file the run is kept in (output.ts's keepsTheRun) failed and was dropped: the session exits 3 if it passed. */
+  get fileLost(): boolean {
+    return this.lostFile;
   }
 
   /** One output after another (a terminal's report before the files'); never rejects. */
@@ -78,6 +84,7 @@ export class FanOut {
     const at = this.outputs.indexOf(output);
     if (at < 0) return;
     this.outputs.splice(at, 1);
+    if (output.keepsTheRun === true) this.lostFile = true;
     const reason = error instanceof Error ? error.message : String(error);
     this.err.write(`bluegreen: ${output.name} failed: ${reason}; dropped, the run goes on without it\n`);
     if (!close) return;

@@ -1,11 +1,15 @@
-/** `--html FILE`: each run as a self-contained dashboard page, written as the run ends. */
-import { writeFile } from 'node:fs/promises';
+/**
+ * `--html FILE`: each run as a self-contained dashboard page, written as the run ends, whole or not at all
+ * (common/atomic-file.ts): a failure leaves the previous file.
+ */
+import { writeFileAtomic } from '../../common/atomic-file.js';
 import type { Report } from '../../protocol/report.js';
 import type { Output } from './output.js';
 import { checkWritable } from './writable.js';
 
 export class HtmlFile implements Output {
   readonly name: string;
+  readonly keepsTheRun = true;
 
   /** Throws UsageError when the file could not be written. */
   constructor(private readonly path: string) {
@@ -16,6 +20,6 @@ export class HtmlFile implements Output {
   async report(report: Report): Promise<void> {
     // Loaded only when a page is wanted, and only at the end.
     const { renderHtmlReport } = await import('../report/html-report.js');
-    await writeFile(this.path, await renderHtmlReport(report));
+    writeFileAtomic(this.path, await renderHtmlReport(report));
   }
 }

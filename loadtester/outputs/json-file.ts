@@ -1,5 +1,8 @@
-/** `--json FILE`: each run's report, with its timeline and events, written as the run ends. */
-import { writeFile } from 'node:fs/promises';
+/**
+ * `--json FILE`: each run's report, with its timeline and events, written as the run ends, whole or not at
+ * all (common/atomic-file.ts): a failure leaves the previous file.
+ */
+import { writeFileAtomic } from '../../common/atomic-file.js';
 import type { Report } from '../../protocol/report.js';
 import { reportJson } from '../report/report-json.js';
 import type { Output } from './output.js';
@@ -7,6 +10,7 @@ import { checkWritable } from './writable.js';
 
 export class JsonFile implements Output {
   readonly name: string;
+  readonly keepsTheRun = true;
 
   /** Throws UsageError when the file could not be written. */
   constructor(private readonly path: string) {
@@ -14,7 +18,7 @@ export class JsonFile implements Output {
     this.name = `--json "${path}"`;
   }
 
-  report(report: Report): Promise<void> {
-    return writeFile(this.path, reportJson(report));
+  report(report: Report): void {
+    writeFileAtomic(this.path, reportJson(report));
   }
 }

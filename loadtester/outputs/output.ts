@@ -11,6 +11,11 @@ import type { RunSettings, Sample, TickMessage } from '../../protocol/run.js';
 export interface Output {
   /** How the one line about its failure names it: the flag and its file, or what it serves. */
   readonly name: string;
+  /**
+   * A file the run is kept in (--json, --html, --timeline): when it fails, a run that passed its thresholds
+   * exits 3 instead of 0.
+   */
+  readonly keepsTheRun?: boolean;
   /** A run starts: the first, or one restarted from the page. */
   start?(): void;
   /** What the page is told about the run changed (rate, recycling, running, the gateway's weights). */

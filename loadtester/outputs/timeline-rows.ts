@@ -4,7 +4,7 @@
  * or `unknown` (no response and no connection to blame), so the columns' sums over the file equal the
  * report's totals. Pure row building; TimelineFile writes them as the run goes.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { GrowingFile } from '../../common/atomic-file.js';
 import { FRONT_DOOR_KEY, UNKNOWN_KEY, type GroupStats } from '../../protocol/outcomes.js';
 import type { TickMessage } from '../../protocol/run.js';
 
@@ -113,28 +113,37 @@ export function csvLine(r: TimelineRow): string {
 
 export const CSV_HEADER = TIMELINE_COLUMNS.join(',') + '\r\n';
 
-/** The file, written a few rows per interval as the run goes (so a long run costs no memory, and a crash keeps what was written). */
+/**
+ * The file, written a few rows per interval as the run goes (so a long run costs no memory, and a crash keeps
+ * what was written), under `PATH.partial` until finish() renames it to PATH.
+ */
 export class TimelineFile {
   private constructor(
-    private readonly fd: number,
+    private readonly file: GrowingFile,
     private readonly csv: boolean,
   ) {}
 
-  /** Creates (or empties) the file; throws the file system's error. */
+  /** Creates (or empties) `PATH.partial`; throws the file system's error. */
   static open(path: string): TimelineFile {
     const csv = /\.csv$/i.test(path);
-    const file = new TimelineFile(openSync(path, 'w'), csv);
-    if (csv) writeSync(file.fd, CSV_HEADER);
+    const file = new TimelineFile(new GrowingFile(path), csv);
+    if (csv) file.file.write(CSV_HEADER);
     return file;
   }
 
   write(tick: TickMessage): void {
     const rows = timelineRows(tick);
     if (rows.length === 0) return;
-    writeSync(this.fd, rows.map((r) => (this.csv ? csvLine(r) : JSON.stringify(r) + '\n')).join(''));
+    this.file.write(rows.map((r) => (this.csv ? csvLine(r) : JSON.stringify(r) + '\n')).join(''));
   }
 
-  close(): void {
-    closeSync(this.fd);
+  /** The run's rows are all there: into place. */
+  finish(): void {
+    this.file.finish();
+  }
+
+  /** Closed without replacing PATH. */
+  abandon(): void {
+    this.file.abandon();
   }
 }

@@ -40,8 +40,22 @@ function inheritedEnv(): NodeJS.ProcessEnv {
 
 /** `stdin`: text piped to the child's standard input (which is closed after it); else no standard input. */
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string): CliProcess {
+  return spawnWith(process.execPath, [cliPath, ...args], env, stdin);
+}
+
+/**
+ * The CLI with every file it writes limited to `kib` KiB (the shell's `ulimit -f`, RLIMIT_FSIZE): a write
+ * past it fails with EFBIG (Node ignores SIGXFSZ), as on a disk that is full at that size.
+ */
+export function spawnCliWithFileLimit(kib: number, args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+  // bash counts ulimit -f in KiB, dash (Debian's sh) in 512-byte blocks: ask for bash.
+  const script = `ulimit -f ${kib} && exec "$0" "$@"`;
+  return spawnWith('bash', ['-c', script, process.execPath, cliPath, ...args], env);
+}
+
+function spawnWith(command: string, argv: string[], env: NodeJS.ProcessEnv, stdin?: string): CliProcess {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run npm run build first`);
-  const child = spawn(process.execPath, [cliPath, ...args], {
+  const child = spawn(command, argv, {
     cwd: packageRoot,
     env: { ...inheritedEnv(), LOG_LEVEL: 'warn', ...env },
     stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,7 +51,7 @@ describe('TimelineFile', () => {
     for (const name of ['t.csv', 't.ndjson']) {
       const file = TimelineFile.open(join(dir, name));
       for (const tick of ticks) file.write(tick);
-      file.close();
+      file.finish();
       const text = readFileSync(join(dir, name), 'utf8');
       if (name.endsWith('.csv')) {
         expect(text.startsWith(CSV_HEADER)).toBe(true);
@@ -65,5 +65,25 @@ describe('TimelineFile', () => {
         ).toEqual(rows);
       }
     }
+  });
+
+  it('keeps the previous file whole until the run is complete; a run that dies leaves its rows in FILE.partial', () => {
+    const { ticks } = syntheticRun({ seconds: 2, rate: 50, pods: 2 });
+    const path = join(dir, 'kept.csv');
+    writeFileSync(path, 'the previous run\r\n');
+    const dying = TimelineFile.open(path);
+    dying.write(ticks[0]!);
+    expect(readFileSync(path, 'utf8')).toBe('the previous run\r\n');
+    dying.abandon();
+    expect(readFileSync(path, 'utf8')).toBe('the previous run\r\n');
+    expect(readFileSync(`${path}.partial`, 'utf8').startsWith(CSV_HEADER)).toBe(true);
+
+    const whole = TimelineFile.open(path);
+    for (const tick of ticks) whole.write(tick);
+    whole.finish();
+    expect(readFileSync(path, 'utf8').trimEnd().split('\r\n')).toHaveLength(
+      ticks.flatMap(timelineRows).length + 1,
+    );
+    expect(existsSync(`${path}.partial`)).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
  * --timeline; then `bluegreen report` prints the same text report, byte for byte, with the same exit code and
  * threshold lines, and the timeline's sums equal the report's totals.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../protocol/report.js';
 import { TIMELINE_COLUMNS } from '../../loadtester/outputs/timeline-rows.js';
-import { killAllCli, spawnCli } from '../helpers/cli.js';
+import { killAllCli, spawnCli, spawnCliWithFileLimit } from '../helpers/cli.js';
 import { startApp } from '../helpers/apps.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-report-command-'));
@@ -133,6 +133,40 @@ describe('bluegreen report', () => {
       } finally {
         taken.close();
       }
+    },
+  );
+
+  it(
+    '--html that cannot be written whole (a full disk) leaves the previous page as it was',
+    { timeout: 60_000 },
+    async () => {
+      const app = await startApp('blue');
+      const run = join(dir, 'atomic.json');
+      const load = spawnCli([
+        'load',
+        `${app.url}api/info`,
+        '-n',
+        '20',
+        '--rate',
+        '50',
+        '--quiet',
+        '--json',
+        run,
+      ]);
+      expect(await load.exited).toBe(0);
+      const html = join(dir, 'atomic.html');
+      writeFileSync(html, '<!doctype html><title>previous</title></html>\n');
+      // Every file the process writes is limited to 4 KiB: the page (hundreds of KiB) cannot be.
+      const report = spawnCliWithFileLimit(4, ['report', run, '--html', html]);
+      expect(await report.exited).toBe(2);
+      expect(report.stderr()).toMatch(/--html: cannot write ".*atomic\.html" \(EFBIG\)/);
+      expect(readFileSync(html, 'utf8')).toBe('<!doctype html><title>previous</title></html>\n');
+      expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+
+      const written = spawnCli(['report', run, '--html', html]);
+      expect(await written.exited).toBe(0);
+      expect(readFileSync(html, 'utf8')).toMatch(/<\/html>\s*$/);
+      expect(readFileSync(html, 'utf8')).not.toContain('<title>previous</title>');
     },
   );
 });
