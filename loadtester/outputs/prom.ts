@@ -6,7 +6,9 @@
  *       front door's (responses without identity), or unknown's (no response, no connection to blame)
  *   bluegreen_load_pod_requests_total{color,pod,outcome} the finer split of the colours by pod
  *   bluegreen_load_latency_seconds{color}                responses, from each request's due time
- * Colour and pod labels are bounded as the tally bounds them (past its limits they read "other").
+ * Labels stay bounded across runs, however many a `--serve` process runs: colours at the tally's 32 for the
+ * process's life (later ones read "other"), pods at the tally's 256 of the current run (each run's start
+ * drops the previous run's pod series, which Prometheus' rate() reads as a counter reset).
  */
 import { Counter, Histogram, Registry } from 'prom-client';
 import {
@@ -55,7 +57,13 @@ export class LoadMetrics implements Output {
     buckets: LATENCY_EDGES_MS.map((ms) => ms / 1000),
     registers: [this.registry],
   });
+  /** The colour labels given out so far, at most MAX_RUN_COLORS for the process's life. */
   private readonly colors = new Set<string>();
+
+  /** A run starts: its pods are the tally's (at most 256 of them); the previous run's series go. */
+  start(): void {
+    this.podRequests.reset();
+  }
 
   /** Counts a closed interval's outcomes. */
   tick(tick: TickMessage): void {
@@ -63,20 +71,25 @@ export class LoadMetrics implements Output {
     const add = (counter: Counter<string>, labels: Record<string, string>, g: GroupStats): void => {
       for (const [outcome, n] of outcomes(g)) if (n > 0) counter.inc({ ...labels, outcome }, n);
     };
-    for (const [color, g] of Object.entries(a.colors)) add(this.requests, { group: 'color', color }, g);
+    for (const [color, g] of Object.entries(a.colors))
+      add(this.requests, { group: 'color', color: this.colorLabel(color) }, g);
     add(this.requests, { group: FRONT_DOOR_KEY, color: '' }, a.frontDoor);
     add(this.requests, { group: UNKNOWN_KEY, color: '' }, a.unknown);
-    for (const [pod, p] of Object.entries(a.pods)) add(this.podRequests, { color: p.color, pod }, p);
+    for (const [pod, p] of Object.entries(a.pods))
+      add(this.podRequests, { color: this.colorLabel(p.color), pod }, p);
   }
 
   /** One response's latency; `color` as the response named it (folded here as the tally folds it). */
   response(color: string | null, latencyMs: number): void {
-    let label = color ?? '';
-    if (label !== '' && !this.colors.has(label)) {
-      if (this.colors.size < MAX_RUN_COLORS) this.colors.add(label);
-      else label = OTHER_BUCKET;
-    }
-    this.latency.observe({ color: label }, latencyMs / 1000);
+    this.latency.observe({ color: this.colorLabel(color ?? '') }, latencyMs / 1000);
+  }
+
+  /** The colour as a label: one of the first MAX_RUN_COLORS the process saw, else "other". */
+  private colorLabel(color: string): string {
+    if (color === '' || color === OTHER_BUCKET || this.colors.has(color)) return color;
+    if (this.colors.size >= MAX_RUN_COLORS) return OTHER_BUCKET;
+    this.colors.add(color);
+    return color;
   }
 
   text(): Promise<string> {

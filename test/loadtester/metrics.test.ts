@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveLoadOptions } from '../../loadtester/options.js';
 import type { Report } from '../../protocol/report.js';
-import { closeSessions, openSession } from './sessions.js';
+import { closeSessions, connect, openSession } from './sessions.js';
 import { startTarget, type Target } from '../helpers/targets.js';
 
 const targets: Target[] = [];
@@ -85,6 +85,58 @@ describe('/metrics', () => {
     for (const color of ['blue', 'green']) expect(total(latency, { color })).toBe(report.byColor[color]);
     expect(total(latency, {})).toBe(report.latency.count);
   });
+
+  it(
+    "keeps its labels bounded across runs: the current run's 256 pods, the process's first 32 colours",
+    { timeout: 90_000 },
+    async () => {
+      // A new pod and a new colour in every response, as a hostile or very busy target would name them.
+      const target = await startTarget((_req, res, n) => {
+        res.setHeader('color', `c-${n}`);
+        res.setHeader('x-pod-name', `pod-${n}`);
+        res.end('{}');
+      });
+      targets.push(target);
+      const options = resolveLoadOptions(target.url, {
+        rate: '400',
+        maxRate: '400',
+        requests: '350',
+        serve: true,
+        quiet: true,
+        allowControl: true,
+      });
+      const { session, streamUrl } = await openSession(options);
+      const client = await connect(streamUrl);
+      await client.next('hello');
+      session.start();
+      const labels = async (): Promise<{ pods: Set<string>; colors: Set<string>; text: string }> => {
+        const text = await (await fetch(`${session.dashboardUrl!}metrics`)).text();
+        const pods = samples(text, 'bluegreen_load_pod_requests_total').map((s) => s.labels.pod!);
+        const colors = samples(text, 'bluegreen_load_requests_total')
+          .filter((s) => s.labels.group === 'color')
+          .map((s) => s.labels.color!);
+        return { pods: new Set(pods), colors: new Set(colors), text };
+      };
+      for (let run = 1; run <= 3; run++) {
+        if (run > 1) {
+          client.send({ type: 'control', id: `start-${run}`, action: 'start' });
+          expect(await client.next('control-result')).toMatchObject({ ok: true });
+        }
+        await client.next('summary', 30_000);
+        const report = session.lastReport!;
+        expect(report.folded?.pods).toBeGreaterThan(0);
+        const { pods, colors, text } = await labels();
+        expect(pods.size).toBe(257);
+        expect(pods.has('other')).toBe(true);
+        expect(colors.size).toBeLessThanOrEqual(33);
+        // The pod series are this run's, and add up to it.
+        const podRequests = samples(text, 'bluegreen_load_pod_requests_total');
+        expect(total(podRequests, {})).toBe(report.sent);
+        const promtool = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+        expect(promtool.stdout + promtool.stderr).toBe('');
+      }
+    },
+  );
 
   it('is not served without --serve', { timeout: 30_000 }, async () => {
     const target = await startTarget((_req, res) => res.end('{}'));
