@@ -57,12 +57,17 @@ export class LoadSession {
   ) {
     this.terminal = new Terminal(setup.out ?? process.stdout, options);
     this.stopped = new Promise((resolve) => this.stopper.signal.addEventListener('abort', () => resolve()));
-    this.controls = new PageControls(options, setup, {
-      current: () => this.run,
-      ending: () => this.ending || this.stopping.aborted,
-      startRun: () => this.startRun(),
-      settingsChanged: () => this.settingsChanged(),
-    });
+    this.controls = new PageControls(
+      options,
+      setup,
+      {
+        current: () => this.run,
+        ending: () => this.ending || this.stopping.aborted,
+        startRun: () => this.startRun(),
+        settingsChanged: () => this.settingsChanged(),
+      },
+      setup.err ?? process.stderr,
+    );
   }
 
   /** Opens the outputs (the dashboard server with `ui` in the options) and takes over SIGINT and SIGTERM. */

@@ -30,8 +30,8 @@ export const DROP_BYTES = 4 * 1024 * 1024;
 /** Whoever owns the run: the settings a new client's hello shows, and what a control does. */
 export interface HubOwner {
   settings(): RunSettings;
-  /** Throwing rejects the control with the error's message. */
-  control(message: ControlMessage): Promise<void> | void;
+  /** `from`: the client's address. Throwing rejects the control with the error's message. */
+  control(message: ControlMessage, from: string): Promise<void> | void;
 }
 
 export class Hub {
@@ -86,7 +86,8 @@ export class Hub {
     for (const ws of this.clients) this.send(ws, data, skippable);
   }
 
-  addClient(ws: WebSocket): void {
+  /** `address`: the client's, as the socket has it (a proxy's, behind one). */
+  addClient(ws: WebSocket, address: string): void {
     this.clients.add(ws);
     ws.on('close', () => this.clients.delete(ws));
     ws.on('error', () => this.clients.delete(ws));
@@ -102,7 +103,7 @@ export class Hub {
       }
       if (isBinary)
         return this.reply(ws, { type: 'control-result', ok: false, error: 'binary frames are not accepted' });
-      void this.handleControl(ws, String(data));
+      void this.handleControl(ws, String(data), address);
     });
     const hello: ServerMessage = {
       type: 'hello',
@@ -137,10 +138,10 @@ export class Hub {
     this.send(ws, JSON.stringify(message), false);
   }
 
-  private async handleControl(ws: WebSocket, text: string): Promise<void> {
+  private async handleControl(ws: WebSocket, text: string, from: string): Promise<void> {
     const id = controlId(text);
     try {
-      await this.owner.control(parseControl(text));
+      await this.owner.control(parseControl(text), from);
       this.reply(ws, { type: 'control-result', ...(id === undefined ? {} : { id }), ok: true });
     } catch (error) {
       this.reply(ws, {

@@ -6,7 +6,7 @@
 import type { RunSettings } from '../../protocol/run.js';
 import type { ControlMessage } from '../../protocol/stream.js';
 import type { LoadOptions } from '../options.js';
-import { checkControlAccess } from './control-access.js';
+import { ControlAccess } from './control-access.js';
 import type { Recycle } from '../run/engine/engine.js';
 import type { HubOwner } from './hub.js';
 import type { LoadRun } from '../run/run.js';
@@ -43,12 +43,16 @@ export interface ControlledRuns {
 export class PageControls implements HubOwner {
   private askedRate: number | null;
   private recycling: Recycle;
+  private readonly access: ControlAccess;
 
+  /** `err`: where wrong control tokens are said. */
   constructor(
     private readonly options: LoadOptions,
     private readonly setup: PageSetup,
     private readonly runs: ControlledRuns,
+    err: NodeJS.WritableStream,
   ) {
+    this.access = new ControlAccess(options, err);
     this.askedRate = options.rate;
     this.recycling = options.recycle;
   }
@@ -92,9 +96,9 @@ export class PageControls implements HubOwner {
     };
   }
 
-  /** A control from the page; what it throws goes back to the page as the reason. */
-  async control(message: ControlMessage): Promise<void> {
-    checkControlAccess(this.options, message);
+  /** A control from the page (`from`: the client's address); what it throws goes back to the page as the reason. */
+  async control(message: ControlMessage, from: string): Promise<void> {
+    this.access.check(message, from);
     const run = this.runs.current();
     if (message.action === 'rollout' || message.action === 'rollback' || message.action === 'set-weights') {
       const rollout = this.setup.rollout;

@@ -150,7 +150,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     if (!isStreamPath(pathname)) return refuseUpgrade(socket, 404, 'Not Found', 'not the stream');
     const refusal = originRefusal(req.headers.origin, req.headers.host, { listenHost: host, origins });
     if (refusal !== null) return refuseUpgrade(socket, 403, 'Forbidden', refusal);
-    wss.handleUpgrade(req, socket, head, (ws) => hub.addClient(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => hub.addClient(ws, req.socket.remoteAddress ?? 'unknown'));
   });
   server.listen(options.port, host);
   await once(server, 'listening');

@@ -2,9 +2,11 @@
  * Controls from a hostile page or script: every control needs --allow-control (the demo's rollouts too),
  * the control token when one is set, a rate within bounds, and no more than a few per second.
  */
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ControlResultMessage } from '../../protocol/stream.js';
 import { CONTROL_BURST } from '../../loadtester/dashboard/control-limit.js';
+import { GUESS_BURST } from '../../loadtester/dashboard/token-guesses.js';
 import { resolveLoadOptions } from '../../loadtester/options.js';
 import type { SessionOptions } from '../../loadtester/session.js';
 import { closeSessions, connect, openSession } from './sessions.js';
@@ -134,5 +136,55 @@ describe('controls from the page', () => {
     client.send({ type: 'control', action: 'set-rate', rate: 88 });
     expect(await client.next('control-result')).toMatchObject({ ok: true });
     expect(session.settings().rate).toBe(88);
+  });
+
+  it('limits wrong control tokens per client address, however often it reconnects, and says them on stderr', async () => {
+    const token = 'the-real-token-7';
+    const target = await startTarget(app('blue', 'b'));
+    targets.push(target);
+    let err = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        err += chunk.toString();
+        done();
+      },
+    });
+    const options = resolveLoadOptions(target.url, {
+      rate: '20',
+      serve: true,
+      quiet: true,
+      allowControl: true,
+      controlToken: token,
+    });
+    const { session, streamUrl } = await openSession(options, { err: sink });
+    session.start();
+    // A fresh connection for every guess: each has its own 10 controls a second, the address does not.
+    const once = async (m: object): Promise<ControlResultMessage> => {
+      const client = await connect(streamUrl);
+      await client.next('hello');
+      client.send({ type: 'control', id: 'g', ...m });
+      const result = (await client.next('control-result')) as ControlResultMessage;
+      client.ws.terminate();
+      return result;
+    };
+    const results: ControlResultMessage[] = [];
+    for (let i = 0; i < GUESS_BURST + 5; i++)
+      results.push(await once({ action: 'set-rate', rate: 5, token: `guess-${i}` }));
+    expect(results.slice(0, GUESS_BURST).map((r) => r.error)).toEqual(
+      Array(GUESS_BURST).fill('wrong control token'),
+    );
+    for (const r of results.slice(GUESS_BURST)) {
+      expect(r).toMatchObject({
+        ok: false,
+        reason: 'token',
+        error: expect.stringMatching(/^too many wrong control tokens from this address: try again in \d+ s$/),
+      });
+    }
+    // Locked out, the right token is refused too (a guess then tells nothing), and nothing was acted on.
+    expect(await once({ action: 'set-rate', rate: 5, token })).toMatchObject({ ok: false, reason: 'token' });
+    expect(session.settings().rate).toBe(20);
+    // Said at once, then at most once a minute per address.
+    const lines = err.split('\n').filter((l) => l.includes('wrong control token'));
+    expect(lines).toEqual(['bluegreen: 1 wrong control token from 127.0.0.1']);
   });
 });
