@@ -36,6 +36,7 @@ const serial = {
     'test/fuzz/app.test.ts',
     'test/fuzz/demo.test.ts',
     'test/fuzz/loadtester-ui.test.ts',
+    'test/fuzz/report-writer.test.ts',
     'test/lab/demo-walk.test.ts',
     'test/loadtester/attribution.test.ts',
     'test/loadtester/autocannon-defect.test.ts',
