@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventMessage } from '../../protocol/events.js';
+import type { ClusterViewFailure, EventMessage } from '../../protocol/events.js';
 import { FRONT_DOOR_LABEL, type GroupStats, type PodStats } from '../../protocol/outcomes.js';
 import type { TickMessage } from '../../protocol/run.js';
 import { IncidentFinder } from '../../loadtester/count/incidents.js';
@@ -244,12 +244,12 @@ describe('incidents over runs', () => {
 });
 
 describe('incidents while the cluster view fails', () => {
-  const forbiddenPods = {
+  const forbiddenPods: ClusterViewFailure = {
     problem: 'forbidden',
     resource: 'pods',
     namespace: 'bluegreen',
     status: 403,
-  } as const;
+  };
   const view = (
     s: number,
     kind: 'cluster-view-failed' | 'cluster-view-back',
