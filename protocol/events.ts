@@ -58,11 +58,13 @@ export interface EventMessage {
 }
 
 /**
- * What stops the cluster view: `forbidden` is one resource the account may not read (401/403); the others
+ * What stops the cluster view: `no-api` is no API server to ask (`resource` empty); `forbidden` is one resource the account may not read (401/403); the others
  * are the API server itself (unreachable, timing out, answering an error, malformed answers, watches it ends
  * at once or answers 410), for every resource until it answers again.
  */
 export const CLUSTER_VIEW_PROBLEMS = [
+  /** No API to watch at all (no kubeconfig, no such context, no service account token): never back. */
+  'no-api',
   'forbidden',
   'unreachable',
   'timed-out',

@@ -50,9 +50,10 @@ export function watchCluster(
   try {
     api = connect(options.context);
   } catch (error) {
-    sink.problem(
-      `--kube: no Kubernetes API to watch (${(error as Error).message}); the load goes on without cluster events`,
-    );
+    const line = `no Kubernetes API to watch (${(error as Error).message}); the load goes on without cluster events`;
+    sink.problem(`--kube: ${line}`);
+    const namespace = (options.namespace ?? '').slice(0, IDENTITY_VALUE_LIMIT);
+    sink.event(viewEvent('cluster-view-failed', line, { problem: 'no-api', resource: '', namespace }));
     return { close: async () => undefined };
   }
   const namespace = options.namespace ?? api.defaultNamespace;
@@ -186,7 +187,11 @@ function viewEvent(
 
 function problemOf(error: unknown): ClusterViewProblem {
   if (error instanceof ApiStatusError)
-    return error.status === 401 || error.status === 403 ? 'forbidden' : error.status === 410 ? 'gone' : 'status';
+    return error.status === 401 || error.status === 403
+      ? 'forbidden'
+      : error.status === 410
+        ? 'gone'
+        : 'status';
   if (error instanceof TimedOut) return 'timed-out';
   if (error instanceof Malformed) return 'malformed';
   if (error instanceof ShortWatch) return 'short-watch';

@@ -111,6 +111,12 @@ describe('cluster view failures', () => {
     expect(clusterViewNotice({ ...f, failure: api })).toBe(
       'cluster view: the Kubernetes API cannot be reached — retrying',
     );
+    expect(
+      clusterViewNotice(
+        { ...f, failure: { problem: 'no-api', resource: '', namespace: '' } },
+        wordsFor('ko'),
+      ),
+    ).toBe('클러스터 보기: 감시할 Kubernetes API가 없습니다 — 클러스터 이벤트 없이 부하를 계속합니다');
     // A problem a newer loadtester names: its own line.
     const newer = { ...f, failure: { ...api, problem: 'sulking' as never } };
     expect(clusterViewNotice(newer, wordsFor('ko'))).toBe('클러스터 보기: as said');

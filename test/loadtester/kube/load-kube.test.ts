@@ -194,7 +194,8 @@ describe('bluegreen load --kube', () => {
     });
     expect(failedOnStream()!.message).toMatch(/not allowed to watch pods in namespace bluegreen \(403/);
     await cli.exited;
-    // The stderr line stays.
+    // Among the terminal's event lines; and the stderr line stays.
+    expect(cli.stdout()).toMatch(/cluster-view-failed\s+not allowed to watch pods in namespace bluegreen/);
     expect(cli.stderr()).toMatch(/not allowed to watch pods in namespace bluegreen \(403/);
     const r = report();
     expect(r.events?.filter((e) => e.kind === 'cluster-view-failed')).toEqual([

@@ -267,6 +267,13 @@ describe('watching a rolling update through the API', () => {
       { event: (e) => events.push(e), problem: (line) => problems.push(line) },
     );
     expect(problems).toEqual([expect.stringMatching(/no context "nowhere" in the kubeconfig/)]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        kind: 'cluster-view-failed',
+        message: problems[0]!.replace(/^--kube: /, ''),
+        clusterView: { problem: 'no-api', resource: '', namespace: '' },
+      }),
+    ]);
     await watch.close();
   });
 

@@ -11,6 +11,7 @@ export function clusterViewNotice({ failure, message }: ViewFailure, { t }: Word
   const known = (CLUSTER_VIEW_PROBLEMS as readonly string[]).includes(failure.problem);
   if (!known) return t('cluster-view.other', { message });
   const params = {
+    message,
     resource: failure.resource,
     namespace: failure.namespace,
     status: failure.status === undefined ? '?' : String(failure.status),

@@ -56,6 +56,7 @@ export const en = {
 
   'cluster-view.title':
     'The cluster view is failing: cluster events are missing, incidents cannot be explained from them',
+  'cluster-view.no-api': 'cluster view: no Kubernetes API to watch — the load goes on without cluster events',
   'cluster-view.forbidden':
     "cluster view: {status} listing {resource} in {namespace} — the loadtester's account (its Role) needs get, list and watch on {resource}",
   'cluster-view.unreachable': 'cluster view: the Kubernetes API cannot be reached — retrying',

@@ -56,6 +56,8 @@ export const ko: Catalogue = {
 
   'cluster-view.title':
     '클러스터 보기가 실패하고 있습니다: 클러스터 이벤트가 빠져 있어 장애의 원인을 그것으로 설명할 수 없습니다',
+  'cluster-view.no-api':
+    '클러스터 보기: 감시할 Kubernetes API가 없습니다 — 클러스터 이벤트 없이 부하를 계속합니다',
   'cluster-view.forbidden':
     '클러스터 보기: {namespace}의 {resource} 목록 조회에 {status} — 로드테스터 계정(Role)에 {resource}에 대한 get, list, watch 권한이 필요합니다',
   'cluster-view.unreachable': '클러스터 보기: Kubernetes API에 연결할 수 없습니다 — 재시도 중',
