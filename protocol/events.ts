@@ -26,6 +26,12 @@ export const EVENT_KINDS = [
   'endpoint-removed',
   /** A Warning Event about a watched object (failed probe, image pull, scheduling…); `message` says what. */
   'warning',
+  /**
+   * `--kube`: the loadtester cannot read the cluster (a permission it lacks, an API it cannot reach…): until
+   * the matching `cluster-view-back`, the cluster's events are missing. `clusterView` says what failed.
+   */
+  'cluster-view-failed',
+  'cluster-view-back',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -45,8 +51,42 @@ export interface EventMessage {
   rollout?: RolloutProgress;
   /** On endpoint-* events: the endpoint's conditions as the EndpointSlice lists them (null: not listed). */
   endpoint?: EndpointConditions | null;
+  /** On cluster-view-* events: what could not be read, and why. */
+  clusterView?: ClusterViewFailure;
   /** Where the event came from: the embedded demo or the Kubernetes API (`--kube`). Absent: the loadtester itself. */
   source?: 'demo' | 'kube';
+}
+
+/**
+ * What stops the cluster view: `no-api` is no API server to ask (`resource` empty); `forbidden` is one resource the account may not read (401/403); the others
+ * are the API server itself (unreachable, timing out, answering an error, malformed answers, watches it ends
+ * at once or answers 410), for every resource until it answers again.
+ */
+export const CLUSTER_VIEW_PROBLEMS = [
+  /** No API to watch at all (no kubeconfig, no such context, no service account token): never back. */
+  'no-api',
+  'forbidden',
+  'unreachable',
+  'timed-out',
+  'status',
+  'malformed',
+  'short-watch',
+  'gone',
+] as const;
+export type ClusterViewProblem = (typeof CLUSTER_VIEW_PROBLEMS)[number];
+
+export interface ClusterViewFailure {
+  problem: ClusterViewProblem;
+  /** The resource that failed (pods, replicasets…): for `forbidden` the one not allowed, else the first that failed. */
+  resource: string;
+  namespace: string;
+  /** The HTTP status, when the API answered one. */
+  status?: number;
+}
+
+/** A forbidden resource fails and comes back alone; the API server fails and comes back for every resource. */
+export function clusterViewKey(failure: ClusterViewFailure): string {
+  return failure.problem === 'forbidden' ? `forbidden:${failure.resource}` : 'api';
 }
 
 /** An EndpointSlice endpoint's conditions (discovery.k8s.io/v1): ready = serving and not terminating. */

@@ -105,6 +105,8 @@ export const INCIDENT_CAUSES = [
   'bad-new-version',
   'missing-drain',
   'keep-alive-to-terminating',
+  /** None of the above, while `--kube` could not read the cluster: the cause may be in what it missed. */
+  'cluster-view-failing',
   'unexplained',
 ] as const;
 export type IncidentCause = (typeof INCIDENT_CAUSES)[number];

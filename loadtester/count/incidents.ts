@@ -13,9 +13,11 @@
  *   the front door stopped sending. Add a drain (DRAIN_SECONDS) or a preStop sleep longer than endpoint propagation.
  * - keep-alive-to-terminating: most failures are on pods that left the endpoints long before and still got
  *   traffic: kept-alive connections behind an L4 Service stay on their pod (use --recycle, or an L7 route).
+ * - cluster-view-failing: none of these, but `--kube` could not read the cluster (cluster-view-failed, until
+ *   its cluster-view-back) just before or during the failures: the cause may be among the events it missed.
  * - unexplained: none of these; the raw facts are the evidence.
  */
-import type { EventMessage } from '../../protocol/events.js';
+import { clusterViewKey, type EventMessage } from '../../protocol/events.js';
 import { FRONT_DOOR_LABEL, UNKNOWN_LABEL, type GroupStats } from '../../protocol/outcomes.js';
 import type { Incident, IncidentCause } from '../../protocol/report.js';
 import type { TickMessage } from '../../protocol/run.js';
@@ -164,20 +166,60 @@ export class IncidentFinder {
       this.missingDrain(start, end, failed, pods, at) ??
       this.keepAlive(start, failed, pods, at);
     if (found) return { ...base, ...found };
+    const blind = this.viewFailures(start - this.options.lookbackMs, end);
     const nearby = this.events
-      .filter((e) => e.t >= start - this.options.lookbackMs && e.t <= end && e.kind !== 'run-started')
+      .filter(
+        (e) =>
+          e.t >= start - this.options.lookbackMs &&
+          e.t <= end &&
+          e.kind !== 'run-started' &&
+          !e.kind.startsWith('cluster-view-'),
+      )
       .slice(0, 8)
       .map((e) => `${at(e.t)} ${e.kind}${e.pod ? ` ${e.pod}` : ''}${e.message ? `: ${e.message}` : ''}`);
-    return {
-      ...base,
-      cause: 'unexplained',
-      summary: 'no known cause fits: see the facts',
-      evidence: [
-        `${failed} failures from ${at(start)} to ${at(end)}: ${describeCounts(counts)}`,
-        `by pod: ${[...pods].map(([n, p]) => `${n} ${p.failed}`).join(', ')}`,
-        ...(nearby.length > 0 ? nearby : ['no lifecycle events around it']),
-      ],
-    };
+    const facts = [
+      `${failed} failures from ${at(start)} to ${at(end)}: ${describeCounts(counts)}`,
+      `by pod: ${[...pods].map(([n, p]) => `${n} ${p.failed}`).join(', ')}`,
+      ...(nearby.length > 0 ? nearby : ['no lifecycle events around it']),
+    ];
+    if (blind.length > 0)
+      return {
+        ...base,
+        cause: 'cluster-view-failing',
+        summary:
+          'no known cause fits, and the cause could not be read from the cluster: the cluster view was failing ' +
+          '(see the evidence); give the loadtester the access it needs and run again',
+        evidence: [
+          ...blind.map(
+            (f) =>
+              `cluster view failing from ${at(f.from)}${f.until === null ? ', never back' : ` until ${at(f.until)}`}: ${f.message}`,
+          ),
+          ...facts,
+        ],
+      };
+    return { ...base, cause: 'unexplained', summary: 'no known cause fits: see the facts', evidence: facts };
+  }
+
+  /** The cluster view's failures (cluster-view-failed to its cluster-view-back) that overlap from…until. */
+  private viewFailures(from: number, until: number): { from: number; until: number | null; message: string }[] {
+    const open = new Map<string, { from: number; message: string }>();
+    const spans: { from: number; until: number | null; message: string }[] = [];
+    for (const e of this.events) {
+      if (!e.clusterView) continue;
+      const key = clusterViewKey(e.clusterView);
+      if (e.kind === 'cluster-view-failed') {
+        if (!open.has(key)) open.set(key, { from: e.t, message: e.message ?? e.clusterView.problem });
+      } else if (e.kind === 'cluster-view-back') {
+        const failed = open.get(key);
+        open.delete(key);
+        if (failed) spans.push({ ...failed, until: e.t });
+      }
+    }
+    for (const failed of open.values()) spans.push({ ...failed, until: null });
+    return spans
+      .filter((s) => s.from <= until && (s.until === null || s.until >= from))
+      .sort((a, b) => a.from - b.from)
+      .slice(0, 4);
   }
 
   /** Ready endpoints over time, from endpoint events (null: this source sends none). */

@@ -5,6 +5,8 @@
  * silent API server, a malformed object is said once (and said again when it is over), and the watches keep
  * trying in the background, with backoff (list-watch.ts).
  */
+import type { ClusterViewFailure, ClusterViewProblem } from '../../protocol/events.js';
+import { IDENTITY_VALUE_LIMIT } from '../../protocol/outcomes.js';
 import type { KubeOptions } from '../options.js';
 import { ApiStatusError, connectApi, type ApiClient } from './api-client.js';
 import { ClusterView, type ClusterEvent, type Resource } from './cluster-view.js';
@@ -35,6 +37,9 @@ export interface ClusterWatch {
  */
 const TRANSIENT_BEFORE_TELLING = 3;
 
+/** The API server's own words go into the line: cut, as they reach the stream, the report and the page. */
+const VIEW_TEXT_LIMIT = 512;
+
 export function watchCluster(
   options: KubeOptions,
   sink: ClusterSink,
@@ -45,9 +50,10 @@ export function watchCluster(
   try {
     api = connect(options.context);
   } catch (error) {
-    sink.problem(
-      `--kube: no Kubernetes API to watch (${(error as Error).message}); the load goes on without cluster events`,
-    );
+    const line = `no Kubernetes API to watch (${(error as Error).message}); the load goes on without cluster events`;
+    sink.problem(`--kube: ${line}`);
+    const namespace = (options.namespace ?? '').slice(0, IDENTITY_VALUE_LIMIT);
+    sink.event(viewEvent('cluster-view-failed', line, { problem: 'no-api', resource: '', namespace }));
     return { close: async () => undefined };
   }
   const namespace = options.namespace ?? api.defaultNamespace;
@@ -60,15 +66,33 @@ export function watchCluster(
   // Per resource: transient failures since its last healthy watch or other failure.
   const transient = new Map<Resource, number>();
 
-  const tell = (key: string, line: string): void => {
+  // What the cluster view lacks, as events too: the stream, the report and the page hear of it, not only stderr.
+  const failures = new Map<string, ClusterViewFailure>();
+  const tell = (key: string, line: string, failure?: ClusterViewFailure): void => {
     if (told.has(key)) return;
     told.add(key);
     sink.problem(`--kube: ${line}`);
+    if (!failure) return;
+    failures.set(key, failure);
+    sink.event(viewEvent('cluster-view-failed', line, failure));
+  };
+  const back = (key: string, line: string): void => {
+    if (!told.delete(key)) return;
+    sink.problem(`--kube: ${line}`);
+    const failure = failures.get(key);
+    failures.delete(key);
+    if (failure) sink.event(viewEvent('cluster-view-back', line, failure));
   };
   const backIfAllUp = (): void => {
-    if (down.size === 0 && told.delete('api'))
-      sink.problem(`--kube: the Kubernetes API at ${api.server} answers again; cluster events resume`);
+    if (down.size === 0)
+      back('api', `the Kubernetes API at ${api.server} answers again; cluster events resume`);
   };
+  const failure = (error: unknown, resource: Resource): ClusterViewFailure => ({
+    problem: problemOf(error),
+    resource,
+    namespace: namespace.slice(0, IDENTITY_VALUE_LIMIT),
+    ...(error instanceof ApiStatusError ? { status: error.status } : {}),
+  });
 
   const watches = specs(namespace, options).map(([resource, spec]) =>
     listWatch(
@@ -80,8 +104,7 @@ export function watchCluster(
         healthy: () => {
           down.delete(resource);
           transient.delete(resource);
-          if (told.delete(`forbidden:${resource}`))
-            sink.problem(`--kube: watching ${resource} in ${namespace} again`);
+          back(`forbidden:${resource}`, `watching ${resource} in ${namespace} again`);
           backIfAllUp();
         },
         skipped: (what) =>
@@ -98,6 +121,7 @@ export function watchCluster(
               `forbidden:${resource}`,
               `not allowed to watch ${resource} in namespace ${namespace} (${error.status}: ${error.message}); ` +
                 `the load goes on without them (the account needs get, list and watch on ${resource})`,
+              failure(error, resource),
             );
             backIfAllUp();
             return;
@@ -107,6 +131,7 @@ export function watchCluster(
           tell(
             'api',
             `${whatFailed(error, resource, api.server)}; the load goes on without cluster events, retrying in the background`,
+            failure(error, resource),
           );
         },
       },
@@ -150,6 +175,28 @@ function isTransient(error: unknown): boolean {
   if (error instanceof ApiStatusError) return error.status === 410;
   const code = (error as { code?: unknown }).code;
   return code === 'ECONNRESET' || (error as Error).message === 'aborted';
+}
+
+function viewEvent(
+  kind: 'cluster-view-failed' | 'cluster-view-back',
+  line: string,
+  clusterView: ClusterViewFailure,
+): ClusterEvent {
+  return { t: Date.now(), kind, source: 'kube', message: line.slice(0, VIEW_TEXT_LIMIT), clusterView };
+}
+
+function problemOf(error: unknown): ClusterViewProblem {
+  if (error instanceof ApiStatusError)
+    return error.status === 401 || error.status === 403
+      ? 'forbidden'
+      : error.status === 410
+        ? 'gone'
+        : 'status';
+  if (error instanceof TimedOut) return 'timed-out';
+  if (error instanceof Malformed) return 'malformed';
+  if (error instanceof ShortWatch) return 'short-watch';
+  if (error instanceof Gone) return 'gone';
+  return 'unreachable';
 }
 
 /** One phrase for the user: what failed, and where. */

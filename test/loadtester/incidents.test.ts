@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventMessage } from '../../protocol/events.js';
+import type { ClusterViewFailure, EventMessage } from '../../protocol/events.js';
 import { FRONT_DOOR_LABEL, type GroupStats, type PodStats } from '../../protocol/outcomes.js';
 import type { TickMessage } from '../../protocol/run.js';
 import { IncidentFinder } from '../../loadtester/count/incidents.js';
@@ -240,6 +240,88 @@ describe('incidents over runs', () => {
     f.tick(tick(4, { b1: ['blue', { reset: 3 }] }, { '5xx': 1 }));
     // b1 was in the endpoints (told before this run), and it was the only one: the Service had none left.
     expect(f.incidents().map((i) => i.cause)).toEqual(['no-ready-endpoints']);
+  });
+});
+
+describe('incidents while the cluster view fails', () => {
+  const forbiddenPods: ClusterViewFailure = {
+    problem: 'forbidden',
+    resource: 'pods',
+    namespace: 'bluegreen',
+    status: 403,
+  };
+  const view = (
+    s: number,
+    kind: 'cluster-view-failed' | 'cluster-view-back',
+    failure = forbiddenPods,
+  ): EventMessage => ({
+    type: 'event',
+    t: T0 + s * S,
+    kind,
+    source: 'kube',
+    message:
+      kind === 'cluster-view-failed' ? 'not allowed to watch pods in namespace bluegreen (403: no)' : 'back',
+    clusterView: failure,
+  });
+  const bad = (s: number): TickMessage => tick(s, { b1: ['blue', { ok: 40, reset: 3 }] });
+
+  it('an incident while it fails says the cause could not be read from the cluster', () => {
+    const [incident] = finder([view(0, 'cluster-view-failed')], [bad(3), bad(4)]).incidents();
+    expect(incident).toMatchObject({ cause: 'cluster-view-failing', failed: 6 });
+    expect(incident!.summary).toMatch(
+      /the cause could not be read from the cluster: the cluster view was failing/,
+    );
+    expect(incident!.evidence[0]).toBe(
+      'cluster view failing from +0.0s, never back: not allowed to watch pods in namespace bluegreen (403: no)',
+    );
+    // The raw facts follow, and the view's own events are not counted among the lifecycle events.
+    expect(incident!.evidence.slice(1)).toEqual([
+      '6 failures from +2.0s to +4.0s: 6 reset',
+      'by pod: b1 6',
+      'no lifecycle events around it',
+    ]);
+  });
+
+  it('back before the incident (and its lookback): plain unexplained', () => {
+    const events = [view(0, 'cluster-view-failed'), view(1, 'cluster-view-back')];
+    expect(
+      finder(events, [bad(20), bad(21)])
+        .incidents()
+        .map((i) => i.cause),
+    ).toEqual(['unexplained']);
+    // Back during the lookback: it overlaps, with both ends named.
+    const [incident] = finder(events, [bad(4)]).incidents();
+    expect(incident!.cause).toBe('cluster-view-failing');
+    expect(incident!.evidence[0]).toMatch(/^cluster view failing from \+0\.0s until \+1\.0s: /);
+  });
+
+  it('failing only after the incident: plain unexplained', () => {
+    expect(
+      finder([view(9, 'cluster-view-failed')], [bad(3), bad(4)])
+        .incidents()
+        .map((i) => i.cause),
+    ).toEqual(['unexplained']);
+  });
+
+  it("one resource's return does not end the API's failure", () => {
+    const api = { problem: 'unreachable', resource: 'replicasets', namespace: 'bluegreen' } as const;
+    const events = [
+      view(0, 'cluster-view-failed', api),
+      view(0, 'cluster-view-failed'),
+      view(1, 'cluster-view-back'),
+    ];
+    const [incident] = finder(events, [bad(20)]).incidents();
+    expect(incident!.cause).toBe('cluster-view-failing');
+    expect(incident!.evidence.filter((l) => l.startsWith('cluster view failing'))).toHaveLength(1);
+  });
+
+  it('a known cause still wins', () => {
+    const events = [
+      view(0, 'cluster-view-failed'),
+      event(0, 'endpoint-added', 'b1', 'blue'),
+      event(3, 'endpoint-removed', 'b1', 'blue'),
+    ];
+    expect(finder(events, [bad(4)]).incidents()[0]!.cause).toBe('no-ready-endpoints');
   });
 });
 

@@ -3,7 +3,9 @@
  * while it watches a stand-in Kubernetes API server (test/helpers/fake-kube-api.ts — no cluster runs on
  * these machines, and the API server is the one thing outside this one) playing a rolling update. The page
  * must show each pod from the moment it exists in its cluster state (pending, ready, in endpoints,
- * terminating while still listed, gone) and the rollout's progress bar with its revision.
+ * terminating while still listed, gone) and the rollout's progress bar with its revision. When the API
+ * answers 403 on pods, the page says so (in English and Korean) until it lets them be watched again, and the
+ * incidents meanwhile say their cause could not be read from the cluster.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,14 +14,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { closeAllBrowsers, launchBrowser, newPage, screenshot } from '../helpers/browser.js';
 import { killAllCli, spawnCli } from '../helpers/cli.js';
 import { FakeKubeApi } from '../helpers/fake-kube-api.js';
-import { B1, before, G1, G2, NS, ROLLOUT, SELECTOR } from '../helpers/rolling-update.js';
+import { closedPort } from '../helpers/targets.js';
+import { B1, before, G1, G2, NS, PATHS, ROLLOUT, SELECTOR } from '../helpers/rolling-update.js';
 
 const api = new FakeKubeApi();
+const forbidding = new FakeKubeApi();
 
 afterAll(async () => {
   await closeAllBrowsers();
   await killAllCli();
   await api.close();
+  await forbidding.close();
 });
 
 describe('dashboard with --kube', () => {
@@ -98,5 +103,64 @@ describe('dashboard with --kube', () => {
     load.kill('SIGINT');
     expect(await load.exited).toBe(0);
     app.kill('SIGTERM');
+  });
+
+  it('says while the cluster view fails, in English and Korean', { timeout: 180_000 }, async () => {
+    await forbidding.listen();
+    forbidding.forbidden.add(PATHS.pods);
+    const dir = mkdtempSync(join(tmpdir(), 'bluegreen-e2e-kube-403-'));
+    writeFileSync(join(dir, 'config'), forbidding.kubeconfig(NS));
+    // Every request refused: incidents from the start, whose cause the missing pods might have told.
+    const load = spawnCli(
+      [
+        'load',
+        `http://127.0.0.1:${await closedPort()}/`,
+        '--kube',
+        '--selector',
+        SELECTOR,
+        '--rate',
+        '10',
+        '--ui',
+        '0',
+        '--duration',
+        '120s',
+      ],
+      { KUBECONFIG: join(dir, 'config') },
+    );
+    const [, pageUrl] = await load.waitFor(/dashboard: (http:\/\/\S+)/, 30_000);
+    const browser = await launchBrowser();
+    const { page, errors } = await newPage(browser);
+    await page.goto(pageUrl!);
+    const notice = page.locator('[data-testid="cluster-view-notice"]');
+    await notice.waitFor({ timeout: 30_000 });
+    expect(await notice.locator('[data-testid="cluster-view-failure"]').count()).toBe(1);
+    expect(await notice.innerText()).toContain(
+      "cluster view: 403 listing pods in bluegreen — the loadtester's account (its Role) needs get, list and watch on pods",
+    );
+    await page.waitForSelector('[data-testid="incident"][data-cause="cluster-view-failing"]', {
+      timeout: 30_000,
+    });
+    expect(await page.locator('[data-testid="incident"]').first().innerText()).toMatch(
+      /cause unreadable: cluster view failing[\s\S]*the cause could not be read from the cluster/,
+    );
+    expect(await page.locator('[data-testid="events"]').innerText()).toMatch(/cluster-view-failed/);
+    await screenshot(page, 'kube-forbidden');
+
+    await page.locator('[data-testid="language"] button[data-lang="ko"]').click();
+    await page.waitForSelector('[data-testid="language"][data-lang="ko"]');
+    expect(await notice.innerText()).toContain(
+      '클러스터 보기: bluegreen의 pods 목록 조회에 403 — 로드테스터 계정(Role)에 pods에 대한 get, list, watch 권한이 필요합니다',
+    );
+    expect(await page.locator('[data-testid="incident"]').first().innerText()).toMatch(
+      /원인 읽기 불가: 클러스터 보기 실패/,
+    );
+
+    // Allowed again: the notice goes once the watch of pods is healthy (after the retry's backoff).
+    forbidding.forbidden.delete(PATHS.pods);
+    await notice.waitFor({ state: 'detached', timeout: 90_000 });
+    expect(await page.locator('[data-testid="events"]').innerText()).toMatch(/cluster-view-back/);
+    expect(errors).toEqual([]);
+    load.kill('SIGINT');
+    await load.exited;
   });
 });

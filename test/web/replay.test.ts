@@ -116,6 +116,32 @@ describe('the replay source', () => {
     expect(model.incidents[0]!.window.end).toBe(shown.at(-1)!.t);
   });
 
+  it('replays the cluster view failing: the notice follows the slider, the incidents name it', () => {
+    const { report } = savedRun();
+    const start = report.timeline!.ticks[0]!.t - 1000;
+    const clusterView = {
+      problem: 'forbidden',
+      resource: 'pods',
+      namespace: 'bluegreen',
+      status: 403,
+    } as const;
+    const view = (t: number, kind: 'cluster-view-failed' | 'cluster-view-back') =>
+      ({ type: 'event', t, kind, source: 'kube', message: `${kind} said`, clusterView }) as const;
+    report.events = [
+      ...report.events!,
+      view(start + 2500, 'cluster-view-failed'),
+      view(start + 8500, 'cluster-view-back'),
+    ];
+    const { source, model } = play(report);
+    source.seek(1);
+    expect(model.cluster.viewFailures()).toEqual([]);
+    source.seek(5);
+    expect(model.cluster.viewFailures().map((f) => f.message)).toEqual(['cluster-view-failed said']);
+    expect(model.incidents.map((i) => i.cause)).toEqual(['cluster-view-failing']);
+    source.seek(10);
+    expect(model.cluster.viewFailures()).toEqual([]);
+  });
+
   it('refuses what it cannot replay, saying why', () => {
     expect(() => parseReplay('hello')).toThrow(/not JSON/);
     expect(() => toReplay({ hello: 1 })).toThrow(/not a bluegreen report/);

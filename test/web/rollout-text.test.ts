@@ -105,6 +105,8 @@ describe('rollout words', () => {
       'missing-drain',
     );
     expect(rolloutCause(r, [at(12_000, 20_000, 'unexplained')])).toBeNull();
+    // Not a cause either: what the cluster would have told is missing (no "probable cause", no roll-back offer).
+    expect(rolloutCause(r, [at(12_000, 20_000, 'cluster-view-failing')])).toBeNull();
   });
 
   it("an incident's advice and kinds in the page's language, the loadtester's sentence for a cause it does not know", () => {

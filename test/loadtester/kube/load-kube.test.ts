@@ -173,6 +173,43 @@ describe('bluegreen load --kube', () => {
     expect(api.requests.length).toBeGreaterThan(5);
   }, 30_000);
 
+  it("makes a 403 on pods a stream event, a report event and the incidents' cause", async () => {
+    api.forbidden.add(PATHS.pods);
+    // Every request refused: one incident, whose cause the missing pods might have told.
+    const cli = load(
+      ['--ui', '0', '--duration', '4s'],
+      join(dir, 'config'),
+      `http://127.0.0.1:${await closedPort()}/`,
+    );
+    const [, url] = (await cli.waitFor(/dashboard: (http:\S+)/)) as RegExpMatchArray;
+    const client = await connect(new URL('api/stream', url).href.replace('http', 'ws'));
+    const failedOnStream = (): EventMessage | undefined =>
+      client.messages
+        .flatMap((m) => (m.type === 'event' ? [m] : m.type === 'hello' ? m.history.events : []))
+        .find((e) => e.kind === 'cluster-view-failed');
+    await until(() => failedOnStream() !== undefined, 'cluster-view-failed on the stream');
+    expect(failedOnStream()).toMatchObject({
+      source: 'kube',
+      clusterView: { problem: 'forbidden', resource: 'pods', namespace: NS, status: 403 },
+    });
+    expect(failedOnStream()!.message).toMatch(/not allowed to watch pods in namespace bluegreen \(403/);
+    await cli.exited;
+    // Among the terminal's event lines; and the stderr line stays.
+    expect(cli.stdout()).toMatch(/cluster-view-failed\s+not allowed to watch pods in namespace bluegreen/);
+    expect(cli.stderr()).toMatch(/not allowed to watch pods in namespace bluegreen \(403/);
+    const r = report();
+    expect(r.events?.filter((e) => e.kind === 'cluster-view-failed')).toEqual([
+      expect.objectContaining({ clusterView: expect.objectContaining({ resource: 'pods' }) }),
+    ]);
+    expect(r.incidents?.length).toBeGreaterThan(0);
+    for (const incident of r.incidents!) {
+      expect(incident.cause).toBe('cluster-view-failing');
+      expect(incident.evidence[0]).toMatch(
+        /^cluster view failing from .*, never back: .*not allowed to watch pods/,
+      );
+    }
+  }, 30_000);
+
   it('says an unreachable API server once, and the load runs to its end', async () => {
     const port = await closedPort();
     writeFileSync(

@@ -202,6 +202,12 @@ describe('watching a rolling update through the API', () => {
       () => problems.some((p) => /watching pods in bluegreen again/.test(p)),
       () => `"again" in ${JSON.stringify(problems)}`,
     );
+    const view = events.filter((e) => e.kind.startsWith('cluster-view-'));
+    expect(view.map((e) => [e.kind, e.clusterView])).toEqual([
+      ['cluster-view-failed', { problem: 'forbidden', resource: 'pods', namespace: NS, status: 403 }],
+      ['cluster-view-back', { problem: 'forbidden', resource: 'pods', namespace: NS, status: 403 }],
+    ]);
+    expect(view[1]!.message).toBe('watching pods in bluegreen again');
   });
 
   it('says a 403 once, names the permission, and keeps watching the rest', async () => {
@@ -243,7 +249,16 @@ describe('watching a rolling update through the API', () => {
         /cannot reach the Kubernetes API at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\); the load goes on/,
       ),
     ]);
-    expect(events).toEqual([]);
+    // The same line as the one event: the stream, the report and the page hear of it too.
+    expect(events).toEqual([
+      {
+        t: expect.any(Number) as number,
+        kind: 'cluster-view-failed',
+        source: 'kube',
+        message: problems[0]!.replace(/^--kube: /, ''),
+        clusterView: { problem: 'unreachable', resource: expect.any(String) as string, namespace: NS },
+      },
+    ]);
   });
 
   it('says a missing kubeconfig context once, and does nothing else', async () => {
@@ -252,6 +267,13 @@ describe('watching a rolling update through the API', () => {
       { event: (e) => events.push(e), problem: (line) => problems.push(line) },
     );
     expect(problems).toEqual([expect.stringMatching(/no context "nowhere" in the kubeconfig/)]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        kind: 'cluster-view-failed',
+        message: problems[0]!.replace(/^--kube: /, ''),
+        clusterView: { problem: 'no-api', resource: '', namespace: '' },
+      }),
+    ]);
     await watch.close();
   });
 
@@ -313,6 +335,12 @@ describe('watching a rolling update through the API', () => {
       () => 'the API back',
     );
     expect(problems[1]).toMatch(/answers again/);
+    expect(
+      events.filter((e) => e.kind.startsWith('cluster-view-')).map((e) => [e.kind, e.clusterView?.problem]),
+    ).toEqual([
+      ['cluster-view-failed', 'timed-out'],
+      ['cluster-view-back', 'timed-out'],
+    ]);
   });
 
   it('says a watch that went silent, then that the API is back', async () => {

@@ -11,6 +11,7 @@ const SUMMARY: Partial<Record<string, MessageKey>> = {
   'no-ready-endpoints': 'incident.summary.no-ready-endpoints',
   'missing-drain': 'incident.summary.missing-drain',
   'keep-alive-to-terminating': 'incident.summary.keep-alive-to-terminating',
+  'cluster-view-failing': 'incident.summary.cluster-view-failing',
   unexplained: 'incident.summary.unexplained',
 };
 

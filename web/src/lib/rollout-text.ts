@@ -73,7 +73,7 @@ export function drainingText(
 
 /**
  * The incident that explains a rollout's failures: the latest that overlaps it (from its start to its end,
- * drain included), if its cause is a known one.
+ * drain included), if its cause is a known one (not unexplained, nor unreadable while the cluster view failed).
  */
 export function rolloutCause<I extends Pick<Incident, 'cause' | 'window'>>(
   r: Pick<RolloutSummary, 'startedAt' | 'settledAt'>,
@@ -83,7 +83,7 @@ export function rolloutCause<I extends Pick<Incident, 'cause' | 'window'>>(
   for (let i = incidents.length - 1; i >= 0; i--) {
     const incident = incidents[i]!;
     if (incident.window.end < r.startedAt || incident.window.start > end) continue;
-    return incident.cause === 'unexplained' ? null : incident;
+    return incident.cause === 'unexplained' || incident.cause === 'cluster-view-failing' ? null : incident;
   }
   return null;
 }

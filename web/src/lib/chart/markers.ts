@@ -52,6 +52,8 @@ export const MARKER_SYMBOLS: Record<EventKind, string> = {
   'endpoint-terminating': '◌',
   'endpoint-removed': '⊖',
   warning: '⚠',
+  'cluster-view-failed': '⊘',
+  'cluster-view-back': '⊙',
 };
 
 const BAND_FILL = 'rgba(60, 70, 90, 0.09)';

@@ -56,6 +56,23 @@ export const en = {
 
   'events.none': 'No lifecycle events.',
 
+  'cluster-view.title':
+    'The cluster view is failing: cluster events are missing, incidents cannot be explained from them',
+  'cluster-view.no-api': 'cluster view: no Kubernetes API to watch — the load goes on without cluster events',
+  'cluster-view.forbidden':
+    "cluster view: {status} listing {resource} in {namespace} — the loadtester's account (its Role) needs get, list and watch on {resource}",
+  'cluster-view.unreachable': 'cluster view: the Kubernetes API cannot be reached — retrying',
+  'cluster-view.timed-out': 'cluster view: the Kubernetes API timed out on {resource} — retrying',
+  'cluster-view.status': 'cluster view: the Kubernetes API answers {resource} with {status} — retrying',
+  'cluster-view.malformed':
+    'cluster view: the Kubernetes API sent a malformed answer for {resource} — retrying',
+  'cluster-view.short-watch':
+    'cluster view: the Kubernetes API ends every watch of {resource} at once — retrying',
+  'cluster-view.gone':
+    'cluster view: the Kubernetes API keeps answering 410 Gone to the watch of {resource} — retrying',
+  'cluster-view.other': 'cluster view: {message}',
+  'cluster-view.detail': 'as the loadtester said it',
+
   'latency.avg': 'avg',
   'latency.last': '(last {n})',
   'latency.run': 'run',
@@ -114,6 +131,7 @@ export const en = {
   'incident.cause.bad-new-version': 'bad new version',
   'incident.cause.missing-drain': 'missing drain',
   'incident.cause.keep-alive-to-terminating': 'keep-alive to terminating pods',
+  'incident.cause.cluster-view-failing': 'cause unreadable: cluster view failing',
   'incident.cause.unexplained': 'unexplained',
   'incident.failed': '{n} failed ({kinds})',
   'incident.evidence': 'evidence',
@@ -126,6 +144,8 @@ export const en = {
     'pods stopped serving before the front door stopped sending to them: keep serving after SIGTERM for longer than endpoint propagation (DRAIN_SECONDS, or a preStop sleep)',
   'incident.summary.keep-alive-to-terminating':
     'kept-alive connections stayed on pods long after they left the endpoints (an L4 Service balances per connection): recycle connections (--recycle) or route per request (an L7 Ingress or HTTPRoute)',
+  'incident.summary.cluster-view-failing':
+    'no known cause fits, and the cause could not be read from the cluster: the cluster view was failing (see the evidence); give the loadtester the access it needs and run again',
   'incident.summary.unexplained': 'no known cause fits: see the facts',
   'incident.kind.refused': 'refused',
   'incident.kind.reset': 'reset',

@@ -56,6 +56,24 @@ export const ko: Catalogue = {
 
   'events.none': '라이프사이클 이벤트가 없습니다.',
 
+  'cluster-view.title':
+    '클러스터 보기가 실패하고 있습니다: 클러스터 이벤트가 빠져 있어 장애의 원인을 그것으로 설명할 수 없습니다',
+  'cluster-view.no-api':
+    '클러스터 보기: 감시할 Kubernetes API가 없습니다 — 클러스터 이벤트 없이 부하를 계속합니다',
+  'cluster-view.forbidden':
+    '클러스터 보기: {namespace}의 {resource} 목록 조회에 {status} — 로드테스터 계정(Role)에 {resource}에 대한 get, list, watch 권한이 필요합니다',
+  'cluster-view.unreachable': '클러스터 보기: Kubernetes API에 연결할 수 없습니다 — 재시도 중',
+  'cluster-view.timed-out': '클러스터 보기: Kubernetes API가 {resource}에서 시간 초과되었습니다 — 재시도 중',
+  'cluster-view.status': '클러스터 보기: Kubernetes API가 {resource}에 {status}로 응답합니다 — 재시도 중',
+  'cluster-view.malformed':
+    '클러스터 보기: Kubernetes API가 {resource}에 잘못된 응답을 보냈습니다 — 재시도 중',
+  'cluster-view.short-watch':
+    '클러스터 보기: Kubernetes API가 {resource}의 watch를 매번 바로 끝냅니다 — 재시도 중',
+  'cluster-view.gone':
+    '클러스터 보기: Kubernetes API가 {resource}의 watch에 계속 410 Gone으로 응답합니다 — 재시도 중',
+  'cluster-view.other': '클러스터 보기: {message}',
+  'cluster-view.detail': '로드테스터가 말한 그대로',
+
   'latency.avg': '평균',
   'latency.last': '(최근 {n}개)',
   'latency.run': '실행 전체',
@@ -112,6 +130,7 @@ export const ko: Catalogue = {
   'incident.cause.bad-new-version': '새 버전의 결함',
   'incident.cause.missing-drain': '드레인 누락',
   'incident.cause.keep-alive-to-terminating': '종료 중인 파드로의 keep-alive',
+  'incident.cause.cluster-view-failing': '원인 읽기 불가: 클러스터 보기 실패',
   'incident.cause.unexplained': '원인 불명',
   'incident.failed': '실패 {n}건 ({kinds})',
   'incident.evidence': '근거',
@@ -124,6 +143,8 @@ export const ko: Catalogue = {
     '정문이 보내기를 멈추기 전에 파드가 응답을 멈췄습니다: SIGTERM 뒤에도 엔드포인트 전파보다 오래 응답하게 하세요 (DRAIN_SECONDS 또는 preStop sleep)',
   'incident.summary.keep-alive-to-terminating':
     'keep-alive 연결이 엔드포인트에서 빠진 파드에 오래 머물렀습니다 (L4 서비스는 연결 단위로 분산): 연결을 재활용하거나 (--recycle) 요청 단위로 라우팅하세요 (L7 인그레스 또는 HTTPRoute)',
+  'incident.summary.cluster-view-failing':
+    '알려진 원인에 맞지 않고, 클러스터 보기가 실패하고 있어 클러스터에서 원인을 읽을 수 없었습니다 (근거 참고): 로드테스터에 필요한 권한을 주고 다시 실행하세요',
   'incident.summary.unexplained': '알려진 원인에 맞지 않습니다: 근거를 보세요',
   'incident.kind.refused': '연결 거부',
   'incident.kind.reset': '연결 리셋',

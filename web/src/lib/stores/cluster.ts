@@ -3,7 +3,13 @@
  * `--kube`'s): whether a pod is pending, ready, in the Service's endpoints, terminating (and whether the
  * endpoints still list it) or gone. Pure and bounded (pods forgotten with the pod board's limits).
  */
-import type { EndpointConditions, EventMessage, RolloutProgress } from '$protocol/events.js';
+import {
+  clusterViewKey,
+  type ClusterViewFailure,
+  type EndpointConditions,
+  type EventMessage,
+  type RolloutProgress,
+} from '$protocol/events.js';
 import { en, type MessageKey } from '../i18n/en.js';
 
 export type ClusterState = 'pending' | 'ready' | 'in-endpoints' | 'terminating' | 'gone';
@@ -29,12 +35,25 @@ interface Facts {
 
 const MAX_PODS = 200;
 
+/** What `--kube` cannot read now (a cluster-view-failed not yet followed by its cluster-view-back). */
+export interface ViewFailure {
+  t: number;
+  failure: ClusterViewFailure;
+  /** The loadtester's own line (English). */
+  message: string;
+}
+
+/** One per resource forbidden plus one for the API: a handful, capped all the same. */
+const MAX_VIEW_FAILURES = 16;
+
 export class ClusterBoard {
   private readonly pods = new Map<string, Facts>();
   /** The latest rollout's counts (from rollout-started/progress/finished). */
   progress: RolloutProgress | null = null;
+  private readonly failures = new Map<string, ViewFailure>();
 
   event(event: EventMessage): void {
+    if (event.clusterView) this.viewEvent(event, event.clusterView);
     if (event.rollout && event.kind.startsWith('rollout-')) this.progress = event.rollout;
     if (!event.pod) return;
     const facts = this.facts(event.pod, event.t);
@@ -78,6 +97,20 @@ export class ClusterBoard {
     facts.t = event.t;
   }
 
+  /** Oldest first. */
+  viewFailures(): ViewFailure[] {
+    return [...this.failures.values()];
+  }
+
+  private viewEvent(event: EventMessage, failure: ClusterViewFailure): void {
+    const key = clusterViewKey(failure);
+    if (event.kind === 'cluster-view-back') this.failures.delete(key);
+    else if (event.kind === 'cluster-view-failed' && !this.failures.has(key)) {
+      this.failures.set(key, { t: event.t, failure, message: event.message ?? '' });
+      if (this.failures.size > MAX_VIEW_FAILURES) this.failures.delete(this.failures.keys().next().value!);
+    }
+  }
+
   private facts(pod: string, t: number): Facts {
     let facts = this.pods.get(pod);
     if (!facts) {
@@ -113,5 +146,6 @@ export class ClusterBoard {
   clear(): void {
     this.pods.clear();
     this.progress = null;
+    this.failures.clear();
   }
 }
