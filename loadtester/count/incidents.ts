@@ -201,7 +201,10 @@ export class IncidentFinder {
   }
 
   /** The cluster view's failures (cluster-view-failed to its cluster-view-back) that overlap from…until. */
-  private viewFailures(from: number, until: number): { from: number; until: number | null; message: string }[] {
+  private viewFailures(
+    from: number,
+    until: number,
+  ): { from: number; until: number | null; message: string }[] {
     const open = new Map<string, { from: number; message: string }>();
     const spans: { from: number; until: number | null; message: string }[] = [];
     for (const e of this.events) {
